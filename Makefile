@@ -1,0 +1,57 @@
+# Two entry points for a fresh clone (see README.md):
+#   make lab   - set everything up and open JupyterLab on examples/
+#   make test  - set everything up and run every test layer
+# Everything lives in .venv; nothing is installed outside it except Debian's
+# chromium, which the browser tests need.
+
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+export MPLBACKEND := Agg
+
+.PHONY: lab test setup build test-python test-js test-ui test-package chromium ui-setup clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml package.json
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,test,examples]"
+	$(BIN)/jupyter labextension develop . --overwrite
+	$(BIN)/jupyter server extension enable --sys-prefix jupyter_nbrefactor
+	$(BIN)/python -m ipykernel install --sys-prefix
+	touch $@
+
+# pip's editable install builds the TypeScript once; rebuild so src/ changes count.
+build: setup
+	jlpm build
+
+lab: build
+	jupyter lab --notebook-dir=examples examples/big_messy_notebook.ipynb
+
+# pytest last, so its summary line closes the output.
+test: test-js test-package test-ui test-python
+
+test-python: setup
+	python -m pytest
+
+test-js: build
+	jlpm test
+
+test-package: setup
+	bash scripts/check-package.sh
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+ui-setup: build chromium
+	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 jlpm install
+
+test-ui: ui-setup
+	cd ui-tests && CI=1 jlpm playwright test
+
+clean:
+	rm -rf $(VENV) node_modules ui-tests/node_modules lib jupyter_nbrefactor/labextension dist

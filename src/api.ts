@@ -1,0 +1,77 @@
+/**
+ * The one typed client of the server extension: one method per endpoint.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { NbRefactorAPI } from './tokens';
+
+/** An error answered by the server, carrying its `{"message": ...}`. */
+export class NbRefactorError extends Error {
+  constructor(
+    message: string,
+    readonly status: number
+  ) {
+    super(message);
+    this.name = 'NbRefactorError';
+  }
+}
+
+/**
+ * Call an endpoint under `/jupyter-nbrefactor/` and parse its JSON answer.
+ */
+export async function requestAPI<T>(
+  endPoint: string,
+  method: 'GET' | 'POST' = 'GET',
+  body?: unknown,
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  const url = URLExt.join(
+    serverSettings.baseUrl,
+    'jupyter-nbrefactor',
+    endPoint
+  );
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+  }
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, serverSettings);
+  } catch (error) {
+    throw new ServerConnection.NetworkError(error as TypeError);
+  }
+  const text = await response.text();
+  let data: any = null;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = { message: text };
+    }
+  }
+  if (!response.ok) {
+    throw new NbRefactorError(
+      (data && data.message) || response.statusText,
+      response.status
+    );
+  }
+  return data as T;
+}
+
+/** The endpoints, one method each. */
+export class NbRefactorClient {
+  constructor(
+    readonly serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  version(): Promise<NbRefactorAPI.IVersion> {
+    return requestAPI('version', 'GET', undefined, this.serverSettings);
+  }
+
+  analyze(
+    request: NbRefactorAPI.IAnalyzeRequest
+  ): Promise<NbRefactorAPI.IAnalyzeResponse> {
+    return requestAPI('analyze', 'POST', request, this.serverSettings);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The sidebar's model: which notebook is active, and what the panel should say
+ * about it. Views only render this; they never reach into JupyterLab.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { EmptyState } from './tokens';
+
+/** The little the panel needs to know about a notebook. */
+export interface IWatchedNotebook {
+  /** Display name (the file name). */
+  readonly title: string;
+  /** The kernel's display name, or null when the notebook has no kernel. */
+  readonly kernelName: string | null;
+  /** How many cells ran in this kernel session. */
+  readonly runCount: number;
+  /** Emits whenever any of the above changes. */
+  readonly changed: ISignal<IWatchedNotebook, void>;
+}
+
+/** What the panel shows when there is nothing to analyse; null when there is. */
+export function emptyStateOf(notebook: IWatchedNotebook | null): EmptyState {
+  if (!notebook) {
+    return 'no-notebook';
+  }
+  if (notebook.kernelName === null) {
+    return 'no-kernel';
+  }
+  if (notebook.runCount === 0) {
+    return 'nothing-run';
+  }
+  return null;
+}
+
+export class PanelModel {
+  /** Emits when the followed notebook, or anything about it, changes. */
+  get changed(): ISignal<PanelModel, void> {
+    return this._changed;
+  }
+
+  get notebook(): IWatchedNotebook | null {
+    return this._notebook;
+  }
+
+  get emptyState(): EmptyState {
+    return emptyStateOf(this._notebook);
+  }
+
+  /** Follow another notebook (or none). */
+  setNotebook(notebook: IWatchedNotebook | null): void {
+    if (notebook === this._notebook) {
+      return;
+    }
+    this._notebook?.changed.disconnect(this._onNotebookChanged, this);
+    this._notebook = notebook;
+    notebook?.changed.connect(this._onNotebookChanged, this);
+    this._changed.emit();
+  }
+
+  dispose(): void {
+    this.setNotebook(null);
+    Signal.clearData(this);
+  }
+
+  private _onNotebookChanged(): void {
+    this._changed.emit();
+  }
+
+  private _notebook: IWatchedNotebook | null = null;
+  private _changed = new Signal<PanelModel, void>(this);
+}

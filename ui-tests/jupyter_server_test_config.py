@@ -1,0 +1,14 @@
+"""Server configuration for the Galata tests.
+
+Never use this configuration in production: it opens the server to the world
+and exposes JupyterLab's JavaScript objects on the window.
+"""
+import os
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821
+
+if os.geteuid() == 0:
+    # CI and our development machines run as root.
+    c.ServerApp.allow_root = True  # noqa: F821
