@@ -9,6 +9,8 @@ PYTHON ?= python3
 BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 export MPLBACKEND := Agg
+# Our machines run as root; JupyterLab refuses that unless told.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test setup build test-python test-js test-ui test-package chromium ui-setup clean
 
@@ -28,7 +30,7 @@ build: setup
 	jlpm build
 
 lab: build
-	jupyter lab --notebook-dir=examples examples/big_messy_notebook.ipynb
+	cd examples && jupyter lab $(LAB_ARGS) big_messy_notebook.ipynb
 
 # pytest last, so its summary line closes the output.
 test: test-js test-package test-ui test-python
