@@ -6,6 +6,7 @@ Every route is listed once, in ``ROUTES``; ``app.py`` mounts them under
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import tornado
@@ -56,6 +57,104 @@ class VersionHandler(BaseHandler):
         self.reply({"version": __version__})
 
 
+class AnalyzeHandler(BaseHandler):
+    """POST analyze: the notebook + run log -> per-cell facts and warnings."""
+
+    @tornado.web.authenticated
+    @authorized
+    def post(self):
+        from .session import analyze
+
+        self.reply(analyze(self.json_body()))
+
+
+
+class ExtractPlanHandler(BaseHandler):
+    """POST extract/plan: the selection -> the plan; the module's text is read here."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self):
+        from .apply import notebook_folder, read_contents_text
+        from .extract import parse_request, plan_extraction
+
+        body = self.json_body()
+        folder = notebook_folder(body.get("path"))
+        module = parse_request(body).module
+        current = await read_contents_text(self.contents_manager, _join(folder, module))
+        self.reply(plan_extraction({**body, "module_source": current}))
+
+
+class ExtractApplyHandler(BaseHandler):
+    """POST extract/apply: plan again against the module's current text and write it.
+
+    With ``base_hash`` in the body, a module that changed since that plan is a 409;
+    without it the new code is merged into whatever the module holds. Applies to one
+    module are serialised, so concurrent ones all land."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def post(self):
+        from .apply import kernel_code, notebook_folder, read_contents_text, save_module_contents
+        from .extract import parse_request, plan_extraction, source_hash
+
+        body = self.json_body()
+        folder = notebook_folder(body.get("path"))
+        module = parse_request(body).module
+        target = _join(folder, module)
+        locks = self.settings.setdefault("jupyter_nbrefactor_module_locks", {})
+        async with locks.setdefault(target, asyncio.Lock()):
+            current = await read_contents_text(self.contents_manager, target)
+            if "base_hash" in body and body["base_hash"] != source_hash(current):
+                raise RequestError(f"{target} changed since the extraction was planned: plan again", 409)
+            plan = plan_extraction({**body, "module_source": current})
+            written = None
+            if plan["refused"] is None:
+                written = await save_module_contents(self.contents_manager, folder, plan)
+        code = kernel_code(plan["module_path"]) if written else None
+        self.reply({**plan, "written": written, "kernel_code": code})
+
+
+def _join(folder: str, path: str) -> str:
+    return f"{folder}/{path}" if folder else path
+
+
+class LintHandler(BaseHandler):
+    """GET lint?path=<notebook>: the lint findings of the saved notebook."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self):
+        from .lint import invalid_findings, lint_notebook, read_contents_notebook
+
+        path = self.get_query_argument("path", "")
+        nb, reason, config = await read_contents_notebook(self.contents_manager, path)
+        path = path.strip("/")
+        findings = invalid_findings(path, reason, config) if nb is None else lint_notebook(nb, path, config)
+        self.reply({"path": path, "findings": [f.to_json() for f in findings]})
+
+
+class ReportHandler(BaseHandler):
+    """GET report?path=<notebook>: the health report of the saved notebook."""
+
+    @tornado.web.authenticated
+    @authorized
+    async def get(self):
+        from .lint import read_contents_notebook
+        from .report import health_report
+
+        path = self.get_query_argument("path", "")
+        nb, reason, config = await read_contents_notebook(self.contents_manager, path)
+        if nb is None:
+            raise RequestError(f"{path.strip('/')}: {reason}")
+        self.reply(health_report(nb, path.strip("/"), config))
+
+
 ROUTES: list[tuple[str, type]] = [
     ("version", VersionHandler),
+    ("analyze", AnalyzeHandler),
+    ("extract/plan", ExtractPlanHandler),
+    ("extract/apply", ExtractApplyHandler),
+    ("lint", LintHandler),
+    ("report", ReportHandler),
 ]

@@ -1,0 +1,1084 @@
+"""One code cell -> its facts: what it defines, reads, mutates, imports, calls.
+
+The cell text first goes through IPython's own input transformer, so magics, shell
+escapes and help syntax are understood the way the kernel understands them; the
+result is parsed with ``ast`` and walked once by a compact scope walker (in the
+manner of pyflakes) that follows Python's scoping rules: function bodies,
+lambdas, comprehensions and class bodies each get their own scope.
+
+``cell_facts`` is pure, memoised by source text, and never raises.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+__all__ = ["CellFacts", "Magic", "cell_facts"]
+
+
+@dataclass(frozen=True)
+class Magic:
+    """One IPython magic, shell escape or help request in a cell."""
+
+    line: int
+    kind: str  # "line", "cell", "shell", "help"
+    name: str
+    text: str
+    reads: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CellFacts:
+    """What one code cell does to the kernel namespace (see docs/architecture.md)."""
+
+    source: str
+    python: str
+    error: str | None
+    defines: tuple[str, ...] = ()
+    uncertain_defines: frozenset[str] = frozenset()
+    reads: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
+    functions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    deletes: tuple[str, ...] = ()
+    mutates: tuple[str, ...] = ()
+    uncertain_mutates: frozenset[str] = frozenset()
+    imports: dict[str, str] = field(default_factory=dict)
+    star_import: int | None = None
+    globals_declared: tuple[str, ...] = ()
+    nonlocal_used: bool = False
+    dynamic_namespace: tuple[tuple[str, int], ...] = ()
+    output_history: tuple[str, ...] = ()
+    displays: bool = False
+    is_async: bool = False
+    magics: tuple[Magic, ...] = ()
+    reads_dunder: tuple[str, ...] = ()
+    # Extensions beyond the documented contract:
+    error_line: int | None = None  # 1-based line of ``error`` in the original source
+    # called name -> names this cell had already bound before its first call there, so a
+    # consumer adding the callee's free globals to ``reads`` can leave those out
+    calls_bound: dict[str, frozenset[str]] = field(default_factory=dict)
+    _tree: ast.Module | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def tree(self) -> ast.Module | None:
+        """The ast of ``python`` (None when it does not parse).
+
+        Built on first use and then kept: the memo of thousands of cells holds no trees
+        unless someone asks, which keeps the garbage collector's full passes short.
+        """
+        if self.error is not None:
+            return None
+        if self._tree is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                object.__setattr__(self, "_tree", ast.parse(self.python))
+        return self._tree
+
+
+# Method names that change their receiver in place (lists, dicts, sets, arrays, frames).
+MUTATING_METHODS = frozenset(
+    """append extend insert remove pop popitem clear sort reverse update setdefault add
+    discard difference_update intersection_update symmetric_difference_update
+    __setitem__ __delitem__ __iadd__ fill resize itemset put partition setflags
+    appendleft extendleft popleft rotate""".split()
+)
+
+# Methods whose statement-call is common and does not change the receiver; without this
+# list the "a method call used as a statement may mutate" heuristic would be noise.
+PURE_METHODS = frozenset(
+    """head tail describe info copy count index keys values items get format join split
+    strip lower upper startswith endswith sum mean min max std var median mode
+    value_counts unique nunique isna isnull notna notnull tolist to_list to_numpy to_dict
+    to_csv to_json to_parquet to_excel to_pickle to_sql to_html to_string to_markdown
+    plot hist boxplot scatter corr cov sample query round abs any all groupby agg
+    memory_usage show savefig display print encode decode read readlines exists
+    is_file is_dir glob summary predict predict_proba transform score get_params
+    shape dtypes""".split()
+)
+
+# Line magics whose argument is Python code run in the user namespace.
+CODE_MAGICS = frozenset({"time", "timeit", "prun", "debug"})
+# Cell magics whose body is Python code run in the user namespace.
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug"})
+HELP_MAGICS = frozenset({"pinfo", "pinfo2", "psearch"})
+_OPTIONS_WITH_VALUE = {"timeit": "nrp", "prun": "lsTD"}
+
+_MODULE_DUNDERS = frozenset(
+    "__name__ __file__ __doc__ __spec__ __loader__ __package__ __builtins__ __annotations__".split()
+)
+_HISTORY = re.compile(r"_+|_\d+|_i+|_i\d+|Out|In|_oh|_ih|_dh")
+_DYNAMIC_NOARG = frozenset({"globals", "locals", "vars", "dir"})
+_TERMINATORS = (ast.Raise, ast.Return, ast.Break, ast.Continue)
+_BRACE = re.compile(r"(?<!\{)\{([^{}]+)\}(?!\})")
+_DOLLAR = re.compile(r"(?<!\$)\$([A-Za-z_][A-Za-z0-9_]*)")
+
+_FUNC, _CLASS, _COMP = 0, 1, 2
+
+
+class _Scope:
+    """A non-module scope. Function scopes resolve names when they close (Python decides
+    locals statically); class and comprehension scopes resolve as they go."""
+
+    __slots__ = ("kind", "parent", "names", "loads", "called", "globals", "nonlocals", "sink")
+
+    def __init__(self, kind, parent, sink=None):
+        self.kind = kind
+        self.parent = parent
+        self.names = set()  # locals (function), bound-so-far (class), targets (comprehension)
+        self.loads = []
+        self.called = set()
+        self.globals = set()
+        self.nonlocals = set()
+        # Where free globals of a function that reaches module level go: the name of the
+        # module-level def/class/lambda-assignment it belongs to, or None (read right now).
+        self.sink = sink
+
+
+def _root(node):
+    """The name at the root of ``a.b[c].d``, or None."""
+    while True:
+        t = type(node)
+        if t is ast.Name:
+            return node.id
+        if t is ast.Attribute or t is ast.Subscript:
+            node = node.value
+        else:
+            return None
+
+
+def _terminates(body):
+    return bool(body) and isinstance(body[-1], _TERMINATORS)
+
+
+def _is_suppress(item):
+    f = item.context_expr.func if isinstance(item.context_expr, ast.Call) else None
+    return (isinstance(f, ast.Name) and f.id == "suppress") or (
+        isinstance(f, ast.Attribute) and f.attr == "suppress"
+    )
+
+
+def _expand_reads(text):
+    """Names IPython interpolates into a magic/shell line: ``{expr}`` and ``$name``.
+
+    All-uppercase ``$NAME`` is taken to be an environment variable for the shell.
+    """
+    if not text:
+        return ()
+    out = {}
+    for m in _BRACE.finditer(text):
+        try:
+            tree = ast.parse(m.group(1).strip(), mode="eval")
+        except (SyntaxError, ValueError):
+            continue
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name):
+                out[n.id] = None
+    for m in _DOLLAR.finditer(text):
+        if not m.group(1).isupper():
+            out[m.group(1)] = None
+    return tuple(out)
+
+
+def _strip_options(arg, magic):
+    """The code part of ``%timeit -n 10 -r 3 f(x)``."""
+    with_value = _OPTIONS_WITH_VALUE.get(magic, "")
+    words = arg.split(" ")
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if not w:
+            i += 1
+        elif w.startswith("-") and len(w) > 1 and w[1].isalpha():
+            i += 2 if (w[1] in with_value and len(w) == 2) else 1
+        else:
+            break
+    return " ".join(words[i:])
+
+
+def _magic_call(node):
+    """``get_ipython().<method>(...)`` -> method, else None."""
+    f = node.func
+    if type(f) is ast.Attribute and type(f.value) is ast.Call:
+        g = f.value.func
+        if type(g) is ast.Name and g.id == "get_ipython" and f.attr in (
+            "run_line_magic",
+            "system",
+            "getoutput",
+        ):
+            return f.attr
+    return None
+
+
+def _str_args(node):
+    return [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else "" for a in node.args]
+
+
+def _import_text(node, alias):
+    asname = f" as {alias.asname}" if alias.asname else ""
+    if isinstance(node, ast.Import):
+        return f"import {alias.name}{asname}"
+    return f"from {'.' * node.level}{node.module or ''} import {alias.name}{asname}"
+
+
+class _Walker:
+    """Walks one parsed cell once, collecting its facts."""
+
+    def __init__(self, lines, offset=0):
+        self.lines = lines
+        self.offset = offset  # added to tree line numbers to get original lines
+        self.scope = None  # None = module level
+        self.fn_depth = 0  # > 0 inside a def/lambda body (runs later, or not at all)
+        self.cond = 0  # > 0 under a branch, loop, try or comprehension
+        self.top_def = None
+        self.bound = set()  # module names the cell may have bound so far
+        self.definite = set()  # module names certainly bound on the current path
+        self.certain = set()
+        self.defines = {}
+        self.reads = {}
+        self.calls = {}
+        self.functions = {}
+        self.deletes = {}
+        self.mutates = {}
+        self.mut_certain = set()
+        self.imports = {}
+        self.star_import = None
+        self.globals_declared = {}
+        self.nonlocal_used = False
+        self.dynamic = []
+        self.history = {}
+        self.is_async = False
+        self.magics = []
+        self.dunders = {}
+        self.stmt = {
+            ast.Expr: self._s_expr,
+            ast.Assign: self._s_assign,
+            ast.AugAssign: self._s_augassign,
+            ast.AnnAssign: self._s_annassign,
+            ast.Import: self._s_import,
+            ast.ImportFrom: self._s_import,
+            ast.FunctionDef: self._s_def,
+            ast.AsyncFunctionDef: self._s_def,
+            ast.ClassDef: self._s_class,
+            ast.If: self._s_if,
+            ast.For: self._s_for,
+            ast.AsyncFor: self._s_for,
+            ast.While: self._s_while,
+            ast.With: self._s_with,
+            ast.AsyncWith: self._s_with,
+            ast.Try: self._s_try,
+            ast.Delete: self._s_delete,
+            ast.Global: self._s_global,
+            ast.Nonlocal: self._s_nonlocal,
+            ast.Match: self._s_match,
+        }
+        if hasattr(ast, "TryStar"):
+            self.stmt[ast.TryStar] = self._s_try
+        self.expr_special = {
+            ast.Call: self._e_call,
+            ast.Lambda: self._e_lambda,
+            ast.ListComp: self._e_comp,
+            ast.SetComp: self._e_comp,
+            ast.GeneratorExp: self._e_comp,
+            ast.DictComp: self._e_comp,
+            ast.NamedExpr: self._e_walrus,
+            ast.BoolOp: self._e_boolop,
+            ast.IfExp: self._e_ifexp,
+            ast.Await: self._e_await,
+            ast.Subscript: self._e_subscript,
+        }
+
+    # ----- names -------------------------------------------------------------------
+    def load(self, name):
+        if name[0] == "_" and name in _MODULE_DUNDERS:
+            self.dunders[name] = None
+        s = self.scope
+        while s is not None:
+            k = s.kind
+            if k is _FUNC:
+                s.loads.append(name)
+                return False
+            if name in s.names:
+                return False
+            s = s.parent
+        self._module_read(name)
+        return True
+
+    def _module_read(self, name):
+        if name not in self.bound:
+            self.reads[name] = None
+            if (name[0] == "_" or name[0] in "IO") and _HISTORY.fullmatch(name):
+                self.history[name] = None
+
+    def store(self, name):
+        s = self.scope
+        if s is None:
+            self.bind(name)
+        elif s.kind is _FUNC:
+            if name in s.globals:
+                self._func_global(name)
+            elif name not in s.nonlocals:
+                s.names.add(name)
+        else:
+            s.names.add(name)
+
+    def bind(self, name):
+        """A module-level binding by this cell."""
+        self.defines.setdefault(name, None)
+        self.bound.add(name)
+        self.definite.add(name)
+        if not self.cond:
+            self.certain.add(name)
+
+    def _func_global(self, name):
+        # bound only if the function runs: a define, never a certain one
+        self.defines.setdefault(name, None)
+
+    def _call_name(self, name):
+        if name not in self.calls:
+            self.calls[name] = frozenset(self.bound)
+
+    def mutate(self, target, heuristic=False):
+        if self.fn_depth:
+            return
+        name = _root(target)
+        if name is None:
+            return
+        s = self.scope
+        while s is not None:  # a comprehension target or class attribute is not a global
+            if name in s.names:
+                return
+            s = s.parent
+        self.mutates.setdefault(name, None)
+        if not heuristic and not self.cond:
+            self.mut_certain.add(name)
+
+    # ----- statements --------------------------------------------------------------
+    def block(self, body):
+        stmt = self.stmt
+        for node in body:
+            h = stmt.get(type(node))
+            if h is not None:
+                h(node)
+            else:
+                self.generic(node)
+
+    def generic(self, node):
+        expr = self.expr
+        for f in node._fields:
+            v = getattr(node, f)
+            if type(v) is list:
+                for x in v:
+                    if isinstance(x, ast.expr):
+                        expr(x)
+                    elif isinstance(x, ast.stmt):
+                        self.block((x,))
+            elif isinstance(v, ast.expr):
+                expr(v)
+
+    def _s_expr(self, node):
+        v = node.value
+        self.expr(v)
+        if type(v) is ast.Await:
+            v = v.value
+        if type(v) is ast.Call and type(v.func) is ast.Attribute:
+            meth = v.func.attr
+            if meth not in MUTATING_METHODS and meth not in PURE_METHODS:
+                self.mutate(v.func.value, heuristic=True)
+
+    def _s_assign(self, node):
+        v = node.value
+        t = node.targets
+        if (
+            type(v) is ast.Lambda
+            and self.scope is None
+            and len(t) == 1
+            and type(t[0]) is ast.Name
+        ):
+            name = t[0].id
+            self.functions.setdefault(name, {})
+            prev, self.top_def = self.top_def, name
+            self._e_lambda(v)
+            self.top_def = prev
+        else:
+            self.expr(v)
+        for target in t:
+            self.target(target)
+
+    def _s_augassign(self, node):
+        t = node.target
+        if type(t) is ast.Name:
+            self.load(t.id)
+            self.expr(node.value)
+            self.store(t.id)
+        else:
+            self.expr(t.value)
+            if type(t) is ast.Subscript:
+                self.expr(t.slice)
+            self.expr(node.value)
+            self.mutate(t)
+
+    def _s_annassign(self, node):
+        if self.scope is None or self.scope.kind is _CLASS:  # annotations of locals never run
+            self.expr(node.annotation)
+        if node.value is not None:
+            self.expr(node.value)
+            self.target(node.target)
+        elif type(node.target) is ast.Name and self.scope is not None:
+            self.scope.names.add(node.target.id)
+
+    def _s_import(self, node):
+        for alias in node.names:
+            if alias.name == "*":
+                if self.scope is None and self.star_import is None:
+                    self.star_import = node.lineno + self.offset
+                continue
+            name = alias.asname or alias.name.partition(".")[0]
+            self.store(name)
+            if self.scope is None:
+                self.imports[name] = _import_text(node, alias)
+
+    def _decorators(self, decorators):
+        for d in decorators:
+            if type(d) is ast.Name:
+                if self.load(d.id):
+                    self._call_name(d.id)
+            else:
+                self.expr(d)
+
+    def _arguments(self, args):
+        """Defaults and annotations run in the enclosing scope; returns parameter names."""
+        for d in args.defaults:
+            self.expr(d)
+        for d in args.kw_defaults:
+            if d is not None:
+                self.expr(d)
+        params = []
+        for a in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
+            if a is not None:
+                params.append(a.arg)
+                if a.annotation is not None:
+                    self.expr(a.annotation)
+        return params
+
+    def _s_def(self, node):
+        self._decorators(node.decorator_list)
+        params = self._arguments(node.args)
+        if node.returns is not None:
+            self.expr(node.returns)
+        top = self.scope is None
+        if top:
+            self.functions.setdefault(node.name, {})
+            prev, self.top_def = self.top_def, node.name
+        scope = _Scope(_FUNC, self.scope, self.top_def)
+        scope.names.update(params)
+        self._enter(scope)
+        self.block(node.body)
+        self._leave(scope)
+        if top:
+            self.top_def = prev
+        self.store(node.name)
+
+    def _s_class(self, node):
+        self._decorators(node.decorator_list)
+        for b in node.bases:
+            self.expr(b)
+        for k in node.keywords:
+            self.expr(k.value)
+        top = self.scope is None
+        if top:
+            self.functions.setdefault(node.name, {})
+            prev, self.top_def = self.top_def, node.name
+        scope = _Scope(_CLASS, self.scope)
+        prev_scope, self.scope = self.scope, scope
+        self.block(node.body)
+        self.scope = prev_scope
+        if top:
+            self.top_def = prev
+        self.store(node.name)
+
+    def _enter(self, scope):
+        self.scope = scope
+        self.fn_depth += 1
+
+    def _leave(self, scope):
+        """Close a function scope: pass its free names to where they resolve."""
+        self.scope = scope.parent
+        self.fn_depth -= 1
+        names, glob = scope.names, scope.globals
+        seen = set()
+        for name in scope.loads:
+            if name in seen or (name in names and name not in glob):
+                continue
+            seen.add(name)
+            called = name in scope.called
+            s = None if name in glob else scope.parent
+            while s is not None:
+                if s.kind is _FUNC:
+                    s.loads.append(name)
+                    if called:
+                        s.called.add(name)
+                    break
+                if s.kind is _COMP and name in s.names:
+                    break
+                s = s.parent
+            else:
+                if scope.sink is None:
+                    self._module_read(name)
+                    if called:
+                        self._call_name(name)
+                else:
+                    self.functions[scope.sink][name] = None
+
+    def _branches(self, blocks):
+        """Walk alternative blocks from the same state; keep what all that fall through bind."""
+        if self.scope is not None:
+            self.cond += 1
+            for b in blocks:
+                self.block(b)
+            self.cond -= 1
+            return
+        before = self.definite
+        merged = None
+        self.cond += 1
+        for b in blocks:
+            self.definite = set(before)
+            self.block(b)
+            if not _terminates(b):
+                merged = self.definite if merged is None else merged & self.definite
+        self.cond -= 1
+        self.definite = before if merged is None else merged
+        if not self.cond:
+            self.certain |= self.definite
+
+    def _s_if(self, node):
+        self.expr(node.test)
+        self._branches((node.body, node.orelse))
+
+    def _loop_body(self, node, target=None):
+        before = self.definite
+        self.cond += 1
+        if self.scope is None:
+            self.definite = set(before)
+        if target is not None:
+            self.target(target)
+        self.block(node.body)
+        self.block(node.orelse)
+        self.cond -= 1
+        self.definite = before
+
+    def _s_for(self, node):
+        self.expr(node.iter)
+        if type(node) is ast.AsyncFor and not self.fn_depth:
+            self.is_async = True
+        self._loop_body(node, node.target)
+
+    def _s_while(self, node):
+        self.expr(node.test)
+        self._loop_body(node)
+
+    def _s_with(self, node):
+        if type(node) is ast.AsyncWith and not self.fn_depth:
+            self.is_async = True
+        suppress = False
+        for item in node.items:
+            self.expr(item.context_expr)
+            suppress = suppress or _is_suppress(item)
+            if item.optional_vars is not None:
+                self.target(item.optional_vars)
+        if suppress:
+            self._branches((node.body, []))
+        else:
+            self.block(node.body)
+
+    def _s_try(self, node):
+        blocks = [node.body + node.orelse]
+        for h in node.handlers:
+            if h.type is not None:
+                self.expr(h.type)
+            body = h.body
+            if h.name:
+                body = [ast.Assign(targets=[ast.Name(h.name, ast.Store())], value=ast.Constant(None)), *body]
+            blocks.append(body)
+        if node.handlers:
+            self._branches(blocks)
+        else:  # try/finally: the body may stop anywhere
+            self._branches((node.body + node.orelse, []))
+        self.block(node.finalbody)
+
+    def _s_delete(self, node):
+        for t in node.targets:
+            self._delete(t)
+
+    def _delete(self, t):
+        tt = type(t)
+        if tt is ast.Name:
+            name = t.id
+            s = self.scope
+            if s is None:
+                if name not in self.bound:
+                    self.reads[name] = None
+                self.deletes[name] = None
+                self.definite.discard(name)
+            elif s.kind is _FUNC:
+                if name in s.globals:
+                    self._func_global(name)
+                else:
+                    s.names.add(name)
+        elif tt is ast.Tuple or tt is ast.List:
+            for e in t.elts:
+                self._delete(e)
+        else:
+            self.expr(t.value)
+            if tt is ast.Subscript:
+                self.expr(t.slice)
+            self.mutate(t)
+
+    def _s_global(self, node):
+        for name in node.names:
+            self.globals_declared[name] = None
+            if self.scope is not None and self.scope.kind is _FUNC:
+                self.scope.globals.add(name)
+
+    def _s_nonlocal(self, node):
+        self.nonlocal_used = True
+        if self.scope is not None:
+            self.scope.nonlocals.update(node.names)
+
+    def _s_match(self, node):
+        self.expr(node.subject)
+        if self.scope is None:
+            before = self.definite
+            merged = None
+            self.cond += 1
+            for case in node.cases:
+                self.definite = set(before)
+                self._case(case)
+                if not _terminates(case.body):
+                    merged = self.definite if merged is None else merged & self.definite
+            self.cond -= 1
+            last = node.cases[-1] if node.cases else None
+            exhaustive = (
+                last is not None
+                and last.guard is None
+                and isinstance(last.pattern, ast.MatchAs)
+                and last.pattern.pattern is None
+            )
+            self.definite = merged if (exhaustive and merged is not None) else before
+            if not self.cond:
+                self.certain |= self.definite
+        else:
+            for case in node.cases:
+                self._case(case)
+
+    def _case(self, case):
+        self._pattern(case.pattern)
+        if case.guard is not None:
+            self.expr(case.guard)
+        self.block(case.body)
+
+    def _pattern(self, p):
+        t = type(p)
+        if t is ast.MatchValue:
+            self.expr(p.value)
+        elif t is ast.MatchAs or t is ast.MatchStar:
+            if getattr(p, "pattern", None) is not None:
+                self._pattern(p.pattern)
+            if p.name:
+                self.store(p.name)
+        elif t is ast.MatchMapping:
+            for k in p.keys:
+                self.expr(k)
+            for q in p.patterns:
+                self._pattern(q)
+            if p.rest:
+                self.store(p.rest)
+        elif t is ast.MatchClass:
+            self.expr(p.cls)
+            for q in (*p.patterns, *p.kwd_patterns):
+                self._pattern(q)
+        elif t is ast.MatchSequence or t is ast.MatchOr:
+            for q in p.patterns:
+                self._pattern(q)
+
+    def target(self, t):
+        tt = type(t)
+        if tt is ast.Name:
+            self.store(t.id)
+        elif tt is ast.Tuple or tt is ast.List:
+            for e in t.elts:
+                self.target(e)
+        elif tt is ast.Starred:
+            self.target(t.value)
+        elif tt is ast.Attribute:
+            self.expr(t.value)
+            self.mutate(t)
+        elif tt is ast.Subscript:
+            self.expr(t.value)
+            self.expr(t.slice)
+            self.mutate(t)
+
+    # ----- expressions -------------------------------------------------------------
+    def expr(self, node):
+        t = type(node)
+        if t is ast.Name:
+            self.load(node.id)
+        elif t is ast.Constant:
+            return
+        elif t is ast.Attribute:
+            self.expr(node.value)
+        else:
+            h = self.expr_special.get(t)
+            if h is not None:
+                h(node)
+            else:
+                self.generic(node)
+
+    def _e_subscript(self, node):
+        v = node.value
+        # Out[12] is output history entry 12
+        if type(v) is ast.Name and v.id == "Out" and type(node.slice) is ast.Constant:
+            if self.load("Out") and isinstance(node.slice.value, int):
+                self.history[f"_{node.slice.value}"] = None
+        else:
+            self.expr(v)
+        self.expr(node.slice)
+
+    def _e_call(self, node):
+        f = node.func
+        tf = type(f)
+        if tf is ast.Name:
+            name = f.id
+            if self.load(name):
+                self._call_name(name)
+            elif self.scope is not None and self.scope.kind is _FUNC:
+                self.scope.called.add(name)
+            if name in _DYNAMIC_NOARG:
+                if not node.args and not node.keywords and (name == "globals" or not self.fn_depth):
+                    self.dynamic.append((f"{name}()", node.lineno + self.offset))
+            elif name in ("exec", "eval") and len(node.args) < 2 and not node.keywords:
+                if not self.fn_depth:
+                    self.dynamic.append((name, node.lineno + self.offset))
+        else:
+            if tf is ast.Attribute:
+                magic = _magic_call(node)
+                if magic is not None:
+                    self._magic(node, magic)
+                    return
+                if f.attr in MUTATING_METHODS or any(
+                    k.arg == "inplace" and type(k.value) is ast.Constant and k.value.value is True
+                    for k in node.keywords
+                ):
+                    self.mutate(f.value)
+            self.expr(f)
+        for a in node.args:
+            self.expr(a)
+        for k in node.keywords:
+            self.expr(k.value)
+
+    def _e_lambda(self, node):
+        params = self._arguments(node.args)
+        scope = _Scope(_FUNC, self.scope, self.top_def)
+        scope.names.update(params)
+        self._enter(scope)
+        self.expr(node.body)
+        self._leave(scope)
+
+    def _e_comp(self, node):
+        gens = node.generators
+        self.expr(gens[0].iter)
+        scope = _Scope(_COMP, self.scope)
+        prev = self.scope
+        self.scope = scope
+        self.cond += 1
+        for i, g in enumerate(gens):
+            if i:
+                self.expr(g.iter)
+            self.target(g.target)
+            if g.is_async and not self.fn_depth:
+                self.is_async = True
+            for c in g.ifs:
+                self.expr(c)
+        if type(node) is ast.DictComp:
+            self.expr(node.key)
+            self.expr(node.value)
+        else:
+            self.expr(node.elt)
+        self.cond -= 1
+        self.scope = prev
+
+    def _e_walrus(self, node):
+        self.expr(node.value)
+        name = node.target.id
+        s = self.scope
+        while s is not None and s.kind is _COMP:
+            s = s.parent
+        prev, self.scope = self.scope, s
+        self.store(name)
+        self.scope = prev
+
+    def _e_boolop(self, node):
+        values = node.values
+        self.expr(values[0])
+        self.cond += 1  # the right operands may not run
+        for v in values[1:]:
+            self.expr(v)
+        self.cond -= 1
+
+    def _e_ifexp(self, node):
+        self.expr(node.test)
+        self.cond += 1
+        self.expr(node.body)
+        self.expr(node.orelse)
+        self.cond -= 1
+
+    def _e_await(self, node):
+        if not self.fn_depth:
+            self.is_async = True
+        self.expr(node.value)
+
+    # ----- magics ------------------------------------------------------------------
+    def _magic(self, node, method):
+        line = node.lineno + self.offset
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        args = _str_args(node) + ["", ""]
+        if method != "run_line_magic":
+            reads = _expand_reads(args[0])
+            magic = Magic(line, "shell", "!", text, reads)
+        else:
+            name, arg = args[0], args[1]
+            if name in HELP_MAGICS:
+                reads = tuple(dict.fromkeys(_names_in(arg.strip().rstrip("?*"))))
+                magic = Magic(line, "help", "?", text, reads)
+            elif name in CODE_MAGICS:
+                sub = cell_facts(_strip_options(arg, name))
+                reads = sub.reads
+                if name != "timeit" and sub.error is None:
+                    prev, self.offset = self.offset, line - 1
+                    self.block(sub.tree.body)
+                    self.offset = prev
+                    reads = ()  # already loaded by the walk
+                magic = Magic(line, "line", name, text, sub.reads)
+            else:
+                reads = _expand_reads(arg)
+                if name == "store":
+                    words = arg.split()
+                    if "-r" in words:
+                        self.cond += 1  # restored only if it was stored before
+                        for w in words:
+                            if w.isidentifier():
+                                self.store(w)
+                        self.cond -= 1
+                    elif not any(w.startswith("-") for w in words):
+                        reads = reads + tuple(w for w in words if w.isidentifier())
+                elif name == "run":
+                    self.dynamic.append(("%run", line))
+                magic = Magic(line, "line", name, text, reads)
+        for r in reads:
+            self.load(r)
+        self.magics.append(magic)
+
+    def facts(self, source, python, body, lines):
+        displays = False
+        if body and type(body[-1]) is ast.Expr:
+            last = body[-1]
+            end = last.end_lineno - 1
+            # ast columns count UTF-8 bytes
+            rest = lines[end].encode()[last.end_col_offset :].decode(errors="ignore") if end < len(lines) else ""
+            v = last.value
+            method = _magic_call(v) if type(v) is ast.Call else None
+            quiet = method == "system" or (
+                method == "run_line_magic" and (_str_args(v) or [""])[0] in HELP_MAGICS
+            )
+            displays = not quiet and not rest.lstrip().startswith(";")
+        defines = tuple(self.defines)
+        certain = self.certain
+        mutates = tuple(self.mutates)
+        return CellFacts(
+            source=source,
+            python=python,
+            error=None,
+            defines=defines,
+            uncertain_defines=frozenset(n for n in defines if n not in certain),
+            reads=tuple(self.reads),
+            calls=tuple(self.calls),
+            functions={k: tuple(v) for k, v in self.functions.items()},
+            deletes=tuple(self.deletes),
+            mutates=mutates,
+            uncertain_mutates=frozenset(n for n in mutates if n not in self.mut_certain),
+            imports=self.imports,
+            star_import=self.star_import,
+            globals_declared=tuple(self.globals_declared),
+            nonlocal_used=self.nonlocal_used,
+            dynamic_namespace=tuple(self.dynamic),
+            output_history=tuple(self.history),
+            displays=displays,
+            is_async=self.is_async,
+            magics=tuple(self.magics),
+            reads_dunder=tuple(self.dunders),
+            calls_bound=dict(self.calls),
+        )
+
+
+def _names_in(expr_text):
+    try:
+        tree = ast.parse(expr_text, mode="eval")
+    except (SyntaxError, ValueError):
+        return ()
+    return [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
+
+
+_transformer = None
+
+
+def _transform(source):
+    global _transformer
+    if _transformer is None:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        _transformer = TransformerManager()
+    return _transformer.transform_cell(source)
+
+
+def _line_map(orig, new):
+    """Original line (1-based) of each transformed line: continued magic lines are joined."""
+    out = [0]
+    i = 0
+    if new and new[0].strip():  # IPython drops leading blank lines
+        while i < len(orig) - 1 and not orig[i].strip():
+            i += 1
+    for text in new:
+        out.append(min(i, len(orig) - 1) + 1 if orig else 1)
+        if i < len(orig) and orig[i].strip() != text.strip():
+            while i < len(orig) - 1 and orig[i].rstrip().endswith("\\"):
+                i += 1
+        i += 1
+    return out
+
+
+def _error(err, line_of=None):
+    line = getattr(err, "lineno", None) or 1
+    if line_of is not None:
+        line = line_of[min(line, len(line_of) - 1)]
+    msg = getattr(err, "msg", None) or str(err) or type(err).__name__
+    return f"{type(err).__name__}: {msg} (line {line})", line
+
+
+def _failed(source, python, message, line):
+    return CellFacts(source=source, python=python, error=message, error_line=line)
+
+
+def cell_facts(source: str) -> CellFacts:
+    """Facts of one code cell. Pure; memoised by source text; never raises."""
+    if not isinstance(source, str):
+        return _failed(repr(source), "", "TypeError: cell source is not a string (line 1)", 1)
+    return _cached_facts(source)
+
+
+@lru_cache(maxsize=4096)
+def _cached_facts(source):
+    try:
+        with warnings.catch_warnings():  # `"\d"` and the like are the user's business, not the log's
+            warnings.simplefilter("ignore")
+            return _cell_facts(source)
+    except RecursionError:
+        return _failed(source, source, "RecursionError: the cell is nested too deeply to analyse (line 1)", 1)
+    except Exception as err:  # noqa: BLE001 - the contract is "never raises"
+        return _failed(source, source, f"{type(err).__name__}: {err} (line 1)", 1)
+
+
+def _cell_facts(source):
+    line_of = None
+    try:
+        # Plain Python parses as is; IPython's transformer only changes text that is
+        # not valid Python (magics, !, ?, prompts, leading indent), so skip it then.
+        tree = ast.parse(source)
+        python = source
+    except (SyntaxError, ValueError):
+        try:
+            python = _transform(source)
+        except Exception as err:  # noqa: BLE001 - IPython may choke on any garbage
+            message, line = _error(err)
+            return _failed(source, source, message, line)
+        if python.lstrip().startswith("get_ipython().run_cell_magic("):
+            return _cell_magic(source, python)
+        try:
+            tree = ast.parse(python)
+        except (SyntaxError, ValueError) as err:
+            message, line = _error(err, _line_map(source.splitlines(), python.splitlines()))
+            return _failed(source, python, message, line)
+        if python != source:
+            line_of = _line_map(source.splitlines(), python.splitlines())
+    lines = source.splitlines()
+    walker = _Walker(lines)
+    walker.block(tree.body)
+    facts = walker.facts(source, python, tree.body, python.splitlines())
+    if line_of is not None and facts.magics:
+        facts = replace(
+            facts,
+            magics=tuple(
+                replace(m, line=line_of[m.line], text=lines[line_of[m.line] - 1])
+                for m in facts.magics
+                if m.line < len(line_of)
+            ),
+        )
+    return facts
+
+
+def _cell_magic(source, python):
+    """``%%name line`` + body: Python bodies are analysed as cells of their own."""
+    tree = ast.parse(python)
+    call = tree.body[0].value
+    name, line, body = (_str_args(call) + ["", "", ""])[:3]
+    lines = source.splitlines()
+    first = next((t for t in lines if t.strip()), "")
+    head = lines.index(first) + 1 if first in lines else 1
+    words = line.split()
+    defines = []
+    if name == "capture" and words and not words[-1].startswith("-"):
+        defines.append(words[-1])
+    for opt in ("--out", "--err", "--proc"):
+        if opt in words[:-1]:
+            defines.append(words[words.index(opt) + 1])
+    if name not in PYTHON_CELL_MAGICS:
+        magic = Magic(head, "cell", name, first, _expand_reads(line))
+        return CellFacts(
+            source=source,
+            python=python,
+            error=None,
+            defines=tuple(defines),
+            reads=magic.reads,
+            magics=(magic,),
+        )
+    sub = cell_facts(body)
+    magic = Magic(head, "cell", name, first, sub.reads)
+    shift = head
+
+    def moved(n):
+        return n + shift
+
+    extra = tuple(d for d in defines if d not in sub.defines)
+    timeit = name == "timeit"  # runs the body inside a function: nothing stays defined
+    return replace(
+        sub,
+        source=source,
+        python=python,
+        _tree=None,
+        error=None if sub.error is None else _shift_error(sub.error, sub.error_line, shift),
+        error_line=None if sub.error_line is None else moved(sub.error_line),
+        defines=extra if timeit else sub.defines + extra,
+        uncertain_defines=frozenset() if timeit else sub.uncertain_defines,
+        functions={} if timeit else sub.functions,
+        imports={} if timeit else sub.imports,
+        star_import=None if sub.star_import is None else moved(sub.star_import),
+        dynamic_namespace=tuple((c, moved(n)) for c, n in sub.dynamic_namespace),
+        magics=(magic, *(replace(m, line=moved(m.line)) for m in sub.magics)),
+        displays=sub.displays and name == "time",
+    )
+
+
+def _shift_error(message, line, shift):
+    return message.replace(f"(line {line})", f"(line {line + shift})")

@@ -1,0 +1,266 @@
+"""``jupyter nbrefactor``: the command line, on the same engine as the server.
+
+Each subcommand is one ``add_*`` function in ``SUBCOMMANDS``: it adds its parser
+and sets ``run`` (args -> exit code). Exit codes: 0 done, 1 findings/refused,
+2 usage errors and unreadable input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        """Usage errors: one line on stderr, exit 2."""
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input found after parsing: exit 2."""
+
+
+def parse_cells(text: str, count: int) -> list[int]:
+    """``"3-5,8"`` (1-based positions among all cells) -> 0-based indices."""
+    out: list[int] = []
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        try:
+            lo, hi = int(first), int(last if dash else first)
+        except ValueError:
+            raise UsageError(f"--cells: {part.strip()!r} is not a cell number or range like 3-5") from None
+        if lo < 1 or hi < lo:
+            raise UsageError(f"--cells: {part.strip()!r} is not a valid range (cells are numbered from 1)")
+        if hi > count:
+            raise UsageError(f"--cells: cell {hi} does not exist (the notebook has {count} cells)")
+        out.extend(i - 1 for i in range(lo, hi + 1) if i - 1 not in out)
+    return out
+
+
+# ----- extract ------------------------------------------------------------------------
+
+EXTRACT_EPILOG = """\
+The module path is relative to the notebook's folder; missing package folders get an
+__init__.py. Nothing is written when the extraction is refused (exit 1, reason on stderr)
+or with --dry-run. A kernel that already imported the module keeps the old code until it
+runs: import importlib, sys; importlib.invalidate_caches();
+importlib.reload(sys.modules["<package.module>"]) (or restart the kernel).
+"""
+
+
+def add_extract(subparsers) -> None:
+    p = subparsers.add_parser(
+        "extract",
+        help="move notebook cells into a module as a function or as they are",
+        description="Move code cells into a Python module and import them back.",
+        epilog=EXTRACT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("notebook", help="the .ipynb file")
+    p.add_argument(
+        "--cells", required=True, help="1-based positions among all cells: 3-5,8 (markdown cells in it stay)"
+    )
+    p.add_argument("--name", help="name of the new function (mode function)")
+    p.add_argument("--module", required=True, help="module path relative to the notebook: src/data.py")
+    p.add_argument("--mode", choices=("function", "module"), default="function")
+    p.add_argument("--output", help="write the notebook here instead of rewriting it in place")
+    p.add_argument("--dry-run", action="store_true", help="print unified diffs, write nothing")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--overwrite", action="store_true", help="replace a function of the same name")
+    p.set_defaults(run=run_extract)
+
+
+def run_extract(args) -> int:
+    import nbformat
+
+    from .apply import read_module, replace_cells, write_module, write_text_atomic
+    from .errors import RequestError
+    from .extract import plan_extraction
+    from .modpath import dotted_name
+
+    path = Path(args.notebook)
+    if args.mode == "function" and not args.name:
+        raise UsageError("--name is required with --mode function")
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception as err:  # noqa: BLE001 - any unreadable notebook is a usage error
+        raise UsageError(f"cannot read {path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+    cells = parse_cells(args.cells, len(notebook.cells))
+    code = [i for i in cells if notebook.cells[i].cell_type == "code"]
+    cells = code or cells  # markdown in a range stays where it is; alone, it is refused
+    folder = path.parent
+    request = {
+        "notebook": notebook,
+        "cells": cells,
+        "name": args.name,
+        "module": args.module,
+        "mode": args.mode,
+        "overwrite": args.overwrite,
+        "path": path.name,
+    }
+    try:
+        dotted_name(args.module)
+        request["module_source"] = read_module(folder, args.module)
+        plan = plan_extraction(request)
+    except (RequestError, OSError, UnicodeDecodeError) as err:
+        raise UsageError(str(err)) from None
+    if plan["refused"]:
+        print(f"refused: {plan['refused']}", file=sys.stderr)
+        return 1
+    new_notebook = replace_cells(notebook, cells, plan["replacement"])
+    output = Path(args.output) if args.output else path
+    if args.json:
+        print(json.dumps(plan, indent=2))
+    if args.dry_run:
+        if not args.json:
+            old_module = (request["module_source"] or "").splitlines(keepends=True)
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    old_module, plan["module_source"].splitlines(keepends=True), f"a/{args.module}", f"b/{args.module}"
+                )
+            )
+            old_nb = nbformat.writes(notebook).splitlines(keepends=True)
+            new_nb = nbformat.writes(new_notebook).splitlines(keepends=True)
+            sys.stdout.writelines(difflib.unified_diff(old_nb, new_nb, f"a/{path.name}", f"b/{output.name}"))
+        return 0
+    try:
+        written = write_module(folder, plan)
+        text = nbformat.writes(new_notebook)
+        write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+    except RequestError as err:  # the module changed between planning and writing
+        print(f"refused: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        raise UsageError(f"cannot write: {err}") from None
+    if not args.json:
+        for file in written:
+            print(f"wrote {file}")
+        print(f"wrote {output}")
+        print(
+            f"A running kernel that already imported {dotted_name(args.module)} must reload it "
+            "(see --help) or restart."
+        )
+    return 0
+
+
+# ----- lint and report ------------------------------------------------------------------
+
+LINT_EPILOG = """\
+Folders are searched recursively for *.ipynb (.ipynb_checkpoints skipped). Settings come
+from the nearest pyproject.toml with a [tool.jupyter-nbrefactor] table above each notebook;
+--select/--ignore replace its select/ignore. Exit codes: 0 no finding at the --fail-on level,
+1 findings at or above it, 2 usage errors, a bad configuration or an unreadable notebook
+(NR000). Rules, settings and suppression: docs/lint.md.
+"""
+
+
+def _rule_list(text: str | None) -> list[str] | None:
+    return None if text is None else [c for c in (p.strip() for p in text.split(",")) if c]
+
+
+def add_lint(subparsers) -> None:
+    from .lint import FORMATS, SEVERITIES
+
+    p = subparsers.add_parser(
+        "lint",
+        help="check saved notebooks (CI, pre-commit)",
+        description="Check saved notebooks for hidden state, run-order problems and code smells.",
+        epilog=LINT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
+    p.add_argument("--format", choices=tuple(FORMATS), default="text")
+    p.add_argument("--fail-on", choices=SEVERITIES[::-1], default="error", help="exit 1 from this severity up")
+    p.add_argument("--select", help="only these rules (codes or prefixes, comma-separated): NR1,NR205")
+    p.add_argument("--ignore", help="skip these rules (codes or prefixes, comma-separated)")
+    p.set_defaults(run=run_lint)
+
+
+def run_lint(args) -> int:
+    from . import __version__
+    from .lint import FORMATS, Config, ConfigError, find_config, lint_path, notebook_files, severity_at_least
+
+    overrides = {k: v for k, v in (("select", _rule_list(args.select)), ("ignore", _rule_list(args.ignore))) if v is not None}
+    findings = []
+    count = 0
+    try:
+        Config.from_table(overrides)  # unknown codes on the command line are usage errors
+        for path in notebook_files(Path(p) for p in args.paths):
+            config = find_config(path)
+            if overrides:
+                config = Config.from_table({**config.table, **overrides}, config.source)
+            findings.extend(lint_path(path, str(path), config))
+            count += 1
+    except FileNotFoundError as err:
+        raise UsageError(f"no such file or folder: {err}") from None
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+    if args.format == "sarif":
+        sys.stdout.write(FORMATS["sarif"](findings, __version__))
+    else:
+        sys.stdout.write(FORMATS[args.format](findings))
+    if args.format == "text":
+        by = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+        print(
+            f"{len(findings)} finding{'s' * (len(findings) != 1)} ({by['error']} error, {by['warning']} warning, "
+            f"{by['info']} info) in {count} notebook{'s' * (count != 1)}",
+            file=sys.stderr,
+        )
+    if any(f.rule == "NR000" for f in findings):
+        return 2
+    return 1 if any(severity_at_least(f.severity, args.fail_on) for f in findings) else 0
+
+
+def add_report(subparsers) -> None:
+    p = subparsers.add_parser(
+        "report",
+        help="health report of a notebook: size, globals, run order, duplicates, what to extract",
+        description="Health report of a saved notebook, a verdict, and the best cells to extract first.",
+    )
+    p.add_argument("notebook", help="the .ipynb file")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=run_report)
+
+
+def run_report(args) -> int:
+    from .lint import ConfigError, find_config, read_notebook
+    from .report import format_report, health_report
+
+    path = Path(args.notebook)
+    try:
+        nb, _, reason = read_notebook(path.read_bytes())
+        config = find_config(path)
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+    if nb is None:
+        raise UsageError(f"cannot read {path}: {reason}")
+    report = health_report(nb, str(path), config)
+    sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.format == "json" else format_report(report))
+    return 0
+
+
+SUBCOMMANDS = [add_extract, add_lint, add_report]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``jupyter nbrefactor`` / ``jupyter-nbrefactor``."""
+    parser = _Parser(prog="jupyter nbrefactor", description="Find hidden state in notebooks; move cells into modules.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for add in SUBCOMMANDS:
+        add(sub)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as err:
+        print(f"{parser.prog} {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,955 @@
+"""Saved notebook -> findings: the rule table behind ``jupyter nbrefactor lint``.
+
+Every rule is a function over one ``NotebookFacts`` (the notebook's cells with
+their ``cells.cell_facts`` and the position-based def-use of ``dataflow``) and
+the ``Config``; it yields ``(cell position, line, message)``. ``lint_notebook``
+runs the selected rules, applies the severities and the suppressions
+(``# nbrefactor: ignore[NR105]`` on the line, the ``nbrefactor-ignore`` cell
+tag) and answers ``Finding`` objects. Nothing here prints; ``cli.py`` and
+``handlers.py`` format the findings.
+
+Cell positions are 0-based indices into the notebook's ``cells`` list (all
+cells, markdown included); lines are 1-based lines of the cell's source.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import re
+import tomllib
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import nbformat
+
+from .cells import CellFacts, cell_facts
+from .dataflow import Definers, is_predefined
+
+SEVERITIES = ("info", "warning", "error")
+_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+IGNORE_TAG = "nbrefactor-ignore"
+CONFIG_TABLE = "jupyter-nbrefactor"
+_PYTHON = ("python", "python3", "ipython", "ipython3")
+# `# nbrefactor: ignore` or `# nbrefactor: ignore[NR105, NR106]`
+_SUPPRESS = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+
+
+def severity_at_least(severity: str, level: str) -> bool:
+    return _RANK[severity] >= _RANK[level]
+
+
+# ----- findings -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    """One problem: ``cell`` is the 0-based position among all cells (None for the whole
+    notebook), ``line`` the 1-based line in that cell (None for the whole notebook)."""
+
+    path: str
+    cell: int | None
+    cell_id: str | None
+    line: int | None
+    rule: str
+    severity: str
+    message: str
+    # Line of the cell line in the .ipynb file itself (SARIF points there), when known.
+    file_line: int | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "cell_index": self.cell,
+            "cell_id": self.cell_id,
+            "line": self.line,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+    def sort_key(self):
+        return (self.path, -1 if self.cell is None else self.cell, self.line or 0, self.rule, self.message)
+
+
+# ----- configuration ------------------------------------------------------------------
+class ConfigError(ValueError):
+    """``[tool.jupyter-nbrefactor]`` holds something lint cannot use (a usage error)."""
+
+
+THRESHOLDS = {
+    # key in pyproject.toml -> (default, rule it tunes)
+    "max-notebook-lines": (500, "NR201"),
+    "max-cell-lines": (60, "NR202"),
+    "no-functions-lines": (100, "NR203"),
+    "max-module-names": (15, "NR204"),
+    "duplicate-lines": (6, "NR205"),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Which rules run, at which severity, with which thresholds; ``source`` is the
+    pyproject.toml it came from (None: the defaults)."""
+
+    select: frozenset[str] | None = None  # None: every rule
+    ignore: frozenset[str] = frozenset()
+    severity: dict[str, str] = field(default_factory=dict)
+    thresholds: dict[str, int] = field(default_factory=lambda: {k: v for k, (v, _) in THRESHOLDS.items()})
+    source: Path | None = None
+    table: dict = field(default_factory=dict)  # as written, so the CLI can override keys
+
+    def enabled(self, rule: str) -> bool:
+        return (self.select is None or rule in self.select) and rule not in self.ignore
+
+    def severity_of(self, rule: Rule) -> str:
+        return self.severity.get(rule.id, rule.severity)
+
+    def __getitem__(self, key: str) -> int:
+        return self.thresholds[key]
+
+    @classmethod
+    def from_table(cls, table: dict, source: Path | None = None) -> Config:
+        """Build from a ``[tool.jupyter-nbrefactor]`` table; keys other tools of the
+        project read from that table are left alone."""
+        where = f"{source}: [tool.{CONFIG_TABLE}]" if source else f"[tool.{CONFIG_TABLE}]"
+
+        def rules(key):
+            value = table.get(key)
+            if value is None:
+                return None
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where} {key} must be a list of rule codes")
+            out = set()
+            for code in value:
+                matched = {r for r in RULES if r.startswith(code.strip().upper())} if code.strip() else set()
+                if not matched:
+                    raise ConfigError(f"{where} {key}: no rule matches {code!r}")
+                out |= matched
+            return frozenset(out)
+
+        severity = table.get("severity", {})
+        if not isinstance(severity, dict):
+            raise ConfigError(f"{where} severity must be a table of rule = level")
+        for rule, level in severity.items():
+            if rule not in RULES:
+                raise ConfigError(f"{where} severity: unknown rule {rule!r}")
+            if level not in SEVERITIES:
+                raise ConfigError(f"{where} severity.{rule} must be one of {', '.join(SEVERITIES)}")
+        thresholds = {}
+        for key, (default, _) in THRESHOLDS.items():
+            value = table.get(key, default)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{where} {key} must be a positive integer")
+            thresholds[key] = value
+        return cls(rules("select"), rules("ignore") or frozenset(), dict(severity), thresholds, source, dict(table))
+
+
+def find_config(start: Path, stop: Path | None = None) -> Config:
+    """The configuration of a notebook: the nearest pyproject.toml with a
+    ``[tool.jupyter-nbrefactor]`` table, walking up from ``start`` (a file or folder)
+    to ``stop`` (included; default: the filesystem root)."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    stop = stop.resolve() if stop is not None else None
+    for d in (folder, *folder.parents):
+        if stop is not None and not d.is_relative_to(stop):
+            break
+        found = _config_in(d)
+        if found is not None:
+            return found
+    return Config()
+
+
+# pyproject.toml -> ((mtime, size), its Config or None): a long-running server sees edits.
+_config_cache: dict[Path, tuple[tuple[int, int], Config | None]] = {}
+
+
+def _config_in(folder: Path) -> Config | None:
+    candidate = folder / "pyproject.toml"
+    try:
+        st = candidate.stat()
+    except OSError:
+        return None
+    stamp = (st.st_mtime_ns, st.st_size)
+    cached = _config_cache.get(candidate)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        with candidate.open("rb") as f:
+            table = tomllib.load(f).get("tool", {}).get(CONFIG_TABLE)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{candidate}: {err}") from None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{candidate}: tool.{CONFIG_TABLE} must be a table")
+    config = None if table is None else Config.from_table(table, candidate)
+    _config_cache[candidate] = (stamp, config)
+    return config
+
+
+# ----- the notebook under analysis ----------------------------------------------------
+def cell_text(cell) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def code_lines(source: str) -> int:
+    """Lines of code: not blank, not only a comment."""
+    return sum(1 for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+
+
+_STRING = re.compile(r"""[rRbBuUfF]{0,2}("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
+_NUMBER = re.compile(r"\b\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?[jJ]?\b")
+_SPACE = re.compile(r"\s+")
+
+
+def _normalised_lines(source: str) -> list[tuple[int, str]]:
+    """(line, text) of a cell's code lines with literals and comments blanked out, so
+    copies that differ only in a column name or a constant compare equal."""
+    out = []
+    for i, line in enumerate(source.splitlines(), 1):
+        text = _NUMBER.sub("0", _STRING.sub("S", line))
+        text = _SPACE.sub(" ", text.split("#", 1)[0]).strip()
+        if text:
+            out.append((i, text))
+    return out
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """``lines`` similar code lines: cell ``cell`` from ``line`` copies ``of_cell`` from ``of_line``."""
+
+    cell: int
+    line: int
+    of_cell: int
+    of_line: int
+    lines: int
+
+
+@dataclass
+class CodeCell:
+    pos: int  # among all cells
+    cell: dict
+    source: str
+    facts: CellFacts | None  # None when the notebook's language is not Python
+    count: int | None
+    ignored: bool
+
+
+class NotebookFacts:
+    """A notebook's code cells, their facts and def-use, computed once for every rule
+    (and for the health report)."""
+
+    def __init__(self, nb):
+        self.cells = nb.get("cells", [])
+        self.python = _is_python(nb)
+        self.code: list[CodeCell] = []
+        for pos, cell in enumerate(self.cells):
+            if cell.get("cell_type") != "code":
+                continue
+            source = cell_text(cell)
+            count = cell.get("execution_count")
+            if not isinstance(count, int) or isinstance(count, bool):
+                count = None
+            tags = cell.get("metadata", {}).get("tags")
+            ignored = isinstance(tags, list) and IGNORE_TAG in tags
+            self.code.append(CodeCell(pos, cell, source, cell_facts(source) if self.python else None, count, ignored))
+
+    @cached_property
+    def definers(self) -> Definers:
+        """Def-use over the code cells; its positions index ``self.code``."""
+        return Definers([c.facts for c in self.code])
+
+    @cached_property
+    def lines_of_code(self) -> int:
+        return sum(code_lines(c.source) for c in self.code)
+
+    @cached_property
+    def module_names(self) -> list[str]:
+        """Module-level variables: what cells bind, less imports, functions and classes."""
+        out: dict[str, None] = {}
+        for c in self.code:
+            f = c.facts
+            if f is None or f.tree is None:
+                continue
+            for name in f.defines:
+                if name != "_" and name not in f.imports and name not in f.functions:
+                    out[name] = None
+        return list(out)
+
+    @cached_property
+    def definitions(self) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+        """(functions, classes) defined at module level, each as (cell position, line, name)."""
+        functions, classes = [], []
+        for c in self.code:
+            if c.facts is None or c.facts.tree is None:
+                continue
+            stack = list(c.facts.tree.body)
+            while stack:
+                node = stack.pop()
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    functions.append((c.pos, node.lineno, node.name))
+                elif isinstance(node, ast.ClassDef):
+                    classes.append((c.pos, node.lineno, node.name))
+                else:  # defs under if/try/with at module level are module-level too
+                    for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+                        stack.extend(getattr(node, name, ()))
+        return sorted(functions), sorted(classes)
+
+    @cached_property
+    def out_of_order(self) -> list[tuple[CodeCell, CodeCell]]:
+        """(cell, the nearest executed cell above it) where the cell's count is lower."""
+        out = []
+        above = None
+        for c in self.code:
+            if c.count is None:
+                continue
+            if above is not None and c.count < above.count:
+                out.append((c, above))
+            above = c
+        return out
+
+    def duplicates(self, min_lines: int) -> list[Duplicate]:
+        """Blocks of at least ``min_lines`` similar lines that a cell shares with a cell
+        above it (each block reported once, at its later copy)."""
+        if not self.python:
+            return []
+        norm = [_normalised_lines(c.source) for c in self.code]
+        first: dict[tuple[str, ...], tuple[int, int]] = {}  # window -> (code index, offset)
+        out = []
+        for k, lines in enumerate(norm):
+            texts = [t for _, t in lines]
+            j = 0
+            while j + min_lines <= len(texts):
+                hit = first.get(tuple(texts[j : j + min_lines]))
+                if hit is None:
+                    j += 1
+                    continue
+                a, i = hit
+                other = [t for _, t in norm[a]]
+                n = min_lines
+                while j + n < len(texts) and i + n < len(other) and texts[j + n] == other[i + n]:
+                    n += 1
+                out.append(Duplicate(self.code[k].pos, lines[j][0], self.code[a].pos, norm[a][i][0], n))
+                j += n
+            for j in range(len(texts) - min_lines + 1):
+                first.setdefault(tuple(texts[j : j + min_lines]), (k, j))
+        return out
+
+    @cached_property
+    def open_namespace(self) -> bool:
+        """Names may come from where no static analysis sees: ``import *``, ``%run``,
+        ``%pylab``, ``%store -r``, ``globals()``/``exec``."""
+        for c in self.code:
+            f = c.facts
+            if f is None:
+                continue
+            if f.star_import is not None or f.dynamic_namespace:
+                return True
+            for m in f.magics:
+                if m.name in ("run", "pylab") or (m.name == "store" and " -r" in f" {m.text}"):
+                    return True
+        return False
+
+
+def _is_python(nb) -> bool:
+    """Unless the metadata names another language (a notebook without one is Python)."""
+    meta = nb.get("metadata", {})
+    for key, field_ in (("kernelspec", "language"), ("language_info", "name"), ("jupytext", "main_language")):
+        entry = meta.get(key)
+        language = entry.get(field_) if isinstance(entry, dict) else None
+        if isinstance(language, str) and language:
+            return language.lower() in _PYTHON
+    return True
+
+
+def _label(pos: int) -> str:
+    """A cell as JupyterLab numbers it: 1-based among all cells."""
+    return f"cell {pos + 1}"
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What the rules look up in a cell's ast, gathered in one walk."""
+
+    name_lines: dict[str, int]  # name -> first line it appears on
+    strings: tuple[tuple[int, str], ...]  # (line, value) of every string constant
+    sys_path_edits: tuple[int, ...]  # lines that change sys.path
+
+
+@lru_cache(maxsize=4096)
+def _scan(source: str) -> _Scan:
+    tree = cell_facts(source).tree
+    names: dict[str, int] = {}
+    strings = []
+    edits = set()
+    for node in ast.walk(tree) if tree is not None else ():
+        t = type(node)
+        if t is ast.Name:
+            if node.lineno < names.get(node.id, node.lineno + 1):
+                names[node.id] = node.lineno
+        elif t is ast.Constant:
+            if type(node.value) is str:
+                strings.append((node.lineno, node.value))
+        elif t is ast.Call:
+            f = node.func
+            if type(f) is ast.Attribute and f.attr in _PATH_METHODS and _is_sys_path(f.value):
+                edits.add(node.lineno)
+        elif t is ast.Assign or t is ast.AugAssign or t is ast.AnnAssign:
+            for target in node.targets if t is ast.Assign else (node.target,):
+                if _is_sys_path(target) or (type(target) is ast.Subscript and _is_sys_path(target.value)):
+                    edits.add(node.lineno)
+    return _Scan(names, tuple(sorted(strings)), tuple(sorted(edits)))
+
+
+_PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
+
+
+def _is_sys_path(node) -> bool:
+    return (
+        type(node) is ast.Attribute
+        and node.attr == "path"
+        and type(node.value) is ast.Name
+        and node.value.id == "sys"
+    )
+
+
+def first_line(facts: CellFacts, name: str) -> int:
+    """The line where a cell first uses ``name``: a Name in its code, else the magic
+    that interpolates it, else 1."""
+    line = _scan(facts.source).name_lines.get(name)
+    if line is None:
+        line = next((m.line for m in facts.magics if name in m.reads), 1)
+    return line
+
+
+# ----- the rules ----------------------------------------------------------------------
+Check = Callable[[NotebookFacts, Config], Iterable[tuple[int | None, int | None, str]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str  # kebab-case, for SARIF and the docs
+    severity: str
+    summary: str
+    check: Check
+    python_only: bool = True
+
+
+def nr001(nb, cfg):
+    for c in nb.code:
+        if c.facts.error is not None:
+            yield c.pos, c.facts.error_line or 1, f"the cell does not compile: {c.facts.error}"
+
+
+def nr101(nb, cfg):
+    for c, above in nb.out_of_order:
+        yield (
+            c.pos,
+            1,
+            f"ran as [{c.count}], before {_label(above.pos)} above it ran as [{above.count}]: "
+            "Restart & Run All may give other results",
+        )
+
+
+def nr102(nb, cfg):
+    counted = sorted((c.count, c.pos) for c in nb.code if c.count is not None)
+    previous = 0
+    for count, pos in counted:
+        missing = count - previous - 1
+        if missing > 0:
+            runs = f"{missing} run{'s' if missing > 1 else ''}"
+            if previous:
+                yield pos, 1, f"execution counts jump from [{previous}] to [{count}]: {runs} not in the notebook"
+            else:
+                yield pos, 1, f"the first execution count is [{count}]: {runs} before it not in the notebook"
+        previous = count
+
+
+def nr103(nb, cfg):
+    seen: dict[int, int] = {}
+    for c in nb.code:
+        if c.count is None:
+            continue
+        if c.count in seen:
+            yield c.pos, 1, f"{_label(seen[c.count])} has the same execution count [{c.count}]"
+        else:
+            seen[c.count] = c.pos
+
+
+def nr104(nb, cfg):
+    last_run = max((i for i, c in enumerate(nb.code) if c.count is not None), default=0)
+    for c in nb.code[:last_run]:
+        if c.count is None and c.source.strip():
+            yield c.pos, 1, "this cell was never run, but cells below it were"
+
+
+def _reads(nb):
+    """(code index, code cell, name, function it is read through or None) on Restart & Run All."""
+    defs = nb.definers
+    for k, c in enumerate(nb.code):
+        if c.facts.tree is None:
+            continue
+        for name, via in defs.reads(k).items():
+            yield k, c, name, via
+
+
+def _use(name, via):
+    return f"{name} is used" if via is None else f"{name} is used by {via}()"
+
+
+def nr105(nb, cfg):
+    defs = nb.definers
+    for k, c, name, via in _reads(nb):
+        if defs.above(name, k) is None and not is_predefined(name):
+            below = defs.below(name, k)
+            if below is not None:
+                line = first_line(c.facts, via or name)
+                yield c.pos, line, f"{_use(name, via)} here but defined only further down, in {_label(nb.code[below].pos)}"
+
+
+def nr106(nb, cfg):
+    if nb.open_namespace:
+        return
+    defs = nb.definers
+    # A cell that does not compile (NR001) defines nothing we can see: names it mentions
+    # are not reported as undefined.
+    broken = "\n".join(c.source for c in nb.code if c.facts.tree is None)
+    for k, c, name, via in _reads(nb):
+        if defs.above(name, k) is None and defs.below(name, k) is None and not is_predefined(name):
+            if broken and re.search(rf"\b{re.escape(name)}\b", broken):
+                continue
+            line = first_line(c.facts, via or name)
+            if name in c.facts.defines:
+                yield c.pos, line, f"{_use(name, via)} before this cell defines it"
+            else:
+                yield c.pos, line, f"undefined name {name}: no cell defines it"
+
+
+def nr107(nb, cfg):
+    defs = nb.definers
+    for k, c, name, via in _reads(nb):
+        if c.count is None:
+            continue
+        p = defs.above(name, k)
+        if p is None:
+            continue
+        producer = nb.code[p]
+        if producer.count is not None and producer.count > c.count:
+            yield (
+                c.pos,
+                first_line(c.facts, via or name),
+                f"ran as [{c.count}], but {name} comes from {_label(producer.pos)}, which ran later "
+                f"as [{producer.count}]: its output predates its inputs",
+            )
+
+
+def nr201(nb, cfg):
+    limit = cfg["max-notebook-lines"]
+    if nb.lines_of_code > limit:
+        yield None, None, f"{nb.lines_of_code} lines of code (more than {limit}): move code into modules"
+
+
+def nr202(nb, cfg):
+    limit = cfg["max-cell-lines"]
+    for c in nb.code:
+        n = code_lines(c.source)
+        if n > limit:
+            yield c.pos, 1, f"{n} lines of code in one cell (more than {limit})"
+
+
+def nr203(nb, cfg):
+    limit = cfg["no-functions-lines"]
+    functions, classes = nb.definitions
+    if nb.lines_of_code > limit and not functions and not classes:
+        yield None, None, f"{nb.lines_of_code} lines of code and not one function or class"
+
+
+def nr204(nb, cfg):
+    limit = cfg["max-module-names"]
+    names = nb.module_names
+    if len(names) > limit:
+        shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+        yield None, None, f"{len(names)} module-level names (more than {limit}): {shown}"
+
+
+def nr205(nb, cfg):
+    for d in nb.duplicates(cfg["duplicate-lines"]):
+        yield (
+            d.cell,
+            d.line,
+            f"{d.lines} lines here are similar to {_label(d.of_cell)} from line {d.of_line}: "
+            "make it a function",
+        )
+
+
+_INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|uv\s+pip)\s+install\b")
+
+
+def nr301(nb, cfg):
+    for c in nb.code:
+        for m in c.facts.magics:
+            if m.name in ("pip", "conda", "mamba") or (m.kind == "shell" and _INSTALL.search(m.text)):
+                yield c.pos, m.line, f"{m.text.strip()}: declare dependencies in requirements or pyproject instead"
+
+
+def nr302(nb, cfg):
+    for c in nb.code:
+        f = c.facts
+        for m in f.magics:
+            if m.name == "run":
+                yield c.pos, m.line, f"{m.text.strip()}: runs code into this namespace; import a module instead"
+            elif m.name == "store":
+                yield c.pos, m.line, f"{m.text.strip()}: passes values between notebooks outside the code"
+        for line in _scan(c.source).sys_path_edits:
+            yield c.pos, line, "sys.path edit: install the code as a package (pip install -e .) instead"
+
+
+# POSIX roots that hold user data (not /tmp or /usr, which every machine has, nor /api/...
+# routes or regular expressions), Windows
+# drives and UNC shares; a path inside a URL (preceded by a word character, ``/`` or ``:``)
+# does not count.
+_ABSOLUTE = re.compile(
+    r"(?<![\w/:.\\])(?:"
+    r"/(?:home|Users|root|mnt|media|Volumes|data|datasets|opt|srv|scratch|work|workspace|"
+    r"content|kaggle|dbfs|gpfs|net|nfs|projects?|shared|storage)/[^\s'\"]*"
+    r"|[A-Za-z]:[\\/][^\s'\"]*"
+    r"|\\\\[\w.$-]+\\[^\s'\"]+)"
+)
+
+
+def nr401(nb, cfg):
+    for c in nb.code:
+        seen = set()
+        for line, value in _scan(c.source).strings:
+            m = _ABSOLUTE.search(value)
+            if m and (line, m.group()) not in seen:
+                seen.add((line, m.group()))
+                yield c.pos, line, f"absolute path {m.group()!r}: it exists on one machine only"
+
+
+def nr601(nb, cfg):
+    for c in nb.code:
+        for out in c.cell.get("outputs", ()):
+            if isinstance(out, dict) and out.get("output_type") == "error":
+                yield c.pos, 1, f"saved error output: {out.get('ename', 'Error')}: {out.get('evalue', '')}".rstrip(": ")
+                break
+
+
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        Rule("NR000", "invalid-notebook", "error", "the file is not a readable notebook", lambda nb, cfg: (), False),
+        Rule("NR001", "syntax-error", "error", "a code cell does not compile", nr001),
+        Rule("NR101", "out-of-order-run", "warning", "execution counts not increasing top to bottom", nr101, False),
+        Rule("NR102", "execution-count-gap", "info", "gap in execution counts", nr102, False),
+        Rule("NR103", "shared-execution-count", "warning", "two cells share an execution count", nr103, False),
+        Rule("NR104", "unexecuted-cell", "warning", "unexecuted code cell above executed ones", nr104, False),
+        Rule("NR105", "use-before-define", "error", "name used in a cell but defined only in a cell below", nr105),
+        Rule("NR106", "undefined-name", "error", "undefined name", nr106),
+        Rule("NR107", "output-predates-input", "warning", "a cell ran before the cell producing its input", nr107),
+        Rule("NR201", "notebook-too-long", "info", "too many lines of code in the notebook", nr201, False),
+        Rule("NR202", "cell-too-long", "info", "too many lines of code in one cell", nr202, False),
+        Rule("NR203", "no-functions", "info", "long notebook with no functions", nr203),
+        Rule("NR204", "too-many-names", "warning", "too many module-level names", nr204),
+        Rule("NR205", "duplicated-code", "warning", "duplicated code across cells", nr205),
+        Rule("NR301", "install-in-notebook", "warning", "package installation inside the notebook", nr301),
+        Rule("NR302", "hidden-state-hack", "warning", "%run, %store or sys.path edits", nr302),
+        Rule("NR401", "absolute-path", "warning", "absolute file path literal", nr401),
+        Rule("NR601", "saved-error-output", "warning", "committed error output", nr601, False),
+    )
+}
+
+
+# ----- running the rules --------------------------------------------------------------
+def _suppressions(source: str) -> dict[int, frozenset[str] | None]:
+    """line -> the rules ``# nbrefactor: ignore[...]`` silences there (None: all)."""
+    out = {}
+    if "nbrefactor" not in source:
+        return out
+    for i, line in enumerate(source.splitlines(), 1):
+        m = _SUPPRESS.search(line)
+        if m:
+            codes = m.group(1)
+            out[i] = None if codes is None else frozenset(c.strip().upper() for c in codes.split(",") if c.strip())
+    return out
+
+
+def lint_notebook(nb, path: str = "", config: Config | None = None, source_text: str | None = None) -> list[Finding]:
+    """Findings of one notebook (an nbformat v4 node or dict), sorted by cell and line.
+
+    ``source_text`` (the file as saved) lets each finding also carry its line in the file.
+    """
+    config = config or Config()
+    facts = NotebookFacts(nb)
+    by_pos = {c.pos: c for c in facts.code}
+    suppressed: dict[int, dict] = {}
+    out = []
+    for rule in RULES.values():
+        if not config.enabled(rule.id) or (rule.python_only and not facts.python):
+            continue
+        severity = config.severity_of(rule)
+        for pos, line, message in rule.check(facts, config):
+            cell = None if pos is None else facts.cells[pos]
+            if pos is not None:
+                code = by_pos.get(pos)
+                if code is not None and code.ignored:
+                    continue
+                if line is not None:
+                    if pos not in suppressed:
+                        suppressed[pos] = _suppressions(cell_text(cell))
+                    rules = suppressed[pos].get(line, frozenset())
+                    if rules is None or rule.id in rules:
+                        continue
+            cell_id = cell.get("id") if cell is not None else None
+            out.append(Finding(path, pos, cell_id if isinstance(cell_id, str) else None, line, rule.id, severity, message))
+    if source_text is not None and any(f.cell is not None for f in out):
+        lines = _file_lines(source_text, len(facts.cells))
+        if lines is not None:
+            out = [_with_file_line(f, lines) for f in out]
+    out.sort(key=Finding.sort_key)
+    return out
+
+
+def _with_file_line(f: Finding, lines: list[tuple[int, bool]]) -> Finding:
+    if f.cell is None:
+        return f
+    start, listed = lines[f.cell]
+    return replace(f, file_line=start + (f.line or 1) if listed else start)
+
+
+_KEY = re.compile(r'^([ \t]*)"(cell_type|source)":[ \t]*(\[?)', re.M)
+
+
+def _file_lines(text: str, n_cells: int) -> list[tuple[int, bool]] | None:
+    """For each cell: the 1-based file line of its ``"source"`` key and whether the source
+    is a list written one line per element (nbformat's own layout). None when the file is
+    laid out otherwise. Quotes inside JSON strings are escaped, so a line starting with
+    ``"cell_type":`` or ``"source":`` is always a key; the cell's own keys are the ones
+    indented like its first ``"cell_type"``."""
+    out: list[tuple[int, bool]] = []
+    indent = None
+    waiting = False
+    line, last = 1, 0
+    for m in _KEY.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        if m.group(2) == "cell_type":
+            if indent is None:
+                indent = m.group(1)
+            if m.group(1) == indent:
+                if waiting:
+                    return None
+                waiting = True
+        elif waiting and m.group(1) == indent:
+            out.append((line, bool(m.group(3))))
+            waiting = False
+    return out if len(out) == n_cells and not waiting else None
+
+
+# ----- reading files ------------------------------------------------------------------
+def invalid_findings(path: str, reason: str, config: Config) -> list[Finding]:
+    """The NR000 finding of a file that is not a readable notebook (unless ignored)."""
+    if not config.enabled("NR000"):
+        return []
+    return [Finding(path, None, None, None, "NR000", config.severity_of(RULES["NR000"]), reason)]
+
+
+def read_notebook(data: bytes | str):
+    """(notebook, text, None) or (None, None, reason it is not a usable notebook).
+
+    nbformat 4 comes back as the parsed JSON (no schema validation: a notebook JupyterLab
+    opens is linted, and a 6 MB one is parsed once); nbformat 3 is converted to 4."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        raw = json.loads(text)
+    except UnicodeDecodeError:
+        return None, None, "not a notebook: the file is not UTF-8 text"
+    except ValueError as err:
+        return None, None, f"not a notebook: invalid JSON ({err})"
+    if not isinstance(raw, dict) or not isinstance(raw.get("nbformat"), int):
+        return None, None, "not a notebook: no nbformat version"
+    if raw["nbformat"] not in (3, 4):
+        return None, None, f"unsupported nbformat version {raw['nbformat']}"
+    if raw["nbformat"] == 3:
+        try:
+            with warnings.catch_warnings():  # nbformat warns about missing cell ids: not our finding
+                warnings.simplefilter("ignore")
+                raw = nbformat.convert(nbformat.from_dict(raw), 4)
+        except Exception as err:  # nbformat raises many kinds for malformed notebooks
+            return None, None, f"not a valid notebook: {err}"
+    reason = _malformed(raw)
+    return (None, None, f"not a valid notebook: {reason}") if reason else (raw, text, None)
+
+
+def _malformed(nb: dict) -> str | None:
+    """What keeps the rules from reading a notebook, or None."""
+    if not isinstance(nb.get("metadata", {}), dict):
+        return "metadata is not an object"
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        return "no list of cells"
+    for i, c in enumerate(cells, 1):
+        if not isinstance(c, dict) or not isinstance(c.get("cell_type"), str):
+            return f"cell {i} has no cell_type"
+        source = c.get("source", "")
+        if not isinstance(source, str) and not (isinstance(source, list) and all(isinstance(x, str) for x in source)):
+            return f"cell {i} has a source that is not text"
+        if not isinstance(c.get("metadata", {}), dict) or not isinstance(c.get("outputs", []), list):
+            return f"cell {i} has malformed metadata or outputs"
+    return None
+
+
+def lint_path(path: Path, display: str | None = None, config: Config | None = None) -> list[Finding]:
+    """Findings of the notebook file at ``path`` (reported as ``display``); a file that is
+    not a readable notebook gives one NR000 finding. ``config`` defaults to the one found
+    by walking up from the file (a ``ConfigError`` is a usage error for the caller)."""
+    display = display if display is not None else str(path)
+    if config is None:
+        config = find_config(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        return invalid_findings(display, f"cannot read the file: {err.strerror or err}", config)
+    nb, text, reason = read_notebook(data)
+    if nb is None:
+        return invalid_findings(display, reason, config)
+    return lint_notebook(nb, display, config, text)
+
+
+def notebook_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The notebooks named or found (recursively, sorted) under ``paths``, skipping
+    ``.ipynb_checkpoints``. A missing path raises FileNotFoundError."""
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*.ipynb")):
+                if ".ipynb_checkpoints" not in f.relative_to(p).parts and f.is_file():
+                    yield f
+        elif p.exists():
+            yield p
+        else:
+            raise FileNotFoundError(str(p))
+
+
+async def read_contents_notebook(contents_manager, path: str):
+    """(notebook or None, reason it is unreadable, Config) of a notebook saved at ``path``
+    (relative to the server root), read through the ContentsManager. A missing file is a
+    404, a path that is no notebook or leaves the root a 400 (``RequestError``)."""
+    from jupyter_core.utils import ensure_async
+    from tornado.web import HTTPError
+
+    from .errors import RequestError
+
+    if not isinstance(path, str) or not path.strip("/"):
+        raise RequestError('the "path" query argument must name a notebook relative to the server root')
+    path = path.strip("/")
+    if not path.endswith(".ipynb"):
+        raise RequestError(f"{path} is not a notebook (.ipynb)")
+    try:
+        if not await ensure_async(contents_manager.file_exists(path)):
+            raise RequestError(f"no notebook at {path}", 404)
+        model = await ensure_async(contents_manager.get(path, content=True, type="file", format="text"))
+    except HTTPError as err:
+        raise RequestError(err.log_message or f"cannot read {path}", 400 if err.status_code >= 500 else err.status_code) from None
+    nb, _, reason = read_notebook(model["content"])
+    config = Config()
+    root = getattr(contents_manager, "root_dir", None)
+    if isinstance(root, str) and Path(root).is_dir():
+        try:
+            config = find_config(Path(root, path), stop=Path(root))
+        except ConfigError as err:
+            raise RequestError(str(err)) from None
+    return nb, reason, config
+
+
+# ----- output formats -----------------------------------------------------------------
+def format_text(findings: list[Finding]) -> str:
+    """``path:cell N:line L: NR101 message``, N counted from 1 among all cells."""
+    lines = []
+    for f in findings:
+        where = f.path
+        if f.cell is not None:
+            where += f":cell {f.cell + 1}"
+            if f.line is not None:
+                where += f":line {f.line}"
+        lines.append(f"{where}: {f.rule} {f.message}")
+    return "".join(line + "\n" for line in lines)
+
+
+def format_json(findings: list[Finding]) -> str:
+    return json.dumps([f.to_json() for f in findings], indent=2) + "\n"
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+# The project homepage (package.json) + the rule reference.
+DOCS_URL = "https://example.invalid/jupyter-nbrefactor/docs/lint.md"
+
+
+def to_sarif(findings: list[Finding], version: str = "dev") -> dict:
+    """A SARIF 2.1.0 log that GitHub code scanning accepts: one run, every rule described,
+    each result located in the .ipynb file (on the cell's line when the file has
+    nbformat's usual layout) with the cell and line in the message."""
+    ids = list(RULES)
+    rules = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "shortDescription": {"text": r.summary},
+            "fullDescription": {"text": r.summary},
+            "helpUri": f"{DOCS_URL}#{r.id.lower()}",
+            "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
+            "properties": {"tags": ["notebook"]},
+        }
+        for r in RULES.values()
+    ]
+    results = []
+    for f in findings:
+        where = "" if f.cell is None else f"cell {f.cell + 1}" + (f", line {f.line}" if f.line else "") + ": "
+        location = {"artifactLocation": {"uri": Path(f.path).as_posix(), "uriBaseId": "%SRCROOT%"}}
+        location["region"] = {"startLine": f.file_line or 1}
+        result = {
+            "ruleId": f.rule,
+            "ruleIndex": ids.index(f.rule),
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": where + f.message},
+            "locations": [{"physicalLocation": location}],
+            "partialFingerprints": {"nbrefactor/v1": _fingerprint(f)},
+            "properties": {"cellIndex": f.cell, "cellId": f.cell_id, "cellLine": f.line},
+        }
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "jupyter-nbrefactor",
+                        "informationUri": DOCS_URL,
+                        "version": version,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+                "results": results,
+            }
+        ],
+    }
+
+
+def _fingerprint(f: Finding) -> str:
+    """Stable across edits elsewhere in the notebook: the cell id (or position) + rule +
+    message, so code scanning tracks one alert instead of opening a new one."""
+    key = f"{f.path}|{f.cell_id or f.cell}|{f.rule}|{f.message}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def format_sarif(findings: list[Finding], version: str = "dev") -> str:
+    return json.dumps(to_sarif(findings, version), indent=2) + "\n"
+
+
+FORMATS = {"text": format_text, "json": format_json, "sarif": format_sarif}

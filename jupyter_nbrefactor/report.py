@@ -1,0 +1,303 @@
+"""Saved notebook -> health report: the figures a team lead looks at before deciding to
+refactor, a verdict with its reasons, and the best runs of cells to extract first.
+
+The figures come from ``lint.NotebookFacts`` (the same facts the lint rules use) and
+the candidates are checked with the extraction engine (``extract.plan_extraction``):
+only runs it accepts are proposed.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import re
+from collections import Counter
+from pathlib import PurePath
+
+from .dataflow import is_predefined
+from .errors import RequestError
+from .lint import Config, NotebookFacts, code_lines, lint_notebook
+
+# How many candidate runs are ranked cheaply, then planned by the engine at most.
+MAX_RUN_CELLS = 8
+MAX_PLANS = 12
+MIN_CANDIDATE_LINES = 4
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
+
+
+def health_report(nb, path: str = "", config: Config | None = None, candidates: int = 3) -> dict:
+    """The health report of one notebook (nbformat v4 node or dict) as JSON-ready data."""
+    config = config or Config()
+    facts = NotebookFacts(nb)
+    findings = lint_notebook(nb, path, config)
+    functions, classes = facts.definitions
+    duplicates = facts.duplicates(config["duplicate-lines"])
+    report = {
+        "path": path,
+        "lines_of_code": facts.lines_of_code,
+        "cells": len(facts.cells),
+        "code_cells": len(facts.code),
+        "module_level_names": len(facts.module_names),
+        "names": facts.module_names,
+        "functions": [name for _, _, name in functions],
+        "classes": [name for _, _, name in classes],
+        "out_of_order_cells": [
+            {
+                "cell_index": c.pos,
+                "cell_id": _id(c.cell),
+                "execution_count": c.count,
+                "after_cell_index": above.pos,
+                "after_execution_count": above.count,
+            }
+            for c, above in facts.out_of_order
+        ],
+        "duplicated_blocks": [
+            {
+                "cell_index": d.cell,
+                "line": d.line,
+                "of_cell_index": d.of_cell,
+                "of_line": d.of_line,
+                "lines": d.lines,
+            }
+            for d in duplicates
+        ],
+        "findings_by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
+        "findings": [f.to_json() for f in findings],
+    }
+    report["verdict"] = _verdict(report, facts, config, findings)
+    report["extraction_candidates"] = extraction_candidates(nb, facts, path, candidates)
+    return report
+
+
+def _id(cell):
+    cid = cell.get("id")
+    return cid if isinstance(cid, str) else None
+
+
+def _verdict(report, facts, config, findings) -> dict:
+    """``refactor`` past a size/structure threshold, ``attention`` when only the run order
+    or error findings are wrong, ``healthy`` otherwise; each reason is one sentence."""
+    loc = report["lines_of_code"]
+    structure = []
+    if loc > config["max-notebook-lines"]:
+        structure.append(f"{loc} lines of code (more than {config['max-notebook-lines']})")
+    if report["module_level_names"] > config["max-module-names"]:
+        structure.append(
+            f"{report['module_level_names']} module-level names (more than {config['max-module-names']})"
+        )
+    if loc > config["no-functions-lines"] and not report["functions"] and not report["classes"]:
+        structure.append(f"{loc} lines of code and not one function or class")
+    if report["duplicated_blocks"]:
+        n = len(report["duplicated_blocks"])
+        structure.append(f"{n} duplicated block{'s' if n > 1 else ''} of code")
+    long_cells = sum(1 for c in facts.code if code_lines(c.source) > config["max-cell-lines"])
+    if long_cells:
+        structure.append(f"{long_cells} cell{'s' if long_cells > 1 else ''} longer than {config['max-cell-lines']} lines")
+    order = []
+    if report["out_of_order_cells"]:
+        n = len(report["out_of_order_cells"])
+        order.append(f"{n} cell{'s' if n > 1 else ''} ran out of order")
+    errors = sum(1 for f in findings if f.severity == "error")
+    if errors:
+        order.append(f"{errors} error finding{'s' if errors > 1 else ''} (the notebook may not survive Restart & Run All)")
+    if structure:
+        level, summary = "refactor", "time to move code into modules"
+    elif order:
+        level, summary = "attention", "restart and run all, then fix the findings"
+    else:
+        level, summary = "healthy", "fine as a notebook"
+    return {"level": level, "summary": summary, "reasons": structure + order}
+
+
+# ----- extraction candidates ----------------------------------------------------------
+def extraction_candidates(nb, facts: NotebookFacts, path: str = "", limit: int = 3) -> list[dict]:
+    """Up to ``limit`` non-overlapping runs of adjacent code cells that the extraction
+    engine accepts as a function, best first: many lines of code outside functions,
+    few parameters and returns."""
+    from .extract import plan_extraction
+
+    if not facts.python or limit <= 0:
+        return []
+    module = _module_for(path)
+    taken: set[int] = set()
+    used_names = _all_names(facts)
+    out = []
+    planned = 0
+    for score, run, lines in _ranked_runs(facts):
+        if len(out) >= limit or planned >= MAX_PLANS:
+            break
+        positions = [facts.code[k].pos for k in run]
+        if taken.intersection(positions):
+            continue
+        name = _fresh(_name_for(facts, positions[0]), used_names)
+        planned += 1
+        try:
+            plan = plan_extraction(
+                {"notebook": nb, "cells": positions, "name": name, "module": module, "mode": "function", "path": path}
+            )
+        except RequestError:  # a cell the engine cannot read: not a candidate
+            continue
+        if plan["refused"] is not None:
+            continue
+        used_names.add(name)
+        taken.update(positions)
+        out.append(
+            {
+                "cells": positions,
+                "cell_ids": [_id(facts.cells[p]) for p in positions],
+                "name": name,
+                "module": module,
+                "params": plan["params"],
+                "returns": plan["returns"],
+                "lines": lines,
+            }
+        )
+    return out
+
+
+def _ranked_runs(facts: NotebookFacts):
+    """(score, code indices, lines of code) of every run of up to MAX_RUN_CELLS code cells
+    with no other cell between them, best first. The score estimates the engine's
+    params/returns from the def-use: names read from cells above the run (imports are
+    not parameters: the module imports them), names defined in it and read below."""
+    defs = facts.definers
+    code = facts.code
+    imports = set()
+    for c in code:
+        if c.facts.tree is not None:
+            imports.update(c.facts.imports)
+    # (reading code index, name, producing code index)
+    uses = []
+    for k, c in enumerate(code):
+        if c.facts.tree is None:
+            continue
+        for name in defs.reads(k):
+            p = defs.above(name, k)
+            if p is not None and not is_predefined(name):
+                uses.append((k, name, p))
+    runs = []
+    for start in range(len(code)):
+        lines = 0
+        for end in range(start, min(start + MAX_RUN_CELLS, len(code))):
+            c = code[end]
+            if c.facts.tree is None or (end > start and c.pos != code[end - 1].pos + 1):
+                break
+            lines += _loose_lines(c)
+            if lines < MIN_CANDIDATE_LINES:
+                continue
+            params = {n for k, n, p in uses if start <= k <= end and p < start and n not in imports}
+            returns = {n for k, n, p in uses if k > end and start <= p <= end}
+            runs.append((lines / (1 + len(params) + len(returns)), list(range(start, end + 1)), lines))
+    runs.sort(key=lambda r: (-r[0], r[1][0], len(r[1])))
+    return runs
+
+
+def _loose_lines(cell) -> int:
+    """Lines of code of a cell outside its def/class statements: code not reusable yet."""
+    source = cell.source.splitlines()
+    inside = set()
+    for node in cell.facts.tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            inside.update(range(first, node.end_lineno + 1))
+    return code_lines("\n".join(line for i, line in enumerate(source, 1) if i not in inside))
+
+
+def _all_names(facts: NotebookFacts) -> set[str]:
+    names = set()
+    for c in facts.code:
+        if c.facts.tree is not None:
+            names.update(c.facts.defines)
+            names.update(c.facts.reads)
+    return names
+
+
+def _name_for(facts: NotebookFacts, pos: int) -> str:
+    """A function name from the nearest markdown heading above ``pos``."""
+    for cell in reversed(facts.cells[:pos]):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        headings = _HEADING.findall("".join(source) if isinstance(source, list) else source)
+        if headings:
+            words = re.findall(r"[a-z0-9]+", headings[-1].lower())
+            name = "_".join(words[:4])
+            if name and name.isidentifier() and not name[0].isdigit():
+                return name
+            break
+    return f"cells_{pos + 1}"
+
+
+def _fresh(name: str, used: set[str]) -> str:
+    """``name``, or ``name_step`` when the notebook already uses it (``model`` is a
+    variable, a keyword or a builtin), numbered when that is taken too."""
+    if name in used or keyword.iskeyword(name) or is_predefined(name):
+        name += "_step"
+    candidate, i = name, 2
+    while candidate in used:
+        candidate, i = f"{name}_{i}", i + 1
+    return candidate
+
+
+def _module_for(path: str) -> str:
+    """``src/<notebook name>.py``, the name made a valid module name."""
+    from .modpath import validate_module_path
+
+    stem = re.sub(r"\W+", "_", PurePath(path).stem.lower()).strip("_") if path else ""
+    if not stem or stem[0].isdigit():
+        stem = f"nb_{stem}" if stem else "notebook_code"
+    try:
+        return validate_module_path(f"src/{stem}.py")
+    except RequestError:
+        return "src/notebook_code.py"
+
+
+# ----- text -----------------------------------------------------------------------------
+def _cells(positions) -> str:
+    """1-based cell numbers, runs shortened: ``cells 11-17``."""
+    numbers = [p + 1 for p in positions]
+    if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"cells {numbers[0]}-{numbers[-1]}"
+    return ("cells " if len(numbers) > 1 else "cell ") + ", ".join(map(str, numbers))
+
+
+def format_report(report: dict) -> str:
+    """The report as text for a terminal."""
+    ooo = report["out_of_order_cells"]
+    dup = report["duplicated_blocks"]
+    rows = [
+        ("lines of code", str(report["lines_of_code"])),
+        ("cells", f"{report['cells']} ({report['code_cells']} code)"),
+        ("module-level names", str(report["module_level_names"])),
+        ("functions", str(len(report["functions"]))),
+        ("classes", str(len(report["classes"]))),
+        ("out-of-order cells", str(len(ooo)) + (f": {_cells([o['cell_index'] for o in ooo])}" if ooo else "")),
+        (
+            "duplicated blocks",
+            str(len(dup))
+            + (
+                ": " + "; ".join(f"{_cells([d['cell_index']])} ({d['lines']} lines, like cell {d['of_cell_index'] + 1})" for d in dup)
+                if dup
+                else ""
+            ),
+        ),
+        (
+            "findings",
+            ", ".join(f"{rule} {n}" for rule, n in report["findings_by_rule"].items()) or "none",
+        ),
+    ]
+    width = max(len(k) for k, _ in rows)
+    out = [f"Health report: {report['path']}" if report["path"] else "Health report"]
+    out += [f"  {k.ljust(width)}  {v}" for k, v in rows]
+    verdict = report["verdict"]
+    out.append(f"Verdict: {verdict['summary']}")
+    out += [f"  - {r}" for r in verdict["reasons"]]
+    candidates = report["extraction_candidates"]
+    out.append("Extraction candidates:" if candidates else "Extraction candidates: none")
+    for i, c in enumerate(candidates, 1):
+        returns = ", ".join(c["returns"]) or "nothing"
+        out.append(
+            f"  {i}. {_cells(c['cells'])} ({c['lines']} lines) -> {c['name']}({', '.join(c['params'])}) "
+            f"returns {returns}, in {c['module']}"
+        )
+    return "\n".join(out) + "\n"

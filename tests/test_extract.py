@@ -1,0 +1,262 @@
+"""plan_extraction: parameters, returns, generated code, merging, refusals."""
+
+import hashlib
+
+import pytest
+from extract_cases import CASES
+from nbformat.v4 import new_code_cell, new_notebook
+
+from jupyter_nbrefactor import plan_extraction
+from jupyter_nbrefactor.apply import kernel_code, replace_cells
+from jupyter_nbrefactor.errors import RequestError
+
+
+def plan(cells, selected, name="f", module="src/m.py", **extra):
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells])
+    return plan_extraction({"notebook": nb, "cells": selected, "name": name, "module": module, "path": "nb.ipynb", **extra})
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(case):
+    result = plan_extraction(case.request())
+    if case.refused is not None:
+        assert result["refused"] is not None and result["refused"].startswith(case.refused), result["refused"]
+        assert result["module_source"] is None and result["replacement"] is None
+        return
+    assert result["refused"] is None
+    assert result["params"] == case.params
+    assert result["returns"] == case.returns
+    if case.replacement is not None:
+        assert result["replacement"] == case.replacement
+    for text in case.module_has:
+        assert text in result["module_source"]
+    compile(result["module_source"], "m.py", "exec")
+
+
+def test_plan_has_exactly_the_contract_keys():
+    result = plan(["x = 1", "y = x"], [1])
+    assert set(result) == {"params", "returns", "module_path", "module_source", "base_hash", "replacement", "notes", "refused"}
+    assert result["module_path"] == "src/m.py"
+    assert result["base_hash"] is None
+
+
+def test_generated_module_text_exactly():
+    result = plan(["import math\nr = 2", "# area\narea = math.pi * r ** 2\narea", "print(area)"], [1], name="disc")
+    assert result["module_source"] == (
+        '"""Code moved out of nb.ipynb by jupyter-nbrefactor."""\n'
+        "\n"
+        "import math\n"
+        "\n"
+        "\n"
+        "def disc(r):\n"
+        '    """Cell 2 of nb.ipynb.\n'
+        "\n"
+        "    Parameters: r.\n"
+        "    Returns: area.\n"
+        '    """\n'
+        "    # area\n"
+        "    area = math.pi * r ** 2\n"
+        "    return area\n"
+    )
+    assert result["replacement"] == "from src.m import disc\narea = disc(r)\narea"
+    assert result["notes"] == ["src/m.py imports what the code uses instead of taking it as a parameter: import math"]
+
+
+def test_cells_are_joined_with_a_blank_line_and_keep_comments():
+    result = plan(["a = 1", "# first\nb = a + 1  # inline", "c = b * 2\n# trailing note", "print(c)"], [1, 2])
+    assert result["params"] == ["a"] and result["returns"] == ["c"]
+    assert (
+        "    # first\n    b = a + 1  # inline\n\n    c = b * 2\n    # trailing note\n    return c\n"
+        in result["module_source"]
+    )
+
+
+def test_merge_keeps_every_existing_byte_and_adds_missing_imports():
+    existing = '"""Helpers."""\n\nimport os  # for paths\n\n\ndef here():\n    return os.getcwd()\n\n# end of helpers\n'
+    result = plan(["import os\nimport json", "s = json.dumps(os.sep)", "print(s)"], [1], module_source=existing)
+    text = result["module_source"]
+    assert result["base_hash"] == hashlib.sha256(existing.encode()).hexdigest()
+    assert text.startswith('"""Helpers."""\n\nimport os  # for paths\nimport json\n\n\ndef here():\n    return os.getcwd()\n')
+    assert text.count("import os") == 1
+    assert "# end of helpers\n" in text and "def f():" in text
+    assert text.index("# end of helpers") < text.index("def f():") or text.endswith("# end of helpers\n")
+
+
+def test_merge_into_a_module_without_trailing_newline():
+    result = plan(["y = 1"], [0], module_source="X = 1")
+    assert result["module_source"].startswith("X = 1\n\n\ndef f():\n")
+
+
+def test_merge_refuses_a_different_binding_of_an_import_name():
+    result = plan(["import numpy as np", "a = np.zeros(2)", "print(a)"], [1], module_source="np = None\n")
+    assert result["refused"] == "src/m.py already binds np (not by an import), differently from `import numpy as np`"
+
+
+def test_merge_refuses_a_module_that_does_not_parse():
+    result = plan(["y = 1"], [0], module_source="def broken(:\n")
+    assert result["refused"].startswith("src/m.py does not parse")
+
+
+def test_merge_refuses_an_import_that_changes_what_existing_code_reads():
+    result = plan(["from gzip import open", "fh = open('x')", "print(fh)"], [1], module_source="def read(p):\n    return open(p).read()\n")
+    assert result["refused"] == "adding `from gzip import open` to src/m.py would change what its existing code reads as open"
+
+
+def test_overwrite_replaces_the_function_in_the_module_in_place():
+    existing = "# helpers\ndef f():\n    return 'old'\n\n\ndef g():\n    return 2\n"
+    result = plan(["v = 'new'\nprint(v)"], [0], module_source=existing, overwrite=True)
+    assert result["refused"] is None
+    text = result["module_source"]
+    assert text.startswith("# helpers\ndef f():\n")
+    assert "'old'" not in text and "v = 'new'" in text
+    assert text.endswith("def g():\n    return 2\n")
+
+
+def test_module_mode_merges_and_refuses_existing_names():
+    result = plan(["LIMIT = 3"], [0], mode="module", module_source="LIMIT = 2\n")
+    assert result["refused"] == "src/m.py already defines LIMIT: choose another name"
+    result = plan(["LIMIT = 3\n# why\ndef cap(v):\n    return min(v, LIMIT)"], [0], mode="module", module_source="import os\n")
+    assert result["module_source"] == "import os\n\n\nLIMIT = 3\n\n\n# why\ndef cap(v):\n    return min(v, LIMIT)\n"
+    assert result["replacement"] == "from src.m import LIMIT, cap"
+    assert result["returns"] == ["LIMIT", "cap"]
+
+
+def test_module_mode_copies_earlier_imports():
+    result = plan(["import math", "def half_pi():\n    return math.pi / 2", "print(half_pi())"], [1], mode="module")
+    assert "import math\n" in result["module_source"]
+    assert result["replacement"] == "from src.m import half_pi"
+
+
+def test_module_mode_does_not_need_a_name():
+    nb = new_notebook(cells=[new_code_cell("K = 1")])
+    result = plan_extraction({"notebook": nb, "cells": [0], "module": "src/m.py", "mode": "module"})
+    assert result["refused"] is None and result["replacement"] == "from src.m import K"
+
+
+def test_list_sources_are_accepted():
+    nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("y = x\n")])
+    nb.cells[1].source = ["y = x\n", "z = y + 1"]
+    result = plan_extraction({"notebook": nb, "cells": [1], "name": "f", "module": "m.py"})
+    assert result["params"] == ["x"] and "z = y + 1" in result["module_source"]
+
+
+def test_docstring_names_the_cells_params_and_returns():
+    result = plan(["a = 1", "b = 2", "c = a + b", "d = c", "print(d)"], [2, 3])
+    assert '    """Cells 3-4 of nb.ipynb.\n\n    Parameters: a, b.\n    Returns: d.\n    """\n' in result["module_source"]
+
+
+def test_eval_inside_a_nested_function_is_refused():
+    result = plan(["t = 1", "def g():\n    return eval('t')\nv = g()"], [1])
+    assert result["refused"] == "cell 2 line 2: eval without an explicit namespace sees the notebook's variables, not the moved code's"
+
+
+def test_future_import_is_refused():
+    result = plan(["from __future__ import annotations\nx = 1"], [0])
+    assert result["refused"] == "cell 1 line 1: `from __future__` imports cannot move"
+
+
+def test_name_no_cell_defines_is_refused():
+    result = plan(["y = mystery + 1"], [0])
+    assert result["refused"] == "cell 1 line 1: reads mystery, but no cell defines it"
+
+
+def test_name_defined_only_below_is_refused():
+    result = plan(["y = later + 1", "later = 2"], [0])
+    assert result["refused"] == "cell 1 line 1: reads later, but only cell 2, below the selection, defines it"
+
+
+def test_name_deleted_by_an_earlier_cell_is_refused():
+    result = plan(["x = 1", "del x", "if False:\n    print(x)"], [2])
+    assert result["refused"] == "cell 2 line 1: deletes x, which the selection reads"
+
+
+def test_read_before_the_selection_rebinds_it_is_a_param():
+    result = plan(["x = 1", "print(x)\nx = 2", "print(x)"], [1])
+    assert result["params"] == ["x"] and result["returns"] == ["x"]
+
+
+def test_same_import_again_with_an_earlier_function_reading_it_is_fine():
+    result = plan(["import math\ndef r():\n    return math.pi", "import math\nv = r()", "print(v)"], [1])
+    assert result["refused"] is None
+    assert result["params"] == ["r"] and result["returns"] == ["v"]
+    assert result["replacement"] == "import math\nfrom src.m import f\nv = f(r)"  # r reads math later
+
+
+def test_overwrite_is_refused_when_the_name_is_a_builtin():
+    result = plan(["y = 1"], [0], name="len", overwrite=True)
+    assert result["refused"] == "len is already used by the selection or is a builtin: choose another function name"
+
+
+def test_replace_cells_puts_the_replacement_where_the_first_selected_cell_was():
+    nb = new_notebook(cells=[new_code_cell(s) for s in ("a", "b", "c", "d")])
+    new = replace_cells(nb, [1, 2], "R")
+    assert [c.source for c in new.cells] == ["a", "R", "d"]
+    assert [c.source for c in nb.cells] == ["a", "b", "c", "d"]
+    assert new.cells[1].outputs == [] and new.cells[1].execution_count is None
+
+
+def test_replace_cells_without_ids_before_nbformat_4_5():
+    nb = new_notebook(cells=[new_code_cell("a")])
+    nb.nbformat_minor = 4
+    del nb.cells[0]["id"]
+    assert "id" not in replace_cells(nb, [0], "R").cells[0]
+
+
+def test_kernel_code_reloads_an_imported_module_and_binds_nothing(tmp_path, monkeypatch):
+    (tmp_path / "pkg_k").mkdir()
+    (tmp_path / "pkg_k" / "__init__.py").write_text("")
+    (tmp_path / "pkg_k" / "mod.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import pkg_k.mod
+
+    (tmp_path / "pkg_k" / "mod.py").write_text("VALUE = 2  # changed\n")
+    namespace = {}
+    exec(kernel_code("pkg_k/mod.py"), namespace)  # noqa: S102 - the code under test
+    assert set(namespace) == {"__builtins__"}
+    assert pkg_k.mod.VALUE == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"notebook": None}, '"notebook" must be an nbformat v4 notebook'),
+        ({"notebook": {"cells": [{"source": "x"}]}}, "notebook cell 1 is not an nbformat cell"),
+        ({"notebook": {"cells": [{"cell_type": "code", "source": 3}]}}, "notebook cell 1 has a source that is not text"),
+        ({"cells": []}, '"cells" must be a non-empty list'),
+        ({"cells": [True]}, '"cells" must be a non-empty list'),
+        ({"cells": [0, 0]}, '"cells" lists a cell twice'),
+        ({"cells": [5]}, "cell index 5 is out of range (the notebook has 2 cells)"),
+        ({"name": "class"}, '"name" must be a Python identifier'),
+        ({"name": None}, '"name" must be a Python identifier'),
+        ({"mode": "script"}, '"mode" must be "function" or "module"'),
+        ({"module": "src/data.txt"}, "must end in .py"),
+        ({"module_source": 3}, '"module_source" must be text or null'),
+        ({"overwrite": "yes"}, '"overwrite" must be true or false'),
+    ],
+)
+def test_bad_requests_raise_request_error(change, message):
+    request = {
+        "notebook": new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("y = x")]),
+        "cells": [1],
+        "name": "f",
+        "module": "src/m.py",
+    }
+    request.update(change)
+    with pytest.raises(RequestError) as err:
+        plan_extraction(request)
+    assert message in str(err.value)
+    assert err.value.status == 400
+
+
+def test_importing_the_target_module_itself_is_refused():
+    result = plan(["import src.m as mm", "v = mm.X", "print(v)"], [1])
+    assert result["refused"] == "`import src.m as mm` imports src/m.py itself: extract into another module"
+
+
+def test_name_imported_from_the_target_module_is_its_global():
+    existing = "def add(v):\n    return v + 1\n"
+    result = plan(["from src.m import add", "t = add(1)", "print(t)"], [1], module_source=existing)
+    assert result["refused"] is None and result["params"] == []
+    assert result["module_source"] == existing + (
+        '\n\ndef f():\n    """Cell 2 of nb.ipynb.\n\n    Parameters: none.\n    Returns: t.\n    """\n    t = add(1)\n    return t\n'
+    )
