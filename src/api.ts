@@ -74,4 +74,28 @@ export class NbRefactorClient {
   ): Promise<NbRefactorAPI.IAnalyzeResponse> {
     return requestAPI('analyze', 'POST', request, this.serverSettings);
   }
+
+  /** Plan an extraction; writes nothing. */
+  planExtraction(
+    request: NbRefactorAPI.IPlanRequest
+  ): Promise<NbRefactorAPI.IPlan> {
+    return requestAPI('extract/plan', 'POST', request, this.serverSettings);
+  }
+
+  /** Plan again against the module's current text and write it (409 when it changed). */
+  applyExtraction(
+    request: NbRefactorAPI.IApplyRequest
+  ): Promise<NbRefactorAPI.IApplyResult> {
+    return requestAPI('extract/apply', 'POST', request, this.serverSettings);
+  }
+
+  /** The health report of a saved notebook (`path` relative to the server root). */
+  report(path: string): Promise<NbRefactorAPI.IHealthReport> {
+    return requestAPI(
+      `report${URLExt.objectToQueryString({ path })}`,
+      'GET',
+      undefined,
+      this.serverSettings
+    );
+  }
 }

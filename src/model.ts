@@ -5,8 +5,9 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { EmptyState } from './tokens';
+import { ExecutionTracker } from './tracker';
 
-/** The little the panel needs to know about a notebook. */
+/** What the panel needs to know about a notebook, and the actions it offers. */
 export interface IWatchedNotebook {
   /** Display name (the file name). */
   readonly title: string;
@@ -14,8 +15,16 @@ export interface IWatchedNotebook {
   readonly kernelName: string | null;
   /** How many cells ran in this kernel session. */
   readonly runCount: number;
-  /** Emits whenever any of the above changes. */
+  /** Emits whenever any of the above (or the tracker) changes. */
   readonly changed: ISignal<IWatchedNotebook, void>;
+  /** This kernel session's execution log and its analysis. */
+  readonly tracker: ExecutionTracker;
+  /** Scroll to the cell (even outside the windowed viewport) and select it. */
+  revealCell(cellId: string): Promise<void>;
+  /** Reveal the first warned cell below the active one, wrapping around. */
+  revealNextWarning(): Promise<void>;
+  /** Run every stale and depends-on-stale cell once, in notebook order. */
+  runStaleCells(): Promise<void>;
 }
 
 /** What the panel shows when there is nothing to analyse; null when there is. */

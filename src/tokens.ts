@@ -12,6 +12,11 @@ export const PLUGIN_ID = 'jupyter-nbrefactor:plugin';
 /** Command ids. */
 export namespace CommandIDs {
   export const openPanel = 'nbrefactor:open-panel';
+  export const runStaleCells = 'nbrefactor:run-stale-cells';
+  export const nextWarning = 'nbrefactor:next-warning';
+  /** JupyterLab's own command, offered by the panel as is. */
+  export const restartRunAll = 'notebook:restart-run-all';
+  export const showHealth = 'nbrefactor:show-health';
 }
 
 /** The REST payloads. */
@@ -71,6 +76,128 @@ export namespace NbRefactorAPI {
     warnings: IWarning[];
     notice?: string;
   }
+
+  export type ExtractMode = 'function' | 'module';
+
+  /** `POST extract/plan`: `plan_extraction`'s request plus the notebook's server path. */
+  export interface IPlanRequest {
+    /** The live notebook, nbformat v4. */
+    notebook: { [key: string]: unknown };
+    /** 0-based indices of the selected cells. */
+    cells: number[];
+    /** The function's name (mode "function"). */
+    name?: string | null;
+    /** The module, relative to the notebook's folder (`src/data.py`). */
+    module: string;
+    mode: ExtractMode;
+    /** The notebook's path relative to the server root. */
+    path: string;
+    overwrite?: boolean;
+  }
+
+  /** `plan_extraction`'s answer. */
+  export interface IPlan {
+    params: string[];
+    returns: string[];
+    /** Relative to the notebook's folder. */
+    module_path: string;
+    /** The module's full new text (null when refused). */
+    module_source: string | null;
+    /** Hash of the module text the plan was made against, null when it did not exist. */
+    base_hash: string | null;
+    /** The one cell that replaces the selection (null when refused). */
+    replacement: string | null;
+    notes: string[];
+    /** Why the selection cannot move, naming the cell and line; null when it can. */
+    refused: string | null;
+  }
+
+  /** `POST extract/apply`: the plan request plus the plan's `base_hash`. */
+  export interface IApplyRequest extends IPlanRequest {
+    base_hash: string | null;
+  }
+
+  /** `extract/apply`'s answer: the plan, where the module was written, what the kernel must run. */
+  export interface IApplyResult extends IPlan {
+    /** The module's path relative to the server root; null when nothing was written. */
+    written: string | null;
+    /** Code a running kernel executes silently to see the new module; null when nothing was written. */
+    kernel_code: string | null;
+  }
+
+  export type Severity = 'error' | 'warning' | 'info';
+
+  /** One lint finding (docs/lint.md); cell and line are null for notebook-wide findings. */
+  export interface IFinding {
+    path: string;
+    /** 0-based index into the notebook's cells. */
+    cell_index: number | null;
+    cell_id: string | null;
+    /** 1-based line in the cell. */
+    line: number | null;
+    rule: string;
+    severity: Severity;
+    message: string;
+  }
+
+  /** A cell whose execution count is lower than the nearest executed cell above it. */
+  export interface IOutOfOrderCell {
+    cell_index: number;
+    cell_id: string | null;
+    execution_count: number;
+    after_cell_index: number;
+    after_execution_count: number;
+  }
+
+  /** A block of `lines` lines of code that a cell shares with a cell above it. */
+  export interface IDuplicatedBlock {
+    cell_index: number;
+    line: number;
+    of_cell_index: number;
+    of_line: number;
+    lines: number;
+  }
+
+  export type HealthLevel = 'refactor' | 'attention' | 'healthy';
+
+  export interface IHealthVerdict {
+    level: HealthLevel;
+    /** In English, from the server. */
+    summary: string;
+    /** One sentence each, in English. */
+    reasons: string[];
+  }
+
+  /** A run of adjacent code cells the extraction engine accepts as a function. */
+  export interface IExtractionCandidate {
+    /** 0-based cell indices when the notebook was saved. */
+    cells: number[];
+    cell_ids: (string | null)[];
+    name: string;
+    module: string;
+    params: string[];
+    returns: string[];
+    /** Lines of code outside functions. */
+    lines: number;
+  }
+
+  /** `GET report?path=…`: the health report of the saved notebook. */
+  export interface IHealthReport {
+    path: string;
+    lines_of_code: number;
+    cells: number;
+    code_cells: number;
+    module_level_names: number;
+    names: string[];
+    functions: string[];
+    classes: string[];
+    out_of_order_cells: IOutOfOrderCell[];
+    duplicated_blocks: IDuplicatedBlock[];
+    findings_by_rule: { [rule: string]: number };
+    findings: IFinding[];
+    verdict: IHealthVerdict;
+    extraction_candidates: IExtractionCandidate[];
+  }
 }
 
 /** What the sidebar shows when it has nothing to analyse. */
@@ -78,6 +205,6 @@ export type EmptyState = 'no-notebook' | 'no-kernel' | 'nothing-run' | null;
 
 /** The token of the sidebar model, for other plugins. */
 export const INbRefactorPanelModel = new Token<object>(
-  'jupyter-nbrefactor:panel-model',
+  'jupyter-nbrefactor:IPanelModel',
   'The model behind the Notebook refactor sidebar.'
 );

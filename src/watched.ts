@@ -1,20 +1,74 @@
 /**
- * Adapts a JupyterLab NotebookPanel to the small `IWatchedNotebook` interface.
+ * Adapts a JupyterLab NotebookPanel to `IWatchedNotebook`: feeds the panel's
+ * runs, edits and kernel events to an ExecutionTracker, rebuilds the log from
+ * the kernel's input history, and performs the panel's actions on the notebook.
  */
-import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import { ICodeCellModel } from '@jupyterlab/cells';
+import {
+  KernelError,
+  Notebook,
+  NotebookActions,
+  NotebookPanel
+} from '@jupyterlab/notebook';
+import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { NbRefactorClient } from './api';
+import { nextWarnedCell, staleCellIds, warningsByCell } from './findings';
 import { IWatchedNotebook } from './model';
+import { SettingsModel } from './settings';
+import { NbRefactorAPI } from './tokens';
+import {
+  ExecutionTracker,
+  HistoryEntry,
+  ICellSnapshot,
+  runsFromHistory
+} from './tracker';
+
+/**
+ * The namespace probe: names a person defined (as `%who` lists them), joined
+ * by spaces. Evaluated as a user expression of a silent execute that stores
+ * no history: it reads the namespace and changes nothing.
+ */
+const NAMES_EXPRESSION =
+  "' '.join(sorted(k for k in get_ipython().user_ns if not k.startswith('_') and k not in get_ipython().user_ns_hidden))";
+
+/** Parse the probe's `text/plain` answer (a Python string literal of identifiers). */
+export function namesFromProbe(text: string): string[] | null {
+  const match = /^(['"])(.*)\1$/s.exec(text.trim());
+  if (!match) {
+    return null;
+  }
+  return match[2].split(/\s+/).filter(name => name.length > 0);
+}
 
 export class WatchedNotebook implements IWatchedNotebook {
-  constructor(readonly panel: NotebookPanel) {
+  constructor(
+    readonly panel: NotebookPanel,
+    options: { client: NbRefactorClient; settings: SettingsModel }
+  ) {
+    this._settings = options.settings;
+    this.tracker = new ExecutionTracker({
+      client: options.client,
+      cells: () => this._analyzeCells(),
+      probe: () => this._probeNames(),
+      settings: options.settings.value
+    });
+    this.tracker.changed.connect(this._emitSoon, this);
+    options.settings.changed.connect(this._onSettingsChanged, this);
+
     const session = panel.sessionContext;
     session.kernelChanged.connect(this._onKernelChanged, this);
     session.statusChanged.connect(this._onStatusChanged, this);
     panel.title.changed.connect(this._emit, this);
+    panel.content.modelContentChanged.connect(this._onContentChanged, this);
+    NotebookActions.executionScheduled.connect(this._onScheduled, this);
     NotebookActions.executed.connect(this._onExecuted, this);
     panel.disposed.connect(this.dispose, this);
+    void session.ready.then(() => this._onKernelChanged());
   }
+
+  readonly tracker: ExecutionTracker;
 
   get title(): string {
     return this.panel.title.label;
@@ -26,44 +80,273 @@ export class WatchedNotebook implements IWatchedNotebook {
   }
 
   get runCount(): number {
-    return this._runCount;
+    return this.tracker.runs.length;
   }
 
   get changed(): ISignal<IWatchedNotebook, void> {
     return this._changed;
   }
 
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  async revealCell(cellId: string): Promise<void> {
+    const notebook = this.panel.content;
+    const index = notebook.widgets.findIndex(cell => cell.model.id === cellId);
+    if (index < 0) {
+      return;
+    }
+    notebook.mode = 'command';
+    notebook.activeCellIndex = index;
+    notebook.deselectAll();
+    // scrollToItem works through the windowed list, so it reaches cells
+    // that are not attached to the DOM.
+    await notebook.scrollToItem(index, 'smart');
+    notebook.activate();
+  }
+
+  async revealNextWarning(): Promise<void> {
+    const groups = warningsByCell(
+      this.tracker.warnings,
+      this.tracker.cells(),
+      this.tracker.runs
+    );
+    const next = nextWarnedCell(groups, this.panel.content.activeCellIndex);
+    if (next !== null) {
+      await this.revealCell(next);
+    }
+  }
+
+  async runStaleCells(): Promise<void> {
+    const ids = new Set(
+      staleCellIds(this.tracker.warnings, this.tracker.cells())
+    );
+    const notebook = this.panel.content;
+    const cells = notebook.widgets.filter(cell => ids.has(cell.model.id));
+    if (cells.length > 0) {
+      await NotebookActions.runCells(
+        notebook,
+        cells,
+        this.panel.sessionContext
+      );
+    }
+  }
+
   dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
     NotebookActions.executed.disconnect(this._onExecuted, this);
+    this._settings.changed.disconnect(this._onSettingsChanged, this);
+    this.tracker.dispose();
     Signal.clearData(this);
+  }
+
+  private _analyzeCells(): NbRefactorAPI.IAnalyzeCell[] {
+    const cells: NbRefactorAPI.IAnalyzeCell[] = [];
+    const model = this.panel.content.model;
+    if (model) {
+      for (const cell of model.cells) {
+        cells.push({
+          id: cell.id,
+          source: cell.sharedModel.getSource(),
+          cell_type: cell.type
+        });
+      }
+    }
+    return cells;
+  }
+
+  private _cellSnapshots(): ICellSnapshot[] {
+    const snapshots: ICellSnapshot[] = [];
+    const model = this.panel.content.model;
+    if (!model) {
+      return snapshots;
+    }
+    for (const cell of model.cells) {
+      if (cell.type !== 'code') {
+        continue;
+      }
+      const code = cell as ICodeCellModel;
+      const error = code.outputs
+        .toJSON()
+        .find(output => output.output_type === 'error');
+      snapshots.push({
+        id: cell.id,
+        source: cell.sharedModel.getSource(),
+        execution_count: code.executionCount,
+        error: error ? String(error.ename) : null
+      });
+    }
+    return snapshots;
+  }
+
+  private _onScheduled(
+    _: unknown,
+    args: { notebook: Notebook; cell: { model: { id: string } } }
+  ): void {
+    if (args.notebook === this.panel.content) {
+      const model = args.cell.model as ICodeCellModel;
+      this._scheduled.set(model.id, model.sharedModel.getSource());
+    }
   }
 
   private _onExecuted(
     _: unknown,
-    args: { notebook: unknown; cell: unknown }
-  ): void {
-    if (args.notebook === this.panel.content) {
-      this._runCount++;
-      this._emit();
+    args: {
+      notebook: Notebook;
+      cell: { model: { id: string; type: string } };
+      success: boolean;
+      error?: KernelError | null;
     }
+  ): void {
+    if (
+      args.notebook !== this.panel.content ||
+      args.cell.model.type !== 'code'
+    ) {
+      return;
+    }
+    const model = args.cell.model as ICodeCellModel;
+    const source =
+      this._scheduled.get(model.id) ?? model.sharedModel.getSource();
+    this._scheduled.delete(model.id);
+    // No execution count: the kernel never ran it (empty cell, aborted).
+    if (model.executionCount === null) {
+      return;
+    }
+    this.tracker.recordRun({
+      cell_id: model.id,
+      source,
+      execution_count: model.executionCount,
+      error: args.success ? null : (args.error?.errorName ?? 'Error')
+    });
   }
 
+  private _onContentChanged(): void {
+    this.tracker.notebookChanged();
+  }
+
+  private _onSettingsChanged(): void {
+    this.tracker.setSettings(this._settings.value);
+  }
+
+  /** A kernel other than the one the log belongs to: start over, from its history. */
   private _onKernelChanged(): void {
-    this._runCount = 0;
+    const kernel = this.panel.sessionContext.session?.kernel ?? null;
+    const id = kernel?.id ?? null;
+    if (id === this._kernelId) {
+      return;
+    }
+    this._kernelId = id;
+    this._scheduled.clear();
+    this.tracker.clear();
+    this.tracker.setLanguage(null);
+    if (kernel) {
+      void this._connectKernel(kernel);
+    }
     this._emit();
   }
 
+  private async _connectKernel(
+    kernel: Kernel.IKernelConnection
+  ): Promise<void> {
+    try {
+      const info = await kernel.info;
+      if (kernel.id !== this._kernelId || this._disposed) {
+        return;
+      }
+      const language = info.language_info.name;
+      this.tracker.setLanguage(language);
+      if (language === 'python') {
+        await this._rebuildFromHistory(kernel);
+      }
+    } catch (reason) {
+      console.warn('jupyter-nbrefactor: kernel history unavailable.', reason);
+    }
+  }
+
+  /** After a reload, or on a kernel that already ran code, the log comes from its history. */
+  private async _rebuildFromHistory(
+    kernel: Kernel.IKernelConnection
+  ): Promise<void> {
+    const reply = await kernel.requestHistory({
+      output: false,
+      raw: true,
+      hist_access_type: 'range',
+      session: 0,
+      start: 1,
+      stop: 1_000_000_000
+    });
+    const content = reply.content as KernelMessage.IHistoryReply;
+    if (
+      content.status !== 'ok' ||
+      kernel.id !== this._kernelId ||
+      this._disposed
+    ) {
+      return;
+    }
+    const history = content.history as unknown as HistoryEntry[];
+    this.tracker.addHistory(runsFromHistory(history, this._cellSnapshots()));
+  }
+
+  private async _probeNames(): Promise<string[] | null> {
+    const kernel = this.panel.sessionContext.session?.kernel;
+    if (!kernel) {
+      return null;
+    }
+    const future = kernel.requestExecute({
+      code: '',
+      silent: true,
+      store_history: false,
+      user_expressions: { names: NAMES_EXPRESSION },
+      allow_stdin: false,
+      stop_on_error: false
+    });
+    const reply = await future.done;
+    const content = reply.content;
+    if (content.status !== 'ok') {
+      return null;
+    }
+    const value = content.user_expressions?.names as
+      { status: string; data?: { [mime: string]: unknown } } | undefined;
+    const text = value?.status === 'ok' ? value.data?.['text/plain'] : null;
+    return typeof text === 'string' ? namesFromProbe(text) : null;
+  }
+
+  /** A restart starts a new session: the log starts empty. */
   private _onStatusChanged(_: unknown, status: string): void {
     if (status === 'restarting' || status === 'autorestarting') {
-      this._runCount = 0;
+      this._scheduled.clear();
+      this.tracker.clear();
     }
-    this._emit();
   }
 
   private _emit(): void {
     this._changed.emit();
   }
 
-  private _runCount = 0;
+  /**
+   * The panel, status bar and commands follow the tracker once per frame:
+   * the cell markers (which listen to the tracker directly) come first.
+   */
+  private _emitSoon(): void {
+    if (this._frame === null) {
+      this._frame = requestAnimationFrame(() => {
+        this._frame = null;
+        if (!this._disposed) {
+          this._emit();
+        }
+      });
+    }
+  }
+
+  private _settings: SettingsModel;
+  private _kernelId: string | null = null;
+  private _scheduled = new Map<string, string>();
+  private _disposed = false;
+  private _frame: number | null = null;
   private _changed = new Signal<IWatchedNotebook, void>(this);
 }

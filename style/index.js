@@ -1,1 +1,3 @@
 import './base.css';
+import './extract.css';
+import './health.css';

@@ -1,8 +1,12 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { NbRefactorClient } from '../api';
 import { emptyStateText } from '../components/RefactorPanel';
 import { emptyStateOf, IWatchedNotebook, PanelModel } from '../model';
+import { ExecutionTracker } from '../tracker';
+
+jest.mock('../api');
 
 class FakeNotebook implements IWatchedNotebook {
   constructor(
@@ -14,6 +18,13 @@ class FakeNotebook implements IWatchedNotebook {
     IWatchedNotebook,
     void
   >(this);
+  readonly tracker = new ExecutionTracker({
+    client: new NbRefactorClient(),
+    cells: () => []
+  });
+  revealCell = jest.fn(async () => undefined);
+  revealNextWarning = jest.fn(async () => undefined);
+  runStaleCells = jest.fn(async () => undefined);
   emit(): void {
     (this.changed as Signal<IWatchedNotebook, void>).emit();
   }

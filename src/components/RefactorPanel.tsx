@@ -1,13 +1,40 @@
 /**
  * The "Notebook refactor" sidebar: renders the PanelModel, nothing more.
+ * Buttons run the plugin's commands; clicking a warning or a run reveals its cell.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
+import {
+  caretDownIcon,
+  fastForwardIcon,
+  LabIcon,
+  ReactWidget,
+  runIcon,
+  UseSignal
+} from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
+import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { kindWord, reasonText } from '../decorations';
+import {
+  ICellWarnings,
+  ITimelineEntry,
+  IVerdict,
+  timelineOf,
+  verdictOf,
+  warningsByCell
+} from '../findings';
+import { HealthModel } from '../health';
 import { refactorIcon } from '../icons';
-import { PanelModel } from '../model';
-import { EmptyState } from '../tokens';
+import { IWatchedNotebook, PanelModel } from '../model';
+import { CommandIDs, EmptyState, NbRefactorAPI } from '../tokens';
+import { HealthView } from './HealthView';
+
+/** The sidebar's two views. */
+export type PanelTab = 'warnings' | 'health';
+
+/** The timeline shows at most this many runs (the latest). */
+const TIMELINE_LIMIT = 200;
 
 /** The words of each empty state: a heading and what to do next. */
 export function emptyStateText(
@@ -39,11 +66,363 @@ export function emptyStateText(
   }
 }
 
-function PanelBody(props: {
-  model: PanelModel;
+/** Why a rerun would differ, one phrase per kind of warning. */
+function reasonPhrase(
+  kind: NbRefactorAPI.WarningKind,
+  cells: number,
+  trans: TranslationBundle
+): string {
+  switch (kind) {
+    case 'hidden-state':
+      return trans._n(
+        '%1 cell uses values from code no longer in the notebook',
+        '%1 cells use values from code no longer in the notebook',
+        cells
+      );
+    case 'out-of-order':
+      return trans._n(
+        '%1 cell read values from cells below it',
+        '%1 cells read values from cells below them',
+        cells
+      );
+    case 'edited':
+      return trans._n(
+        '%1 cell was edited after it ran',
+        '%1 cells were edited after they ran',
+        cells
+      );
+    case 'stale':
+      return trans._n(
+        '%1 cell ran before its inputs changed',
+        '%1 cells ran before their inputs changed',
+        cells
+      );
+    case 'depends-on-stale':
+      return trans._n(
+        '%1 cell used results of stale cells',
+        '%1 cells used results of stale cells',
+        cells
+      );
+    case 'use-before-define':
+      return trans._n(
+        '%1 cell uses names defined only below it',
+        '%1 cells use names defined only below them',
+        cells
+      );
+    case 'undefined':
+      return trans._n(
+        '%1 cell uses names no cell defines',
+        '%1 cells use names no cell defines',
+        cells
+      );
+  }
+  return kind;
+}
+
+/** The one-line verdict: would Restart & Run All reproduce the kernel's state? */
+export function verdictText(
+  verdict: IVerdict,
+  trans: TranslationBundle
+): string {
+  if (verdict.reproducible) {
+    return trans.__('Restart & Run All would reproduce this state.');
+  }
+  const reasons = verdict.reasons
+    .map(r => reasonPhrase(r.kind, r.cells, trans))
+    .join('; ');
+  return verdict.certain
+    ? trans.__('Restart & Run All would not reproduce this state: %1.', reasons)
+    : trans.__(
+        'Restart & Run All might not reproduce this state: %1.',
+        reasons
+      );
+}
+
+/** "cell 5" (its position, 1-based) or "deleted cell". */
+function cellLabel(position: number | null, trans: TranslationBundle): string {
+  return position === null
+    ? trans.__('deleted cell')
+    : trans.__('cell %1', position + 1);
+}
+
+function countLabel(count: number | null): string {
+  return count === null ? '[ ]' : `[${count}]`;
+}
+
+function ActionButton(props: {
+  commands: CommandRegistry;
+  id: string;
+  icon: LabIcon;
+}): JSX.Element {
+  const { commands, id, icon } = props;
+  return (
+    <button
+      className="jp-nbrefactor-action"
+      data-command={id}
+      disabled={!commands.isEnabled(id)}
+      title={commands.caption(id)}
+      onClick={() => void commands.execute(id)}
+    >
+      <icon.react tag="span" className="jp-nbrefactor-action-icon" />
+      <span>{commands.label(id)}</span>
+    </button>
+  );
+}
+
+function WarningGroup(props: {
+  group: ICellWarnings;
+  notebook: IWatchedNotebook;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { model, trans } = props;
+  const { group, notebook, trans } = props;
+  const reveal = () => void notebook.revealCell(group.cellId);
+  return (
+    <li className="jp-nbrefactor-warning-group" data-cell-id={group.cellId}>
+      <button className="jp-nbrefactor-cell-ref" onClick={reveal}>
+        <span className="jp-nbrefactor-cell-label">
+          {cellLabel(group.position, trans)}
+        </span>
+        <span className="jp-nbrefactor-count">
+          {countLabel(group.executionCount)}
+        </span>
+        <code className="jp-nbrefactor-first-line">{group.firstLine}</code>
+      </button>
+      <ul className="jp-nbrefactor-warnings">
+        {group.warnings.map((warning, i) => (
+          <li
+            key={i}
+            className="jp-nbrefactor-warning"
+            data-kind={warning.kind}
+            data-certain={String(warning.certain)}
+            title={reasonText(warning, trans)}
+            onClick={reveal}
+          >
+            <span
+              className={`jp-nbrefactor-kind jp-nbrefactor-marker-${warning.kind}`}
+            >
+              {kindWord(warning.kind, trans)}
+            </span>
+            <span className="jp-nbrefactor-message">{warning.message}</span>
+            {warning.names.length > 0 && (
+              <span className="jp-nbrefactor-names">
+                {warning.names.map(name => (
+                  <code key={name} className="jp-nbrefactor-name">
+                    {name}
+                  </code>
+                ))}
+              </span>
+            )}
+            {!warning.certain && (
+              <span className="jp-nbrefactor-uncertain">
+                {trans.__('uncertain')}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
+
+function Timeline(props: {
+  entries: ITimelineEntry[];
+  notebook: IWatchedNotebook;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { entries, notebook, trans } = props;
+  const hidden = Math.max(0, entries.length - TIMELINE_LIMIT);
+  return (
+    <section className="jp-nbrefactor-section">
+      <h3 className="jp-nbrefactor-section-title">
+        {trans.__('Execution order')}
+      </h3>
+      <div className="jp-nbrefactor-summary">
+        {trans._n(
+          '%1 cell run in this kernel session.',
+          '%1 cells run in this kernel session.',
+          entries.length
+        )}
+      </div>
+      {hidden > 0 && (
+        <div className="jp-nbrefactor-timeline-more">
+          {trans._n(
+            '%1 earlier run not shown',
+            '%1 earlier runs not shown',
+            hidden
+          )}
+        </div>
+      )}
+      <ol className="jp-nbrefactor-timeline">
+        {entries.slice(hidden).map((entry, i) => (
+          <li
+            key={hidden + i}
+            className="jp-nbrefactor-run"
+            data-cell-id={entry.cellId}
+            data-deleted={String(entry.deleted)}
+            onClick={
+              entry.deleted
+                ? undefined
+                : () => void notebook.revealCell(entry.cellId)
+            }
+          >
+            <span className="jp-nbrefactor-count">
+              {countLabel(entry.executionCount)}
+            </span>
+            <span className="jp-nbrefactor-cell-label">
+              {cellLabel(entry.position, trans)}
+            </span>
+            {entry.edited && (
+              <span className="jp-nbrefactor-tag" data-tag="edited">
+                {trans.__('edited since')}
+              </span>
+            )}
+            {entry.error !== null && (
+              <span
+                className="jp-nbrefactor-tag"
+                data-tag="error"
+                title={entry.error}
+              >
+                {trans.__('error')}
+              </span>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function Analysis(props: {
+  notebook: IWatchedNotebook;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { notebook, commands, trans } = props;
+  const tracker = notebook.tracker;
+  const cells = tracker.cells();
+  const warnings = tracker.warnings;
+  const analysed = tracker.result !== null && tracker.notice === null;
+  const groups = warningsByCell(warnings, cells, tracker.runs);
+  const verdict = verdictOf(warnings);
+  return (
+    <>
+      {analysed && (
+        <div
+          className="jp-nbrefactor-verdict"
+          data-reproducible={String(verdict.reproducible)}
+        >
+          {verdictText(verdict, trans)}
+        </div>
+      )}
+      <div className="jp-nbrefactor-actions">
+        <ActionButton
+          commands={commands}
+          id={CommandIDs.runStaleCells}
+          icon={runIcon}
+        />
+        <ActionButton
+          commands={commands}
+          id={CommandIDs.nextWarning}
+          icon={caretDownIcon}
+        />
+        <ActionButton
+          commands={commands}
+          id={CommandIDs.restartRunAll}
+          icon={fastForwardIcon}
+        />
+      </div>
+      {tracker.notice !== null && (
+        <div className="jp-nbrefactor-notice">
+          {trans.__(
+            'Analysis is available for Python kernels; this notebook runs %1.',
+            tracker.language ?? notebook.kernelName ?? ''
+          )}
+        </div>
+      )}
+      {tracker.error !== null && (
+        <div className="jp-nbrefactor-error">
+          {tracker.result
+            ? trans.__(
+                'Analysis failed: %1. Showing the last result.',
+                tracker.error
+              )
+            : trans.__('Analysis failed: %1.', tracker.error)}
+        </div>
+      )}
+      {tracker.result === null && tracker.error === null && (
+        <div className="jp-nbrefactor-analyzing">{trans.__('Analysing…')}</div>
+      )}
+      {analysed && (
+        <section className="jp-nbrefactor-section">
+          <h3 className="jp-nbrefactor-section-title">
+            {trans.__('Warnings')}
+          </h3>
+          {groups.length === 0 ? (
+            <div className="jp-nbrefactor-all-clear">
+              {trans.__(
+                'All clear: no stale, out-of-order or hidden state in this kernel session.'
+              )}
+            </div>
+          ) : (
+            <ul className="jp-nbrefactor-warning-groups">
+              {groups.map(group => (
+                <WarningGroup
+                  key={group.cellId}
+                  group={group}
+                  notebook={notebook}
+                  trans={trans}
+                />
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      <Timeline
+        entries={timelineOf(tracker.runs, cells)}
+        notebook={notebook}
+        trans={trans}
+      />
+    </>
+  );
+}
+
+function Tabs(props: {
+  tab: PanelTab;
+  onTab: (tab: PanelTab) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { tab, onTab, trans } = props;
+  const tabs: [PanelTab, string][] = [
+    ['warnings', trans.__('Warnings')],
+    ['health', trans.__('Health')]
+  ];
+  return (
+    <div className="jp-nbrefactor-tabs" role="tablist">
+      {tabs.map(([id, label]) => (
+        <button
+          key={id}
+          role="tab"
+          className="jp-nbrefactor-tab"
+          data-tab={id}
+          aria-selected={tab === id}
+          onClick={() => onTab(id)}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function PanelBody(props: {
+  model: PanelModel;
+  commands: CommandRegistry;
+  trans: TranslationBundle;
+  health: HealthModel | null;
+  tab: PanelTab;
+  onTab: (tab: PanelTab) => void;
+}): JSX.Element {
+  const { model, commands, trans, health, tab } = props;
   const notebook = model.notebook;
   const state = model.emptyState;
   return (
@@ -57,23 +436,20 @@ function PanelBody(props: {
           {notebook.title}
         </div>
       )}
-      {state !== null ? (
+      {health && <Tabs tab={tab} onTab={props.onTab} trans={trans} />}
+      {health && tab === 'health' ? (
+        <HealthView model={health} trans={trans} />
+      ) : state !== null || !notebook ? (
         <div className="jp-nbrefactor-empty" data-state={state}>
           <p className="jp-nbrefactor-empty-title">
-            {emptyStateText(state, trans).title}
+            {emptyStateText(state ?? 'no-notebook', trans).title}
           </p>
           <p className="jp-nbrefactor-empty-hint">
-            {emptyStateText(state, trans).hint}
+            {emptyStateText(state ?? 'no-notebook', trans).hint}
           </p>
         </div>
       ) : (
-        <div className="jp-nbrefactor-summary">
-          {trans._n(
-            '%1 cell run in this kernel session.',
-            '%1 cells run in this kernel session.',
-            notebook?.runCount ?? 0
-          )}
-        </div>
+        <Analysis notebook={notebook} commands={commands} trans={trans} />
       )}
     </div>
   );
@@ -82,17 +458,56 @@ function PanelBody(props: {
 export class RefactorPanel extends ReactWidget {
   constructor(
     readonly model: PanelModel,
-    private readonly _trans: TranslationBundle
+    private readonly _trans: TranslationBundle,
+    private readonly _commands: CommandRegistry,
+    private readonly _health: HealthModel | null = null
   ) {
     super();
     this.addClass('jp-nbrefactor-panel');
   }
 
+  /** The view shown: the warnings, or (with a HealthModel) the health report. */
+  get tab(): PanelTab {
+    return this._tab;
+  }
+
+  showTab(tab: PanelTab): void {
+    this._tab = tab;
+    this._updateHealth();
+    this.update();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._updateHealth();
+  }
+
+  protected onAfterHide(msg: Message): void {
+    super.onAfterHide(msg);
+    this._updateHealth();
+  }
+
   protected render(): JSX.Element {
     return (
       <UseSignal signal={this.model.changed}>
-        {() => <PanelBody model={this.model} trans={this._trans} />}
+        {() => (
+          <PanelBody
+            model={this.model}
+            commands={this._commands}
+            trans={this._trans}
+            health={this._health}
+            tab={this._tab}
+            onTab={tab => this.showTab(tab)}
+          />
+        )}
       </UseSignal>
     );
   }
+
+  /** The report is fetched only while someone can see it. */
+  private _updateHealth(): void {
+    this._health?.setActive(this.isVisible && this._tab === 'health');
+  }
+
+  private _tab: PanelTab = 'warnings';
 }

@@ -15,7 +15,9 @@ test.describe('Notebook refactor panel', () => {
     page
   }) => {
     await page.evaluate(async () => {
-      await window.jupyterapp.commands.execute('apputils:activate-command-palette');
+      await window.jupyterapp.commands.execute(
+        'apputils:activate-command-palette'
+      );
     });
     await page.keyboard.type('Notebook Refactor Panel');
     await page.keyboard.press('Enter');

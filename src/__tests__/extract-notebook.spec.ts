@@ -1,0 +1,87 @@
+import { NotebookModel } from '@jupyterlab/notebook';
+
+import {
+  isLastUndoStep,
+  notebookForPlan,
+  replaceCells
+} from '../extract/notebook';
+
+function notebook(): NotebookModel {
+  const model = new NotebookModel();
+  model.sharedModel.insertCells(0, [
+    { cell_type: 'markdown', source: '# Data', metadata: {} },
+    ...['a = 1', 'b = a + 1', 'b'].map((source, i) => ({
+      cell_type: 'code' as const,
+      source,
+      metadata: {},
+      execution_count: i + 1,
+      outputs:
+        source === 'b'
+          ? [
+              {
+                output_type: 'execute_result',
+                execution_count: 3,
+                data: { 'text/plain': '2' },
+                metadata: {}
+              }
+            ]
+          : []
+    })),
+    { cell_type: 'code', source: 'print(b)', metadata: {} }
+  ]);
+  model.sharedModel.clearUndoHistory();
+  return model;
+}
+
+const sources = (model: NotebookModel) =>
+  Array.from(model.cells, cell => cell.sharedModel.getSource());
+
+describe('replaceCells', () => {
+  it('puts one code cell where the first selected cell was', () => {
+    const model = notebook();
+    replaceCells(model, [3, 1, 2], 'from src.m import f\nb = f()');
+    expect(sources(model)).toEqual([
+      '# Data',
+      'from src.m import f\nb = f()',
+      'print(b)'
+    ]);
+    expect(model.cells.get(1).type).toBe('code');
+  });
+
+  it('is undone by one undo, outputs included', () => {
+    const model = notebook();
+    const before = model.toJSON();
+    const step = replaceCells(model, [1, 2, 3], 'b = f()');
+    expect(isLastUndoStep(model, step)).toBe(true);
+
+    model.sharedModel.undo();
+
+    expect(model.toJSON()).toEqual(before);
+    expect(model.cells.get(3).toJSON()).toMatchObject({
+      outputs: [{ data: { 'text/plain': '2' } }]
+    });
+  });
+
+  it('knows when its undo step is no longer the last one', () => {
+    const model = notebook();
+    const step = replaceCells(model, [1], 'a = g()');
+    model.sharedModel.insertCell(0, { cell_type: 'code', source: 'z = 0' });
+    expect(isLastUndoStep(model, step)).toBe(false);
+  });
+});
+
+describe('notebookForPlan', () => {
+  it('sends sources without outputs', () => {
+    const plan = notebookForPlan(notebook()) as {
+      cells: { source: string; outputs?: unknown[] }[];
+    };
+    expect(plan.cells.map(cell => cell.source)).toEqual([
+      '# Data',
+      'a = 1',
+      'b = a + 1',
+      'b',
+      'print(b)'
+    ]);
+    expect(plan.cells[3].outputs).toEqual([]);
+  });
+});

@@ -1,0 +1,217 @@
+import { nullTranslator } from '@jupyterlab/translation';
+
+import { verdictText } from '../components/RefactorPanel';
+import { kindWord } from '../decorations';
+import {
+  nextWarnedCell,
+  staleCellIds,
+  timelineOf,
+  verdictOf,
+  warningsByCell
+} from '../findings';
+import { DEFAULT_SETTINGS, settingsFrom, WARNING_KINDS } from '../settings';
+import { NbRefactorAPI } from '../tokens';
+
+const trans = nullTranslator.load('jupyter_nbrefactor');
+
+const cells: NbRefactorAPI.IAnalyzeCell[] = [
+  { id: 'md', source: '# Title', cell_type: 'markdown' },
+  { id: 'a', source: '\nx = 1', cell_type: 'code' },
+  { id: 'b', source: 'y = x + 1', cell_type: 'code' },
+  { id: 'c', source: 'x = 2', cell_type: 'code' }
+];
+
+const runs: NbRefactorAPI.IRun[] = [
+  { cell_id: 'c', source: 'x = 2', execution_count: 1 },
+  { cell_id: 'b', source: 'y = x + 1', execution_count: 2 },
+  { cell_id: 'a', source: 'x = 0', execution_count: 3, error: null },
+  { cell_id: 'gone', source: 'z = 1', execution_count: 4, error: 'NameError' }
+];
+
+function warning(
+  kind: NbRefactorAPI.WarningKind,
+  cellId: string,
+  certain = true
+): NbRefactorAPI.IWarning {
+  return {
+    kind,
+    cell_id: cellId,
+    names: ['x'],
+    source_cell_id: null,
+    certain,
+    message: `${kind} in ${cellId}`
+  };
+}
+
+describe('warningsByCell', () => {
+  it('groups warnings by cell in notebook order, gone cells last', () => {
+    const groups = warningsByCell(
+      [
+        warning('out-of-order', 'b'),
+        warning('hidden-state', 'gone'),
+        warning('stale', 'a'),
+        warning('edited', 'a')
+      ],
+      cells,
+      runs
+    );
+    expect(
+      groups.map(g => [g.cellId, g.position, g.executionCount, g.firstLine])
+    ).toEqual([
+      ['a', 1, 3, 'x = 1'],
+      ['b', 2, 2, 'y = x + 1'],
+      ['gone', null, 4, '']
+    ]);
+    expect(groups[0].warnings.map(w => w.kind)).toEqual(['stale', 'edited']);
+  });
+});
+
+describe('timelineOf', () => {
+  it('lists runs in order with position, edits, deletions and errors', () => {
+    expect(timelineOf(runs, cells)).toEqual([
+      {
+        cellId: 'c',
+        executionCount: 1,
+        position: 3,
+        edited: false,
+        deleted: false,
+        error: null
+      },
+      {
+        cellId: 'b',
+        executionCount: 2,
+        position: 2,
+        edited: false,
+        deleted: false,
+        error: null
+      },
+      {
+        cellId: 'a',
+        executionCount: 3,
+        position: 1,
+        edited: true,
+        deleted: false,
+        error: null
+      },
+      {
+        cellId: 'gone',
+        executionCount: 4,
+        position: null,
+        edited: false,
+        deleted: true,
+        error: 'NameError'
+      }
+    ]);
+  });
+});
+
+describe('verdictOf', () => {
+  it('says a rerun reproduces the state when nothing is warned', () => {
+    const verdict = verdictOf([]);
+    expect(verdict).toEqual({ reproducible: true, certain: true, reasons: [] });
+    expect(verdictText(verdict, trans)).toBe(
+      'Restart & Run All would reproduce this state.'
+    );
+  });
+
+  it('counts warned cells per kind, most serious first', () => {
+    const verdict = verdictOf([
+      warning('stale', 'a'),
+      warning('stale', 'b'),
+      warning('out-of-order', 'b'),
+      warning('out-of-order', 'b')
+    ]);
+    expect(verdict.reasons).toEqual([
+      { kind: 'out-of-order', cells: 1 },
+      { kind: 'stale', cells: 2 }
+    ]);
+    expect(verdictText(verdict, trans)).toBe(
+      'Restart & Run All would not reproduce this state: 1 cell read values from cells below it; 2 cells ran before their inputs changed.'
+    );
+  });
+
+  it('hedges when every reason is a heuristic', () => {
+    const verdict = verdictOf([warning('stale', 'a', false)]);
+    expect(verdict.certain).toBe(false);
+    expect(verdictText(verdict, trans)).toMatch(/^Restart & Run All might not/);
+  });
+});
+
+describe('nextWarnedCell', () => {
+  const groups = warningsByCell(
+    [
+      warning('stale', 'a'),
+      warning('stale', 'c'),
+      warning('hidden-state', 'gone')
+    ],
+    cells,
+    runs
+  );
+
+  it('goes to the next warned cell below the active one', () => {
+    expect(nextWarnedCell(groups, 1)).toBe('c');
+  });
+
+  it('wraps around to the first warned cell', () => {
+    expect(nextWarnedCell(groups, 3)).toBe('a');
+  });
+
+  it('has nowhere to go without warnings', () => {
+    expect(nextWarnedCell([], 0)).toBeNull();
+  });
+});
+
+describe('staleCellIds', () => {
+  it('lists stale and depends-on-stale cells once, in notebook order', () => {
+    expect(
+      staleCellIds(
+        [
+          warning('depends-on-stale', 'c'),
+          warning('out-of-order', 'b'),
+          warning('stale', 'a'),
+          warning('stale', 'a'),
+          warning('stale', 'gone')
+        ],
+        cells
+      )
+    ).toEqual(['a', 'c']);
+  });
+});
+
+describe('kindWord', () => {
+  it('names every kind with a word', () => {
+    expect(WARNING_KINDS.map(kind => kindWord(kind, trans))).toEqual([
+      'stale',
+      'stale input',
+      'out of order',
+      'edited',
+      'hidden state',
+      'defined below',
+      'undefined'
+    ]);
+  });
+});
+
+describe('settingsFrom', () => {
+  it('reads the registry values', () => {
+    expect(
+      settingsFrom({
+        warningKinds: { stale: false },
+        debounceMs: 50,
+        namespaceProbe: false,
+        markers: false
+      })
+    ).toEqual({
+      warningKinds: { ...DEFAULT_SETTINGS.warningKinds, stale: false },
+      debounceMs: 50,
+      namespaceProbe: false,
+      markers: false
+    });
+  });
+
+  it('falls back to the defaults for missing or bad values', () => {
+    expect(settingsFrom({ debounceMs: -1, markers: 'yes' })).toEqual(
+      DEFAULT_SETTINGS
+    );
+  });
+});

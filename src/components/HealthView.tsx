@@ -1,0 +1,366 @@
+/**
+ * The sidebar's Health view: renders the HealthModel, nothing more. The
+ * figures, the verdict and the findings come from the server's report of the
+ * saved notebook; each extraction candidate opens "Extract Function…".
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import { refreshIcon, UseSignal } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { HealthEmptyState, HealthModel } from '../health';
+import { refactorIcon } from '../icons';
+import { NbRefactorAPI } from '../tokens';
+
+/** The words of each empty state: a heading and what to do next. */
+function emptyText(
+  state: Exclude<HealthEmptyState, null>,
+  trans: TranslationBundle
+): { title: string; hint: string } {
+  switch (state) {
+    case 'no-notebook':
+      return {
+        title: trans.__('No notebook is open'),
+        hint: trans.__(
+          'Open or select a notebook to see its size, structure and the cells worth moving into modules.'
+        )
+      };
+    case 'unsaved':
+      return {
+        title: trans.__('Save the notebook to see its health report'),
+        hint: trans.__(
+          'The report reads the notebook as saved on the server; it is not run.'
+        )
+      };
+  }
+}
+
+/** The verdict's summary, translated (the server's reasons stay in English). */
+function levelText(
+  level: NbRefactorAPI.HealthLevel,
+  trans: TranslationBundle
+): string {
+  switch (level) {
+    case 'refactor':
+      return trans.__('Time to move code into modules');
+    case 'attention':
+      return trans.__('Restart and run all, then fix the findings');
+    case 'healthy':
+      return trans.__('Fine as a notebook');
+  }
+}
+
+/** 1-based cell positions, as JupyterLab numbers cells: "cell 7" or "cells 11–17". */
+function cellsText(cells: readonly number[], trans: TranslationBundle): string {
+  return cells.length === 1
+    ? trans.__('cell %1', cells[0] + 1)
+    : trans.__('cells %1–%2', cells[0] + 1, cells[cells.length - 1] + 1);
+}
+
+function Figure(props: {
+  figure: string;
+  label: string;
+  value: string;
+  title?: string;
+}): JSX.Element {
+  return (
+    <>
+      <dt className="jp-nbrefactor-health-label">{props.label}</dt>
+      <dd
+        className="jp-nbrefactor-health-figure"
+        data-figure={props.figure}
+        title={props.title}
+      >
+        {props.value}
+      </dd>
+    </>
+  );
+}
+
+function Figures(props: {
+  report: NbRefactorAPI.IHealthReport;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { report, trans } = props;
+  const outOfOrder = report.out_of_order_cells;
+  const duplicates = report.duplicated_blocks;
+  return (
+    <dl className="jp-nbrefactor-health-figures">
+      <Figure
+        figure="lines-of-code"
+        label={trans.__('Lines of code')}
+        value={String(report.lines_of_code)}
+      />
+      <Figure
+        figure="code-cells"
+        label={trans.__('Code cells')}
+        value={trans.__('%1 of %2 cells', report.code_cells, report.cells)}
+      />
+      <Figure
+        figure="module-level-names"
+        label={trans.__('Module-level names')}
+        value={String(report.module_level_names)}
+        title={report.names.join(', ')}
+      />
+      <Figure
+        figure="functions"
+        label={trans.__('Functions')}
+        value={String(report.functions.length)}
+        title={report.functions.join(', ')}
+      />
+      <Figure
+        figure="classes"
+        label={trans.__('Classes')}
+        value={String(report.classes.length)}
+        title={report.classes.join(', ')}
+      />
+      <Figure
+        figure="out-of-order-cells"
+        label={trans.__('Out-of-order cells')}
+        value={String(outOfOrder.length)}
+        title={outOfOrder
+          .map(c =>
+            trans.__(
+              'cell %1 ran as [%2] after cell %3 ran as [%4]',
+              c.cell_index + 1,
+              c.execution_count,
+              c.after_cell_index + 1,
+              c.after_execution_count
+            )
+          )
+          .join('\n')}
+      />
+      <Figure
+        figure="duplicated-blocks"
+        label={trans.__('Duplicated blocks')}
+        value={String(duplicates.length)}
+        title={duplicates
+          .map(d =>
+            trans.__(
+              'cell %1: %2 lines like cell %3',
+              d.cell_index + 1,
+              d.lines,
+              d.of_cell_index + 1
+            )
+          )
+          .join('\n')}
+      />
+    </dl>
+  );
+}
+
+function FindingsByRule(props: {
+  report: NbRefactorAPI.IHealthReport;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { report, trans } = props;
+  const rules = Object.keys(report.findings_by_rule);
+  return (
+    <section className="jp-nbrefactor-health-section">
+      <h3 className="jp-nbrefactor-section-title">
+        {trans.__('Findings by rule')}
+      </h3>
+      {rules.length === 0 ? (
+        <div className="jp-nbrefactor-health-none">
+          {trans.__('No findings.')}
+        </div>
+      ) : (
+        <ul className="jp-nbrefactor-health-rules">
+          {rules.map(rule => {
+            const findings = report.findings.filter(f => f.rule === rule);
+            return (
+              <li
+                key={rule}
+                className="jp-nbrefactor-health-rule"
+                data-rule={rule}
+                data-severity={findings[0]?.severity}
+                title={findings.map(f => f.message).join('\n')}
+              >
+                <code className="jp-nbrefactor-health-rule-id">{rule}</code>
+                <span className="jp-nbrefactor-health-rule-count">
+                  {report.findings_by_rule[rule]}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Candidate(props: {
+  candidate: NbRefactorAPI.IExtractionCandidate;
+  model: HealthModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { candidate, model, trans } = props;
+  const cells = model.candidateCells(candidate);
+  const canExtract = !!model.source?.canExtract && cells !== null;
+  const signature = `${candidate.name}(${candidate.params.join(', ')})`;
+  return (
+    <li className="jp-nbrefactor-health-candidate">
+      <div className="jp-nbrefactor-health-candidate-cells">
+        {cellsText(candidate.cells, trans)}
+        <span className="jp-nbrefactor-health-candidate-lines">
+          {trans._n('%1 line', '%1 lines', candidate.lines)}
+        </span>
+      </div>
+      <div className="jp-nbrefactor-health-candidate-signature">
+        <code>{signature}</code>
+        {candidate.returns.length > 0 ? (
+          <span>
+            {' → '}
+            <code>{candidate.returns.join(', ')}</code>
+          </span>
+        ) : (
+          <span className="jp-nbrefactor-health-candidate-returns">
+            {trans.__('returns nothing')}
+          </span>
+        )}
+      </div>
+      <div className="jp-nbrefactor-health-candidate-module">
+        {trans.__('in %1', candidate.module)}
+      </div>
+      <button
+        className="jp-nbrefactor-action jp-nbrefactor-health-extract"
+        disabled={!canExtract}
+        title={
+          cells === null
+            ? trans.__(
+                'These cells changed since the notebook was saved: save it to update the report'
+              )
+            : trans.__('Select these cells and open Extract Function…')
+        }
+        onClick={() => void model.extract(candidate)}
+      >
+        <refactorIcon.react tag="span" className="jp-nbrefactor-action-icon" />
+        <span>{trans.__('Extract function…')}</span>
+      </button>
+    </li>
+  );
+}
+
+function Report(props: {
+  model: HealthModel;
+  report: NbRefactorAPI.IHealthReport;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, report, trans } = props;
+  const { verdict } = report;
+  const candidates = report.extraction_candidates;
+  return (
+    <>
+      <div className="jp-nbrefactor-health-verdict" data-level={verdict.level}>
+        <div className="jp-nbrefactor-health-verdict-summary">
+          {levelText(verdict.level, trans)}
+        </div>
+        {verdict.reasons.length > 0 && (
+          <ul className="jp-nbrefactor-health-reasons">
+            {verdict.reasons.map(reason => (
+              <li key={reason} className="jp-nbrefactor-health-reason">
+                {reason}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <Figures report={report} trans={trans} />
+      <FindingsByRule report={report} trans={trans} />
+      <section className="jp-nbrefactor-health-section">
+        <h3 className="jp-nbrefactor-section-title">
+          {trans.__('Extraction candidates')}
+        </h3>
+        {candidates.length === 0 ? (
+          <div className="jp-nbrefactor-health-none">
+            {trans.__('No run of cells can move into a function as it is.')}
+          </div>
+        ) : (
+          <ol className="jp-nbrefactor-health-candidates">
+            {candidates.map(candidate => (
+              <Candidate
+                key={candidate.cells.join(',')}
+                candidate={candidate}
+                model={model}
+                trans={trans}
+              />
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}
+
+function HealthBody(props: {
+  model: HealthModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, trans } = props;
+  const state = model.emptyState;
+  if (state !== null) {
+    const text = emptyText(state, trans);
+    return (
+      <div className="jp-nbrefactor-health-empty" data-state={state}>
+        <p className="jp-nbrefactor-health-empty-title">{text.title}</p>
+        <p className="jp-nbrefactor-health-empty-hint">{text.hint}</p>
+      </div>
+    );
+  }
+  const { report, error, loading } = model;
+  return (
+    <>
+      <div className="jp-nbrefactor-health-toolbar">
+        <span className="jp-nbrefactor-health-status" aria-live="polite">
+          {loading && (
+            <span className="jp-nbrefactor-health-loading">
+              <span className="jp-nbrefactor-health-spinner" />
+              {trans.__('Reading the saved notebook…')}
+            </span>
+          )}
+        </span>
+        <button
+          className="jp-nbrefactor-action jp-nbrefactor-health-refresh"
+          disabled={loading}
+          title={trans.__('Report on the saved notebook again')}
+          onClick={() => void model.refresh()}
+        >
+          <refreshIcon.react tag="span" className="jp-nbrefactor-action-icon" />
+          <span>{trans.__('Refresh')}</span>
+        </button>
+      </div>
+      {model.source?.dirty && (
+        <div className="jp-nbrefactor-health-dirty">
+          {trans.__(
+            'The notebook has unsaved changes: this report is about the saved file.'
+          )}
+        </div>
+      )}
+      {error !== null && (
+        <div className="jp-nbrefactor-health-error">
+          {report
+            ? trans.__(
+                'The health report failed: %1. Showing the last report.',
+                error
+              )
+            : trans.__('The health report failed: %1.', error)}
+        </div>
+      )}
+      {report && <Report model={model} report={report} trans={trans} />}
+    </>
+  );
+}
+
+/** The Health view: a report, its loading and error states, or what to do to get one. */
+export function HealthView(props: {
+  model: HealthModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, trans } = props;
+  return (
+    <div className="jp-nbrefactor-health">
+      <UseSignal signal={model.changed}>
+        {() => <HealthBody model={model} trans={trans} />}
+      </UseSignal>
+    </div>
+  );
+}

@@ -1,0 +1,389 @@
+/**
+ * The extract dialog: a JupyterLab Dialog whose body renders an ExtractModel
+ * (inputs, the inferred signature, previews, the refusal) and whose accept
+ * button works only while the model's plan can be applied.
+ */
+import { Dialog, ReactWidget, UseSignal } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { UUID } from '@lumino/coreutils';
+import { ISignal, Signal } from '@lumino/signaling';
+import type { Message } from '@lumino/messaging';
+import * as React from 'react';
+
+import { ExtractModel, IRefusalLocation } from './model';
+
+/** Puts `code`, syntax highlighted, into `node`. */
+export type Highlighter = (code: string, node: HTMLElement) => Promise<void>;
+
+/** A read-only code block, highlighted when a highlighter is available. */
+function CodePreview(props: {
+  code: string;
+  highlight: Highlighter | null;
+  className: string;
+  label: string;
+}): JSX.Element {
+  const ref = React.useRef<HTMLElement>(null);
+  const { code, highlight } = props;
+  React.useEffect(() => {
+    const node = ref.current;
+    if (!node) {
+      return;
+    }
+    node.textContent = code;
+    if (!highlight) {
+      return;
+    }
+    let current = true;
+    const highlighted = document.createElement('code');
+    highlight(code, highlighted)
+      .then(() => {
+        if (current) {
+          node.replaceChildren(...Array.from(highlighted.childNodes));
+        }
+      })
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [code, highlight]);
+  return (
+    <pre
+      className={`jp-nbrefactor-extract-preview ${props.className}`}
+      aria-label={props.label}
+    >
+      <code ref={ref} />
+    </pre>
+  );
+}
+
+/** A list of Python names, or "none". */
+function Names(props: {
+  names: readonly string[];
+  className: string;
+  trans: TranslationBundle;
+}): JSX.Element {
+  if (props.names.length === 0) {
+    return (
+      <span className={`jp-nbrefactor-extract-none ${props.className}`}>
+        {props.trans.__('none')}
+      </span>
+    );
+  }
+  return (
+    <ul className={`jp-nbrefactor-extract-names ${props.className}`}>
+      {props.names.map(name => (
+        <li key={name}>
+          <code>{name}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+interface IFormProps {
+  model: ExtractModel;
+  trans: TranslationBundle;
+  modules: readonly string[];
+  highlight: Highlighter | null;
+  onReveal: (location: IRefusalLocation) => void;
+  listId: string;
+}
+
+function nameMessage(model: ExtractModel, trans: TranslationBundle): string {
+  switch (model.nameProblem) {
+    case 'empty':
+      return trans.__('Enter a function name.');
+    case 'not-identifier':
+      return trans.__(
+        '"%1" is not a Python identifier: use letters, digits and _, not starting with a digit.',
+        model.name
+      );
+    case 'keyword':
+      return trans.__('"%1" is a Python keyword.', model.name);
+    default:
+      return '';
+  }
+}
+
+function moduleMessage(model: ExtractModel, trans: TranslationBundle): string {
+  switch (model.moduleProblem) {
+    case 'empty':
+      return trans.__('Enter a module path such as src/data.py.');
+    case 'not-py':
+      return trans.__('The module path must end in .py.');
+    default:
+      return '';
+  }
+}
+
+function ExtractForm(props: IFormProps): JSX.Element {
+  const { model, trans } = props;
+  const plan = model.plan;
+  const nameError = nameMessage(model, trans);
+  const moduleError = moduleMessage(model, trans);
+  const location = model.refusal;
+  const first = model.cells[0] + 1;
+  const last = model.cells[model.cells.length - 1] + 1;
+  return (
+    <div className="jp-nbrefactor-extract-form">
+      <p className="jp-nbrefactor-extract-selection">
+        {first === last
+          ? trans.__('Cell %1 of the notebook.', first)
+          : trans._n(
+              '%2 cell, %3 to %4, of the notebook.',
+              '%2 cells, %3 to %4, of the notebook.',
+              model.cells.length,
+              model.cells.length,
+              first,
+              last
+            )}
+      </p>
+      {model.mode === 'function' && (
+        <label className="jp-nbrefactor-extract-field">
+          <span>{trans.__('Function name')}</span>
+          <input
+            className={`jp-mod-styled jp-nbrefactor-extract-name${nameError ? ' jp-mod-error' : ''}`}
+            value={model.name}
+            spellCheck={false}
+            aria-invalid={nameError !== ''}
+            onChange={event => model.setName(event.target.value)}
+          />
+          {nameError && (
+            <span className="jp-nbrefactor-extract-invalid" role="alert">
+              {nameError}
+            </span>
+          )}
+        </label>
+      )}
+      <label className="jp-nbrefactor-extract-field">
+        <span>{trans.__('Module (relative to the notebook)')}</span>
+        <input
+          className={`jp-mod-styled jp-nbrefactor-extract-module${moduleError ? ' jp-mod-error' : ''}`}
+          value={model.module}
+          list={props.listId}
+          spellCheck={false}
+          aria-invalid={moduleError !== ''}
+          onChange={event => model.setModule(event.target.value)}
+        />
+        <datalist id={props.listId}>
+          {props.modules.map(module => (
+            <option key={module} value={module} />
+          ))}
+        </datalist>
+        {moduleError && (
+          <span className="jp-nbrefactor-extract-invalid" role="alert">
+            {moduleError}
+          </span>
+        )}
+      </label>
+      <div className="jp-nbrefactor-extract-status" aria-live="polite">
+        {model.planning && (
+          <span className="jp-nbrefactor-extract-planning">
+            {trans.__('Planning…')}
+          </span>
+        )}
+        {model.error && (
+          <div className="jp-nbrefactor-extract-error" role="alert">
+            {model.error}
+          </div>
+        )}
+        {plan?.refused && (
+          <div className="jp-nbrefactor-extract-refusal" role="alert">
+            <strong>{trans.__('This selection cannot move:')}</strong>{' '}
+            <span className="jp-nbrefactor-extract-reason">{plan.refused}</span>
+            {location && (
+              <button
+                className="jp-nbrefactor-extract-goto"
+                onClick={() => props.onReveal(location)}
+              >
+                {location.line === null
+                  ? trans.__('Go to cell %1', location.cell + 1)
+                  : trans.__(
+                      'Go to cell %1, line %2',
+                      location.cell + 1,
+                      location.line
+                    )}
+              </button>
+            )}
+          </div>
+        )}
+      </div>
+      {plan && !plan.refused && (
+        <>
+          {model.mode === 'function' && (
+            <dl className="jp-nbrefactor-extract-signature">
+              <dt>{trans.__('Parameters')}</dt>
+              <dd>
+                <Names
+                  names={plan.params}
+                  className="jp-nbrefactor-extract-params"
+                  trans={trans}
+                />
+              </dd>
+              <dt>{trans.__('Returns')}</dt>
+              <dd>
+                <Names
+                  names={plan.returns}
+                  className="jp-nbrefactor-extract-returns"
+                  trans={trans}
+                />
+              </dd>
+            </dl>
+          )}
+          {plan.notes.length > 0 && (
+            <ul className="jp-nbrefactor-extract-notes">
+              {plan.notes.map(note => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          )}
+          <div className="jp-nbrefactor-extract-previews">
+            <section>
+              <h3 className="jp-nbrefactor-extract-heading">
+                {trans.__('Replacement cell')}
+              </h3>
+              <CodePreview
+                code={plan.replacement ?? ''}
+                highlight={props.highlight}
+                className="jp-nbrefactor-extract-replacement"
+                label={trans.__('Replacement cell')}
+              />
+            </section>
+            <section>
+              <h3 className="jp-nbrefactor-extract-heading">
+                {plan.base_hash === null
+                  ? trans.__('%1 (new file)', plan.module_path)
+                  : trans.__(
+                      '%1 (merged into the existing file)',
+                      plan.module_path
+                    )}
+              </h3>
+              <CodePreview
+                code={plan.module_source ?? ''}
+                highlight={props.highlight}
+                className="jp-nbrefactor-extract-module-source"
+                label={trans.__('Module code')}
+              />
+            </section>
+          </div>
+        </>
+      )}
+    </div>
+  );
+}
+
+export namespace ExtractBody {
+  export interface IOptions {
+    model: ExtractModel;
+    trans: TranslationBundle;
+    /** Existing modules to offer, relative to the notebook's folder. */
+    modules?: readonly string[];
+    highlight?: Highlighter | null;
+  }
+}
+
+/** The dialog's body: renders the model, re-rendering on its changes. */
+export class ExtractBody extends ReactWidget {
+  constructor(options: ExtractBody.IOptions) {
+    super();
+    this.addClass('jp-nbrefactor-extract');
+    this._options = options;
+    this._listId = `jp-nbrefactor-modules-${UUID.uuid4()}`;
+  }
+
+  /** Emits when the person asks to see the cell (and line) a refusal names. */
+  get revealRequested(): ISignal<ExtractBody, IRefusalLocation> {
+    return this._revealRequested;
+  }
+
+  /** Offer these existing modules in the module field. */
+  setModules(modules: readonly string[]): void {
+    this._options = { ...this._options, modules };
+    this.update();
+  }
+
+  protected render(): JSX.Element {
+    const { model, trans } = this._options;
+    return (
+      <UseSignal signal={model.changed}>
+        {() => (
+          <ExtractForm
+            model={model}
+            trans={trans}
+            modules={this._options.modules ?? []}
+            highlight={this._options.highlight ?? null}
+            onReveal={location => this._revealRequested.emit(location)}
+            listId={this._listId}
+          />
+        )}
+      </UseSignal>
+    );
+  }
+
+  private _options: ExtractBody.IOptions;
+  private _listId: string;
+  private _revealRequested = new Signal<ExtractBody, IRefusalLocation>(this);
+}
+
+export namespace ExtractDialog {
+  export interface IOptions {
+    model: ExtractModel;
+    body: ExtractBody;
+    title: string;
+    acceptLabel: string;
+    trans: TranslationBundle;
+  }
+}
+
+/** The index of the accept button among the dialog's buttons. */
+const ACCEPT = 1;
+
+/** A Dialog that accepts only while the model's plan can be applied. */
+export class ExtractDialog extends Dialog<void> {
+  constructor(options: ExtractDialog.IOptions) {
+    super({
+      title: options.title,
+      body: options.body,
+      buttons: [
+        Dialog.cancelButton({ label: options.trans.__('Cancel') }),
+        Dialog.okButton({ label: options.acceptLabel })
+      ],
+      defaultButton: ACCEPT,
+      focusNodeSelector: 'input'
+    });
+    this.addClass('jp-nbrefactor-extract-dialog');
+    this._model = options.model;
+    this._model.changed.connect(this._sync, this);
+    // Showing the offending cell closes the dialog (it is modal).
+    options.body.revealRequested.connect(() => this.reject(), this);
+  }
+
+  /** Enter and the accept button do nothing until the plan can be applied. */
+  resolve(index?: number): void {
+    if ((index ?? ACCEPT) === ACCEPT && !this._model.canApply) {
+      return;
+    }
+    super.resolve(index);
+  }
+
+  dispose(): void {
+    this._model.changed.disconnect(this._sync, this);
+    super.dispose();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._sync();
+  }
+
+  private _sync(): void {
+    const accept = this.node.querySelector<HTMLButtonElement>(
+      '.jp-Dialog-button.jp-mod-accept'
+    );
+    if (accept) {
+      accept.disabled = !this._model.canApply;
+    }
+  }
+
+  private _model: ExtractModel;
+}

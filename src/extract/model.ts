@@ -1,0 +1,235 @@
+/**
+ * The extract dialog's model: the inputs (function name, module path), their
+ * validation, and the server's plan for them, re-planned (debounced) as they
+ * change. The view renders it; the plan always comes from the server.
+ */
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { NbRefactorClient } from '../api';
+import { NbRefactorAPI } from '../tokens';
+import { NameProblem, nameProblem } from './naming';
+
+export type ModuleProblem = 'empty' | 'not-py' | null;
+
+/** Where a refusal says the problem is: a 0-based cell index and a 1-based line. */
+export interface IRefusalLocation {
+  cell: number;
+  line: number | null;
+}
+
+/**
+ * The cell and line a refusal names. The engine words them
+ * `cell <1-based position>[ line <n>]: ...`.
+ */
+export function refusalLocation(reason: string): IRefusalLocation | null {
+  const match = /^cell (\d+)(?: line (\d+))?:/.exec(reason);
+  if (!match) {
+    return null;
+  }
+  return {
+    cell: Number(match[1]) - 1,
+    line: match[2] === undefined ? null : Number(match[2])
+  };
+}
+
+export namespace ExtractModel {
+  export interface IOptions {
+    client: Pick<NbRefactorClient, 'planExtraction'>;
+    mode: NbRefactorAPI.ExtractMode;
+    /** The notebook's path relative to the server root. */
+    path: string;
+    /** 0-based indices of the selected cells. */
+    cells: number[];
+    /** The live notebook, as sent to the server (read at each plan). */
+    notebook: () => NbRefactorAPI.IPlanRequest['notebook'];
+    name: string;
+    module: string;
+    /** How long typing must pause before planning again. */
+    debounceMs?: number;
+  }
+}
+
+export class ExtractModel {
+  constructor(options: ExtractModel.IOptions) {
+    this._client = options.client;
+    this.mode = options.mode;
+    this.path = options.path;
+    this.cells = [...options.cells].sort((a, b) => a - b);
+    this._notebook = options.notebook;
+    this._name = options.name;
+    this._module = options.module;
+    this._debounceMs = options.debounceMs ?? 300;
+  }
+
+  readonly mode: NbRefactorAPI.ExtractMode;
+  readonly path: string;
+  readonly cells: readonly number[];
+
+  /** Emits whenever an input, the plan or the planning state changes. */
+  get changed(): ISignal<ExtractModel, void> {
+    return this._changed;
+  }
+
+  get name(): string {
+    return this._name;
+  }
+
+  get module(): string {
+    return this._module;
+  }
+
+  /** Why the function name is not usable; always null in mode "module". */
+  get nameProblem(): NameProblem {
+    return this.mode === 'function' ? nameProblem(this._name) : null;
+  }
+
+  /** Why the module path is not usable; the server checks the rest. */
+  get moduleProblem(): ModuleProblem {
+    const module = this._module.trim();
+    if (module.length === 0) {
+      return 'empty';
+    }
+    return module.endsWith('.py') ? null : 'not-py';
+  }
+
+  /** The plan for the current inputs, once the server answered. */
+  get plan(): NbRefactorAPI.IPlan | null {
+    return this._plan;
+  }
+
+  /** The server rejected the request (e.g. an invalid module path): its message. */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /** A plan is pending (typing, or waiting for the server). */
+  get planning(): boolean {
+    return this._timer !== null || this._awaiting === this._ticket;
+  }
+
+  /** Where the refusal of the current plan points, if anywhere. */
+  get refusal(): IRefusalLocation | null {
+    const reason = this._plan?.refused;
+    return reason ? refusalLocation(reason) : null;
+  }
+
+  /** The inputs are valid and the server's plan for them can be applied. */
+  get canApply(): boolean {
+    return (
+      !this.planning &&
+      this._inputsValid() &&
+      this._error === null &&
+      this._plan !== null &&
+      this._plan.refused === null
+    );
+  }
+
+  setName(name: string): void {
+    if (name !== this._name) {
+      this._name = name;
+      this._inputChanged();
+    }
+  }
+
+  setModule(module: string): void {
+    if (module !== this._module) {
+      this._module = module;
+      this._inputChanged();
+    }
+  }
+
+  /** The request for the current inputs, with the live notebook. */
+  request(): NbRefactorAPI.IPlanRequest {
+    const request: NbRefactorAPI.IPlanRequest = {
+      notebook: this._notebook(),
+      cells: [...this.cells],
+      module: this._module.trim(),
+      mode: this.mode,
+      path: this.path
+    };
+    if (this.mode === 'function') {
+      request.name = this._name;
+    }
+    return request;
+  }
+
+  /** Plan now; answers for earlier inputs are dropped. */
+  async planNow(): Promise<void> {
+    this._cancelTimer();
+    const ticket = ++this._ticket;
+    this._plan = null;
+    this._error = null;
+    if (!this._inputsValid()) {
+      this._changed.emit();
+      return;
+    }
+    this._awaiting = ticket;
+    this._changed.emit();
+    try {
+      const plan = await this._client.planExtraction(this.request());
+      if (ticket === this._ticket) {
+        this._plan = plan;
+      }
+    } catch (reason) {
+      if (ticket === this._ticket) {
+        this._error = reason instanceof Error ? reason.message : String(reason);
+      }
+    } finally {
+      if (this._awaiting === ticket) {
+        this._awaiting = null;
+      }
+      if (!this._disposed) {
+        this._changed.emit();
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    this._cancelTimer();
+    this._ticket++;
+    Signal.clearData(this);
+  }
+
+  private _inputsValid(): boolean {
+    return this.nameProblem === null && this.moduleProblem === null;
+  }
+
+  private _inputChanged(): void {
+    this._ticket++;
+    this._plan = null;
+    this._error = null;
+    this._cancelTimer();
+    if (this._inputsValid()) {
+      this._timer = setTimeout(() => {
+        this._timer = null;
+        void this.planNow();
+      }, this._debounceMs);
+    }
+    this._changed.emit();
+  }
+
+  private _cancelTimer(): void {
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+  }
+
+  private _client: Pick<NbRefactorClient, 'planExtraction'>;
+  private _notebook: () => NbRefactorAPI.IPlanRequest['notebook'];
+  private _name: string;
+  private _module: string;
+  private _debounceMs: number;
+  private _plan: NbRefactorAPI.IPlan | null = null;
+  private _error: string | null = null;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  /** The ticket of the request waiting for its answer. */
+  private _awaiting: number | null = null;
+  private _ticket = 0;
+  private _disposed = false;
+  private _changed = new Signal<ExtractModel, void>(this);
+}

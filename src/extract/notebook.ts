@@ -1,0 +1,165 @@
+/**
+ * The notebook side of an extraction: which cells are selected, the live
+ * notebook as the server plans from it, the one undoable cell replacement,
+ * and revealing the cell a refusal names.
+ */
+import { INotebookModel, Notebook } from '@jupyterlab/notebook';
+
+import { NbRefactorAPI } from '../tokens';
+
+/** Drives whose files the server reads and writes itself (`RTC` is its collaborative view). */
+const SERVER_DRIVES = new Set(['', 'RTC']);
+
+/** The part of a NotebookPanel the enablement reads. */
+export interface INotebookPanelLike {
+  readonly context: {
+    readonly isReady: boolean;
+    readonly path: string;
+    readonly localPath: string;
+    readonly contentsModel: object | null;
+  };
+  readonly content: {
+    readonly model: object | null;
+    readonly widgets: readonly { readonly model: { readonly type: string } }[];
+    isSelectedOrActive(cell: never): boolean;
+  };
+}
+
+/** What an extraction works on. */
+export interface IExtractionTarget {
+  /** The notebook's path relative to the server root. */
+  path: string;
+  /** 0-based indices of the selected cells, in order. */
+  cells: number[];
+}
+
+/**
+ * The selected cells of a notebook saved on the server, when all of them are
+ * code cells; null when the commands should be disabled.
+ */
+export function extractionTarget(
+  panel: INotebookPanelLike | null
+): IExtractionTarget | null {
+  if (!panel || !panel.context.isReady || !panel.content.model) {
+    return null;
+  }
+  const { path, localPath, contentsModel } = panel.context;
+  const drive = path.slice(0, path.length - localPath.length).replace(/:$/, '');
+  if (!contentsModel || !localPath || !SERVER_DRIVES.has(drive)) {
+    return null;
+  }
+  const isSelected = panel.content.isSelectedOrActive.bind(panel.content) as (
+    cell: unknown
+  ) => boolean;
+  const cells: number[] = [];
+  let onlyCode = true;
+  panel.content.widgets.forEach((cell, index) => {
+    if (isSelected(cell)) {
+      cells.push(index);
+      onlyCode = onlyCode && cell.model.type === 'code';
+    }
+  });
+  return cells.length > 0 && onlyCode ? { path: localPath, cells } : null;
+}
+
+/**
+ * The live notebook as nbformat, without outputs and attachments: the plan
+ * reads sources only, and a notebook full of plots would outgrow the server's
+ * request limit.
+ */
+export function notebookForPlan(
+  model: INotebookModel
+): NbRefactorAPI.IPlanRequest['notebook'] {
+  const notebook = model.toJSON() as {
+    cells: { [key: string]: unknown }[];
+    [key: string]: unknown;
+  };
+  return {
+    ...notebook,
+    cells: notebook.cells.map(cell => {
+      const copy: { [key: string]: unknown } = { ...cell };
+      delete copy.attachments;
+      if (copy.cell_type === 'code') {
+        copy.outputs = [];
+      }
+      return copy;
+    })
+  };
+}
+
+/** The sources of the given cells, to tell whether they changed meanwhile. */
+export function sourcesOf(
+  model: INotebookModel,
+  cells: readonly number[]
+): string[] {
+  return cells.map(index =>
+    index < model.cells.length ? model.cells.get(index).sharedModel.source : ''
+  );
+}
+
+/** What a Yjs-backed notebook exposes of its undo manager. */
+interface IUndoable {
+  undoManager?: { stopCapturing(): void; undoStack: unknown[] } | null;
+}
+
+/**
+ * Replace the selected cells by one code cell holding `source`, where the
+ * first of them was, as ONE undo step: a single Ctrl+Z brings the original
+ * cells back, outputs included. Returns that undo step (to undo it later
+ * only if it is still the last one), or null without an undo manager.
+ */
+export function replaceCells(
+  model: INotebookModel,
+  cells: readonly number[],
+  source: string
+): unknown {
+  const shared = model.sharedModel;
+  const undo = (shared as unknown as IUndoable).undoManager ?? null;
+  const descending = [...cells].sort((a, b) => b - a);
+  const first = descending[descending.length - 1];
+  // Edits made just before would otherwise merge into the same undo step.
+  undo?.stopCapturing();
+  shared.transact(() => {
+    for (const index of descending) {
+      shared.deleteCell(index);
+    }
+    shared.insertCell(first, { cell_type: 'code', source, metadata: {} });
+  });
+  undo?.stopCapturing();
+  return undo ? undo.undoStack[undo.undoStack.length - 1] : null;
+}
+
+/** Whether `step` (from `replaceCells`) is still the notebook's last undo step. */
+export function isLastUndoStep(model: INotebookModel, step: unknown): boolean {
+  const undo = (model.sharedModel as unknown as IUndoable).undoManager;
+  return !!undo && undo.undoStack[undo.undoStack.length - 1] === step;
+}
+
+/**
+ * Select the cell at `index` and scroll to it (through the windowed list, so
+ * cells outside the viewport work); with a 1-based `line`, put the cursor there.
+ */
+export async function revealCell(
+  notebook: Notebook,
+  index: number,
+  line: number | null
+): Promise<void> {
+  if (index < 0 || index >= notebook.widgets.length) {
+    return;
+  }
+  notebook.mode = 'command';
+  notebook.deselectAll();
+  notebook.activeCellIndex = index;
+  await notebook.scrollToItem(index, 'center');
+  const cell = notebook.widgets[index];
+  if (line !== null) {
+    await cell.ready;
+    const lines = cell.model.sharedModel.source.split('\n').length;
+    cell.editor?.setCursorPosition({
+      line: Math.min(line, lines) - 1,
+      column: 0
+    });
+    notebook.mode = 'edit';
+  }
+  notebook.activate();
+}

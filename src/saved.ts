@@ -1,0 +1,103 @@
+/**
+ * Adapts a JupyterLab NotebookPanel to `IHealthSource`: the saved file's
+ * server path and version, the dirty flag, and the selection that
+ * "Extract Function…" acts on.
+ */
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { CommandRegistry } from '@lumino/commands';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { ExtractCommandIDs } from './extract/commands';
+import { IHealthSource } from './health';
+
+/** Drives whose files the server reads itself (`RTC` is its collaborative view). */
+const SERVER_DRIVES = new Set(['', 'RTC']);
+
+export class SavedNotebook implements IHealthSource {
+  constructor(
+    readonly panel: NotebookPanel,
+    private readonly _commands: CommandRegistry
+  ) {
+    const context = panel.context;
+    // fileChanged follows every load, save and revert of the file.
+    context.fileChanged.connect(this._emit, this);
+    context.pathChanged.connect(this._emit, this);
+    context.model.stateChanged.connect(this._onModelState, this);
+    void context.ready.then(() => this._emit());
+    panel.disposed.connect(this.dispose, this);
+  }
+
+  get changed(): ISignal<IHealthSource, void> {
+    return this._changed;
+  }
+
+  get path(): string | null {
+    const { isReady, path, localPath, contentsModel } = this.panel.context;
+    const drive = path
+      .slice(0, path.length - localPath.length)
+      .replace(/:$/, '');
+    return isReady && contentsModel && localPath && SERVER_DRIVES.has(drive)
+      ? localPath
+      : null;
+  }
+
+  get version(): string | null {
+    return this.panel.context.contentsModel?.last_modified ?? null;
+  }
+
+  get dirty(): boolean {
+    return this.panel.context.model.dirty;
+  }
+
+  get canExtract(): boolean {
+    return this._commands.hasCommand(ExtractCommandIDs.extractFunction);
+  }
+
+  cellIds(): string[] {
+    const model = this.panel.content.model;
+    return model ? Array.from(model.cells, cell => cell.id) : [];
+  }
+
+  async extract(cells: number[]): Promise<void> {
+    const notebook = this.panel.content;
+    const first = cells[0];
+    const last = cells[cells.length - 1];
+    notebook.mode = 'command';
+    notebook.deselectAll();
+    notebook.activeCellIndex = first;
+    notebook.extendContiguousSelectionTo(last);
+    // Through the windowed list, so cells outside the viewport are reached.
+    await notebook.scrollToItem(first, 'start');
+    // The command acts on the current notebook: the one that has the focus.
+    notebook.activate();
+    await this._commands.execute(ExtractCommandIDs.extractFunction);
+  }
+
+  dispose(): void {
+    if (this._disposed) {
+      return;
+    }
+    this._disposed = true;
+    const context = this.panel.context;
+    context.fileChanged.disconnect(this._emit, this);
+    context.pathChanged.disconnect(this._emit, this);
+    context.model.stateChanged.disconnect(this._onModelState, this);
+    this.panel.disposed.disconnect(this.dispose, this);
+    Signal.clearData(this);
+  }
+
+  private _onModelState(_: unknown, change: { name: string }): void {
+    if (change.name === 'dirty') {
+      this._emit();
+    }
+  }
+
+  private _emit(): void {
+    if (!this._disposed) {
+      this._changed.emit();
+    }
+  }
+
+  private _disposed = false;
+  private _changed = new Signal<IHealthSource, void>(this);
+}

@@ -1,0 +1,170 @@
+/**
+ * Benchmarks, not timed tests: skipped unless NBREFACTOR_BENCH=1.
+ *
+ *   cd ui-tests && NBREFACTOR_BENCH=1 CI=1 jlpm playwright test tests/bench-markers.spec.ts
+ *
+ * Prints the latency from a cell's execute_reply to the cell markers being
+ * updated on a 300-cell notebook, and the wall time of Run All on it (run it
+ * once more with the extension disabled to compare; see docs/benchmarks.md).
+ */
+import { expect, test } from '@jupyterlab/galata';
+
+const CELLS = 300;
+const ROUNDS = 30;
+
+/** x is read by the second cell; the other cells form a chain of definitions. */
+function notebookJSON(): string {
+  const sources = ['x = 0', 'y = x + 1', 'v2 = 0'];
+  for (let i = 3; i < CELLS; i++) {
+    sources.push(`v${i} = v${i - 1} + 1`);
+  }
+  return JSON.stringify({
+    cells: sources.map((source, i) => ({
+      cell_type: 'code',
+      id: `c${i}`,
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null
+    })),
+    metadata: {
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3 (ipykernel)',
+        language: 'python'
+      }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+test.skip(!process.env.NBREFACTOR_BENCH, 'benchmark: set NBREFACTOR_BENCH=1');
+
+test('markers follow execute replies on a 300-cell notebook', async ({
+  page,
+  tmpPath
+}) => {
+  test.setTimeout(10 * 60 * 1000);
+  await page.contents.uploadContent(
+    notebookJSON(),
+    'text',
+    `${tmpPath}/bench.ipynb`
+  );
+  await page.notebook.openByPath(`${tmpPath}/bench.ipynb`);
+  await page.notebook.activate('bench.ipynb');
+  await page.locator('#jp-main-statusbar').getByText('Idle').waitFor();
+
+  const runAllMs = await page.evaluate(async cells => {
+    const panel = window.jupyterapp.shell.currentWidget as any;
+    const kernel = panel.sessionContext.session.kernel;
+    const start = performance.now();
+    await window.jupyterapp.commands.execute('notebook:run-all-cells');
+    // run-all resolves once every reply arrived; check the last count landed.
+    const last = panel.content.model.cells.get(cells - 1);
+    if (last.executionCount === null || kernel.status !== 'idle') {
+      await new Promise<void>(resolve => {
+        const check = () =>
+          last.executionCount !== null && kernel.status === 'idle'
+            ? resolve()
+            : setTimeout(check, 5);
+        check();
+      });
+    }
+    return performance.now() - start;
+  }, CELLS);
+  console.log(`Run All, ${CELLS} cells: ${runAllMs.toFixed(0)} ms`);
+
+  const enabled = await page.locator('.jp-nbrefactor-status-body').count();
+  if (!enabled) {
+    return; // the extension is disabled: only the Run All figure counts
+  }
+
+  const rounds = await page.evaluate(async count => {
+    const app = window.jupyterapp;
+    const panel = app.shell.currentWidget as any;
+    const notebook = panel.content;
+    const kernel = panel.sessionContext.session.kernel;
+    // The probe's execute requests are silent: only the user's count.
+    const userRequests = new Set<string>();
+    let replyAt = 0;
+    kernel.anyMessage.connect((_: unknown, args: any) => {
+      const { msg, direction } = args;
+      if (
+        direction === 'send' &&
+        msg.header.msg_type === 'execute_request' &&
+        !msg.content.silent
+      ) {
+        userRequests.add(msg.header.msg_id);
+      }
+      if (
+        direction === 'recv' &&
+        msg.header.msg_type === 'execute_reply' &&
+        userRequests.has(msg.parent_header.msg_id)
+      ) {
+        replyAt = performance.now();
+      }
+    });
+    performance.setResourceTimingBufferSize(100000);
+    performance.clearResourceTimings();
+    const requests = () =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter(e => e.name.includes('jupyter-nbrefactor/analyze'))
+        .map(e => [e.startTime, e.responseEnd]);
+    const reader = notebook.widgets[1];
+    const hasStale = () =>
+      !!reader.node.querySelector('.jp-nbrefactor-marker-stale');
+    const run = async (index: number) => {
+      notebook.activeCellIndex = index;
+      await app.commands.execute('notebook:run-cell');
+    };
+    const out: Array<[number, number, number]> = [];
+    for (let round = 0; round < count; round++) {
+      await run(1); // the reader is up to date again
+      await new Promise<void>(resolve => {
+        const wait = () => (hasStale() ? setTimeout(wait, 5) : resolve());
+        wait();
+      });
+      const updated = new Promise<number>(resolve => {
+        const observer = new MutationObserver(() => {
+          if (hasStale()) {
+            observer.disconnect();
+            resolve(performance.now());
+          }
+        });
+        observer.observe(reader.node, { subtree: true, childList: true });
+      });
+      await run(0); // x redefined: the reader becomes stale
+      const at = await updated;
+      // The analyze request the marker came from: the last answered before it.
+      const request = requests()
+        .filter(r => r[0] >= replyAt && r[1] <= at)
+        .pop() ?? [NaN, NaN];
+      out.push([at - replyAt, request[0] - replyAt, request[1] - request[0]]);
+    }
+    return out;
+  }, ROUNDS);
+
+  const figures = (values: number[]) =>
+    `p50 ${percentile(values, 50).toFixed(0)} ms, ` +
+    `p95 ${percentile(values, 95).toFixed(0)} ms, ` +
+    `max ${Math.max(...values).toFixed(0)} ms`;
+  console.log(
+    `execute_reply -> marker updated: ${figures(rounds.map(r => r[0]))} ` +
+      `(${ROUNDS} runs, ${CELLS} cells)`
+  );
+  console.log(
+    `  execute_reply -> analyze request sent: ${figures(rounds.map(r => r[1]))}`
+  );
+  console.log(
+    `  analyze request round trip: ${figures(rounds.map(r => r[2]))}`
+  );
+  expect(rounds).toHaveLength(ROUNDS);
+});

@@ -1,0 +1,303 @@
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
+import * as path from 'path';
+
+const NOTEBOOK = 'big_messy_notebook.ipynb';
+const EXAMPLES = path.resolve(__dirname, '../../examples');
+const SCREENSHOT = path.resolve(
+  __dirname,
+  '../../docs/images/extract-dialog.png'
+);
+/** Cells 29-31: the feature columns, the dummies, X and y. */
+const FIRST = 28;
+const LAST = 30;
+const CELLS_BEFORE = 48;
+const MODULE = 'src/big_messy_notebook.py';
+
+/** Every text a person reads in the outputs, in notebook order (stdout lines, text/plain, errors). */
+async function textOutputs(page: IJupyterLabPageFixture): Promise<string[]> {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as any;
+    const texts: string[] = [];
+    for (const cell of panel.content.model.cells) {
+      if (cell.type !== 'code') {
+        continue;
+      }
+      for (const output of cell.outputs.toJSON()) {
+        if (output.output_type === 'stream') {
+          texts.push(
+            ...String(output.text)
+              .split('\n')
+              .filter((line: string) => line.length > 0)
+              .map((line: string) => `${output.name}: ${line}`)
+          );
+        } else if (output.output_type === 'error') {
+          texts.push(`error: ${output.ename}: ${output.evalue}`);
+        } else if (output.data?.['text/plain'] !== undefined) {
+          texts.push(String(output.data['text/plain']));
+        }
+      }
+    }
+    return texts;
+  });
+}
+
+async function sources(page: IJupyterLabPageFixture): Promise<string[]> {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as any;
+    return Array.from(panel.content.model.cells, (cell: any) =>
+      cell.sharedModel.getSource()
+    );
+  });
+}
+
+async function readFile(
+  page: IJupyterLabPageFixture,
+  filePath: string
+): Promise<string> {
+  return page.evaluate(async p => {
+    const model = await window.jupyterapp.serviceManager.contents.get(p, {
+      content: true,
+      type: 'file',
+      format: 'text'
+    });
+    return model.content as string;
+  }, filePath);
+}
+
+/** Restart & Run All, as a person does it: the command, then "Restart" in its dialog. */
+async function restartAndRunAll(page: IJupyterLabPageFixture): Promise<void> {
+  await page.evaluate(() => window.galata.resetExecutionCount());
+  void page.evaluate(() =>
+    window.jupyterapp.commands.execute('notebook:restart-run-all')
+  );
+  await page.locator('.jp-Dialog .jp-mod-accept').click();
+  await page.notebook.waitForRun();
+}
+
+/** Extract cells 29-31 with the keyboard shortcut and the dialog's defaults (or `name`). */
+async function extractFeatures(
+  page: IJupyterLabPageFixture,
+  name?: string,
+  moduleState = 'new file'
+): Promise<void> {
+  await page.notebook.selectCells(FIRST, LAST);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Alt+Shift+E');
+  const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+  if (name) {
+    await dialog.locator('.jp-nbrefactor-extract-name').fill(name);
+  }
+  await expect(dialog.locator('.jp-nbrefactor-extract-params li')).toHaveText([
+    'df'
+  ]);
+  await expect(
+    dialog.locator('.jp-nbrefactor-extract-heading').last()
+  ).toHaveText(`${MODULE} (${moduleState})`);
+  await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
+  await dialog.locator('.jp-mod-accept').click();
+  await expect(dialog).toHaveCount(0);
+  await expect
+    .poll(async () => (await sources(page)).length)
+    .toBe(CELLS_BEFORE - 2);
+}
+
+test.describe('Extract function and move to module', () => {
+  // Galata's kernel tracking answers every POST under /api/kernels with 201,
+  // restarts included, and JupyterLab then never sees the restarted kernel
+  // idle. Sessions are still tracked, so the kernel is shut down at the end.
+  test.use({ kernels: null });
+
+  test.beforeEach(async ({ page, tmpPath }) => {
+    await page.contents.uploadFile(
+      path.join(EXAMPLES, NOTEBOOK),
+      `${tmpPath}/${NOTEBOOK}`
+    );
+    await page.contents.uploadFile(
+      path.join(EXAMPLES, 'data', 'churn.csv'),
+      `${tmpPath}/data/churn.csv`
+    );
+    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
+    await page.notebook.activate(NOTEBOOK);
+  });
+
+  test('extracts three cells into a function, runs the same, and undoes in one step', async ({
+    page,
+    tmpPath
+  }) => {
+    // The notebook runs twice (about 20 s each on a 2-core machine).
+    test.setTimeout(300_000);
+    await page.notebook.run();
+    const before = await textOutputs(page);
+    const original = await sources(page);
+    expect(original).toHaveLength(CELLS_BEFORE);
+    expect(before).toContain('stdout: (2000, 20) (2000,)');
+
+    // Tall enough for the screenshot to show the module's function.
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await page.notebook.selectCells(FIRST, LAST);
+    const last = (await page.notebook.getCellLocator(LAST))!;
+    await last.locator('.jp-InputArea-prompt').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Extract Function…' }).click();
+
+    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    await expect(dialog.locator('.jp-nbrefactor-extract-name')).toHaveValue(
+      'features'
+    );
+    await expect(dialog.locator('.jp-nbrefactor-extract-module')).toHaveValue(
+      MODULE
+    );
+    await expect(dialog.locator('.jp-nbrefactor-extract-params li')).toHaveText(
+      ['df']
+    );
+    await expect(
+      dialog.locator('.jp-nbrefactor-extract-returns li')
+    ).toHaveText(['X', 'y']);
+    await expect(
+      dialog.locator('.jp-nbrefactor-extract-replacement')
+    ).toHaveText(
+      'from src.big_messy_notebook import features\nX, y = features(df)'
+    );
+    await expect(
+      dialog.locator('.jp-nbrefactor-extract-module-source')
+    ).toContainText('def features(df):');
+    await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
+    await dialog.locator('.jp-Dialog-content').screenshot({ path: SCREENSHOT });
+
+    await dialog.locator('.jp-mod-accept').click();
+    await expect(
+      page.getByText(
+        `Moved 3 cells into ${tmpPath}/${MODULE}, function features.`
+      )
+    ).toBeVisible();
+
+    const after = await sources(page);
+    expect(after).toEqual([
+      ...original.slice(0, FIRST),
+      'from src.big_messy_notebook import features\nX, y = features(df)',
+      ...original.slice(LAST + 1)
+    ]);
+    const module = await readFile(page, `${tmpPath}/${MODULE}`);
+    expect(module).toContain('def features(df):');
+    expect(module).toContain('    return X, y\n');
+    expect(await page.contents.fileExists(`${tmpPath}/src/__init__.py`)).toBe(
+      true
+    );
+
+    await restartAndRunAll(page);
+    expect(await textOutputs(page)).toEqual(before);
+
+    // One undo (Z in command mode: Edit › Undo Cell Operation) brings the
+    // three cells back, outputs included.
+    await page.notebook.selectCells(FIRST);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('z');
+    await expect.poll(() => sources(page)).toEqual(original);
+    const restored = (await page.notebook.getCellTextOutput(LAST - 1))!;
+    expect(restored.join('')).toContain('contract_Month-to-month');
+  });
+
+  test('the notification offers to undo and to open the module', async ({
+    page,
+    tmpPath
+  }) => {
+    const original = await sources(page);
+    await extractFeatures(page);
+    await page
+      .locator('.Toastify__toast', { hasText: 'function features.' })
+      .getByRole('button', { name: 'Undo' })
+      .click();
+    await expect.poll(() => sources(page)).toEqual(original);
+
+    // The module stays: a second extraction merges into it.
+    await extractFeatures(
+      page,
+      'features_again',
+      'merged into the existing file'
+    );
+    await page
+      .locator('.Toastify__toast', { hasText: 'function features_again.' })
+      .getByRole('button', { name: 'Open module' })
+      .click();
+    await expect(
+      page.locator('.jp-FileEditor .cm-content', {
+        hasText: 'def features_again(df):'
+      })
+    ).toBeVisible();
+    const module = await readFile(page, `${tmpPath}/${MODULE}`);
+    expect(module).toContain('def features(df):');
+    expect(module).toContain('def features_again(df):');
+  });
+
+  test('a refused selection shows why, links to the cell, and writes nothing', async ({
+    page,
+    tmpPath
+  }) => {
+    // Cell 4 sets options (pd.set_option) besides constants: it cannot move as is.
+    await page.notebook.selectCells(3);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Alt+Shift+M');
+
+    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
+      'Move to Module'
+    );
+    await expect(dialog.locator('.jp-nbrefactor-extract-reason')).toHaveText(
+      'cell 4 line 4: only imports, def, class and constant assignments can move as they are (use mode "function" for other code)'
+    );
+    await expect(dialog.locator('.jp-mod-accept')).toBeDisabled();
+    await expect(dialog.locator('.jp-nbrefactor-extract-preview')).toHaveCount(
+      0
+    );
+
+    await expect(dialog.locator('.jp-nbrefactor-extract-goto')).toHaveText(
+      'Go to cell 4, line 4'
+    );
+    await dialog.locator('.jp-nbrefactor-extract-goto').click();
+    await expect(dialog).toHaveCount(0);
+    await expect((await page.notebook.getCellLocator(3))!).toHaveClass(
+      /jp-mod-active/
+    );
+    expect(
+      await page.evaluate(() => {
+        const panel = window.jupyterapp.shell.currentWidget as any;
+        return panel.content.activeCell.editor.getCursorPosition().line;
+      })
+    ).toBe(3);
+    expect(await page.contents.directoryExists(`${tmpPath}/src`)).toBe(false);
+    expect(await sources(page)).toHaveLength(CELLS_BEFORE);
+  });
+
+  test.describe('with document-wide undo', () => {
+    test.use({
+      mockSettings: {
+        ...galata.DEFAULT_SETTINGS,
+        '@jupyterlab/notebook-extension:tracker': {
+          ...galata.DEFAULT_SETTINGS['@jupyterlab/notebook-extension:tracker'],
+          documentWideUndoRedo: true
+        }
+      }
+    });
+
+    test('Ctrl+Z brings the original cells back', async ({ page }) => {
+      const original = await sources(page);
+      await extractFeatures(page);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+z');
+      await expect.poll(() => sources(page)).toEqual(original);
+    });
+  });
+
+  test('is disabled for markdown cells', async ({ page }) => {
+    await page.notebook.selectCells(0);
+    const enabled = await page.evaluate(() => [
+      window.jupyterapp.commands.isEnabled('nbrefactor:extract-function'),
+      window.jupyterapp.commands.isEnabled('nbrefactor:move-to-module')
+    ]);
+    expect(enabled).toEqual([false, false]);
+  });
+});

@@ -1,0 +1,133 @@
+import { expect, test } from '@jupyterlab/galata';
+import * as path from 'path';
+
+const NOTEBOOK = 'big_messy_notebook.ipynb';
+const EXAMPLES = path.resolve(__dirname, '../../examples');
+const SCREENSHOT = path.resolve(__dirname, '../../docs/images/health.png');
+
+test.describe('Health view', () => {
+  test.beforeEach(async ({ page, tmpPath }) => {
+    await page.contents.uploadFile(
+      path.join(EXAMPLES, NOTEBOOK),
+      `${tmpPath}/${NOTEBOOK}`
+    );
+    await page.contents.uploadFile(
+      path.join(EXAMPLES, 'data', 'churn.csv'),
+      `${tmpPath}/data/churn.csv`
+    );
+  });
+
+  test('says what to do without a notebook', async ({ page }) => {
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('nbrefactor:open-panel')
+    );
+    const panel = page.locator('#jp-nbrefactor-panel');
+    await panel.getByRole('tab', { name: 'Health' }).click();
+    await expect(
+      panel.locator('.jp-nbrefactor-health-empty-title')
+    ).toHaveText('No notebook is open');
+  });
+
+  test('reports on the example notebook and extracts a candidate', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
+    await page.notebook.activate(NOTEBOOK);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('nbrefactor:open-panel')
+    );
+    const panel = page.locator('#jp-nbrefactor-panel');
+    await panel.getByRole('tab', { name: 'Health' }).click();
+
+    const verdict = panel.locator('.jp-nbrefactor-health-verdict');
+    await expect(
+      verdict.locator('.jp-nbrefactor-health-verdict-summary')
+    ).toHaveText('Time to move code into modules');
+    await expect(verdict.locator('.jp-nbrefactor-health-reason')).toHaveText([
+      '41 module-level names (more than 15)',
+      '134 lines of code and not one function or class',
+      '2 duplicated blocks of code',
+      '4 cells ran out of order'
+    ]);
+    const figure = (name: string) =>
+      panel.locator(`.jp-nbrefactor-health-figure[data-figure="${name}"]`);
+    await expect(figure('lines-of-code')).toHaveText('134');
+    await expect(figure('code-cells')).toHaveText('40 of 48 cells');
+    await expect(figure('module-level-names')).toHaveText('41');
+    await expect(figure('functions')).toHaveText('0');
+    await expect(figure('out-of-order-cells')).toHaveText('4');
+    await expect(figure('duplicated-blocks')).toHaveText('2');
+    await expect(panel.locator('.jp-nbrefactor-health-rule')).toHaveText([
+      'NR1014',
+      'NR10210',
+      'NR1071',
+      'NR2031',
+      'NR2041',
+      'NR2052'
+    ]);
+
+    const candidates = panel.locator('.jp-nbrefactor-health-candidate');
+    await expect(candidates).toHaveCount(3);
+    await expect(
+      candidates.locator('.jp-nbrefactor-health-candidate-cells')
+    ).toHaveText(['cells 11–1729 lines', 'cells 19–2524 lines', 'cell 3812 lines']);
+    await expect(
+      candidates.locator('.jp-nbrefactor-health-candidate-signature code')
+    ).toHaveText(['cleaning(df)', 'exploration(df)', 'model_step(cm)']);
+    await expect(panel.locator('.jp-nbrefactor-health-loading')).toHaveCount(0);
+    await panel.screenshot({ path: SCREENSHOT });
+
+    // The first candidate's button selects cells 11-17 and opens the dialog on them.
+    await candidates
+      .first()
+      .getByRole('button', { name: 'Extract function…' })
+      .click();
+    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
+      'Extract Function'
+    );
+    await expect(dialog.locator('.jp-nbrefactor-extract-params li')).toHaveText(
+      ['df']
+    );
+    expect(
+      await page.evaluate(() => {
+        const notebook = (window.jupyterapp.shell.currentWidget as any).content;
+        return notebook.widgets
+          .map((cell: any, i: number) =>
+            notebook.isSelectedOrActive(cell) ? i : -1
+          )
+          .filter((i: number) => i >= 0);
+      })
+    ).toEqual([10, 11, 12, 13, 14, 15, 16]);
+    await dialog.locator('.jp-mod-reject').click();
+    await expect(dialog).toHaveCount(0);
+  });
+
+  test('follows the saved notebook', async ({ page, tmpPath }) => {
+    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
+    await page.notebook.activate(NOTEBOOK);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('nbrefactor:show-health')
+    );
+    const panel = page.locator('#jp-nbrefactor-panel');
+    const functions = panel.locator(
+      '.jp-nbrefactor-health-figure[data-figure="functions"]'
+    );
+    await expect(functions).toHaveText('0');
+
+    await page.notebook.addCell('code', 'def churn_rate(df):\n    return 0');
+    await expect(panel.locator('.jp-nbrefactor-health-dirty')).toHaveText(
+      'The notebook has unsaved changes: this report is about the saved file.'
+    );
+    await expect(functions).toHaveText('0');
+
+    await page.notebook.save();
+    await expect(functions).toHaveText('1');
+    await expect(panel.locator('.jp-nbrefactor-health-dirty')).toHaveCount(0);
+    await expect(panel.locator('.jp-nbrefactor-health-reason')).not.toContainText(
+      ['134 lines of code and not one function or class']
+    );
+  });
+});

@@ -1,0 +1,311 @@
+import {
+  expect,
+  galata,
+  IJupyterLabPageFixture,
+  test
+} from '@jupyterlab/galata';
+import { Locator } from '@playwright/test';
+import * as path from 'path';
+
+const NOTEBOOK = 'order.ipynb';
+
+/** A notebook made for the test: x is defined above and (again) below its reader. */
+const SOURCES = ['x = 1', 'y = x * 2', 'x = 10'];
+
+function notebookJSON(sources: string[]): string {
+  return JSON.stringify({
+    cells: sources.map((source, i) => ({
+      cell_type: 'code',
+      id: `cell-${i}`,
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null
+    })),
+    metadata: {
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3 (ipykernel)',
+        language: 'python'
+      },
+      language_info: { name: 'python' }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('nbrefactor:open-panel');
+  });
+  return page.locator('#jp-nbrefactor-panel');
+}
+
+async function cell(page: IJupyterLabPageFixture, index: number) {
+  return (await page.notebook.getCellLocator(index))!;
+}
+
+/** Run cells in the given order, out of notebook order. */
+async function runInOrder(page: IJupyterLabPageFixture, order: number[]) {
+  for (const index of order) {
+    await page.notebook.runCell(index);
+  }
+}
+
+test.describe('Execution-order warnings', () => {
+  test.beforeEach(async ({ page, tmpPath }) => {
+    await page.contents.uploadContent(
+      notebookJSON(SOURCES),
+      'text',
+      `${tmpPath}/${NOTEBOOK}`
+    );
+    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
+    await page.notebook.activate(NOTEBOOK);
+  });
+
+  test('marks and explains out-of-order and stale cells', async ({ page }) => {
+    const panel = await openPanel(page);
+    await runInOrder(page, [2, 1, 0]);
+
+    const reader = await cell(page, 1);
+    await expect(reader.locator('.jp-nbrefactor-marker-stale')).toHaveText(
+      'stale'
+    );
+    await expect(
+      reader.locator('.jp-nbrefactor-marker-out-of-order')
+    ).toHaveText('out of order');
+    await expect(reader.locator('.jp-nbrefactor-marker-stale')).toHaveAttribute(
+      'title',
+      'x was redefined by cell [3] after this cell ran'
+    );
+    await expect(
+      (await cell(page, 0)).locator('.jp-nbrefactor-marker')
+    ).toHaveCount(0);
+
+    const group = panel.locator(
+      '.jp-nbrefactor-warning-group[data-cell-id="cell-1"]'
+    );
+    await expect(group.locator('.jp-nbrefactor-warning')).toHaveCount(2);
+    await expect(
+      group.locator('.jp-nbrefactor-warning[data-kind="stale"]')
+    ).toContainText('x was redefined by cell [3] after this cell ran');
+    await expect(
+      group.locator('.jp-nbrefactor-warning[data-kind="out-of-order"]')
+    ).toContainText('x came from cell [1], below this cell');
+    await expect(
+      group.locator('.jp-nbrefactor-warning .jp-nbrefactor-name').first()
+    ).toHaveText('x');
+    await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
+      'Restart & Run All would not reproduce this state: 1 cell read values from cells below it; 1 cell ran before its inputs changed.'
+    );
+    await expect(panel.locator('.jp-nbrefactor-summary')).toHaveText(
+      '3 cells run in this kernel session.'
+    );
+    await expect(page.locator('.jp-nbrefactor-status-body')).toHaveText(
+      '2 warnings'
+    );
+  });
+
+  test('a click on a warning selects its cell; "Go to next warning" too', async ({
+    page
+  }) => {
+    const panel = await openPanel(page);
+    await runInOrder(page, [2, 1, 0]);
+    await page.notebook.selectCells(0);
+
+    await panel.locator('.jp-nbrefactor-warning[data-kind="stale"]').click();
+    await expect(await cell(page, 1)).toHaveClass(/jp-mod-active/);
+
+    await page.notebook.selectCells(2);
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('nbrefactor:next-warning');
+    });
+    await expect(await cell(page, 1)).toHaveClass(/jp-mod-active/);
+  });
+
+  test('"Run stale cells" reruns the stale cell and clears its warnings', async ({
+    page
+  }) => {
+    const panel = await openPanel(page);
+    await runInOrder(page, [2, 1, 0]);
+    await expect(panel.locator('.jp-nbrefactor-warning')).toHaveCount(2);
+
+    await panel
+      .locator(
+        '.jp-nbrefactor-action[data-command="nbrefactor:run-stale-cells"]'
+      )
+      .click();
+
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+    await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
+      'Restart & Run All would reproduce this state.'
+    );
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+    await expect(panel.locator('.jp-nbrefactor-run')).toHaveCount(4);
+    await expect(
+      panel.locator('.jp-nbrefactor-run').last().locator('.jp-nbrefactor-count')
+    ).toHaveText('[4]');
+  });
+
+  test('an edited cell is marked "edited"', async ({ page }) => {
+    const panel = await openPanel(page);
+    await runInOrder(page, [0, 1]);
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+
+    await page.notebook.setCell(0, 'code', 'x = 2');
+
+    await expect(
+      (await cell(page, 0)).locator('.jp-nbrefactor-marker-edited')
+    ).toHaveText('edited');
+    await expect(
+      panel.locator('.jp-nbrefactor-run [data-tag="edited"]')
+    ).toHaveCount(1);
+  });
+
+  test('deleting the defining cell leaves hidden state', async ({ page }) => {
+    const panel = await openPanel(page);
+    // Without the second definition below, x has no producer left.
+    await page.notebook.selectCells(2);
+    await page.notebook.deleteCells();
+    await runInOrder(page, [0, 1]);
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+
+    await page.notebook.selectCells(0);
+    await page.notebook.deleteCells();
+
+    const reader = await cell(page, 0);
+    await expect(
+      reader.locator('.jp-nbrefactor-marker-hidden-state')
+    ).toHaveText('hidden state');
+    await expect(
+      panel.locator('.jp-nbrefactor-warning[data-kind="hidden-state"]')
+    ).toContainText('x comes from cell [1], which no longer exists');
+    await expect(
+      panel.locator('.jp-nbrefactor-run[data-deleted="true"]')
+    ).toHaveCount(1);
+  });
+
+  test('a kernel restart clears the log and the warnings', async ({ page }) => {
+    const panel = await openPanel(page);
+    await runInOrder(page, [2, 1]);
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(1);
+
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute('notebook:restart-kernel');
+    });
+    await page.locator('.jp-Dialog .jp-mod-accept').click();
+
+    await expect(panel.locator('.jp-nbrefactor-empty-title')).toHaveText(
+      'Nothing has run yet'
+    );
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+  });
+
+  test('after a page reload the log is rebuilt from the kernel history', async ({
+    page,
+    tmpPath
+  }) => {
+    await runInOrder(page, [2, 1, 0]);
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(2);
+    await page.notebook.save();
+
+    // The restored layout shows the notebook, not the launcher galata waits for.
+    await page.reload({ waitForIsReady: false });
+    await page.locator('.jp-NotebookPanel').first().waitFor();
+    if (!(await page.notebook.isOpen(NOTEBOOK))) {
+      await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
+    }
+    await page.notebook.activate(NOTEBOOK);
+    const panel = await openPanel(page);
+
+    const reader = await cell(page, 1);
+    await expect(reader.locator('.jp-nbrefactor-marker-stale')).toHaveText(
+      'stale'
+    );
+    await expect(
+      reader.locator('.jp-nbrefactor-marker-out-of-order')
+    ).toHaveText('out of order');
+    await expect(panel.locator('.jp-nbrefactor-summary')).toHaveText(
+      '3 cells run in this kernel session.'
+    );
+  });
+});
+
+test.describe('On the example notebook (fully windowed)', () => {
+  const EXAMPLE = 'big_messy_notebook.ipynb';
+  const ids = { features: '1d5e3616', contract: 'a0f7bc9b', calls: 'b43abc16' };
+
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      '@jupyterlab/notebook-extension:tracker': { windowingMode: 'full' }
+    }
+  });
+
+  test.beforeEach(async ({ page, tmpPath }) => {
+    const examples = path.resolve(__dirname, '../../examples');
+    await page.contents.uploadFile(
+      path.join(examples, EXAMPLE),
+      `${tmpPath}/${EXAMPLE}`
+    );
+    await page.contents.uploadFile(
+      path.join(examples, 'data', 'churn.csv'),
+      `${tmpPath}/data/churn.csv`
+    );
+    await page.notebook.openByPath(`${tmpPath}/${EXAMPLE}`);
+    await page.notebook.activate(EXAMPLE);
+  });
+
+  test('stale cells after reloading the data; a click reaches a cell out of view', async ({
+    page
+  }) => {
+    const panel = await openPanel(page);
+    // imports, constants, load, two reads of df, a mutation of df, load again
+    await runInOrder(page, [2, 3, 5, 18, 24, 13, 5]);
+
+    const groups = panel.locator('.jp-nbrefactor-warning-group');
+    await expect(groups).toHaveCount(3);
+    expect(
+      await groups.evaluateAll(nodes =>
+        nodes.map(node => node.getAttribute('data-cell-id'))
+      )
+    ).toEqual([ids.features, ids.contract, ids.calls]);
+    for (const group of await groups.all()) {
+      await expect(group.locator('.jp-nbrefactor-warning')).toHaveText(
+        'staledf was redefined by cell [7] after this cell randf'
+      );
+    }
+
+    await page.notebook.setCell(
+      18,
+      'code',
+      'df["contract"].value_counts(normalize=True)'
+    );
+    await expect(
+      panel.locator(
+        `[data-cell-id="${ids.contract}"] .jp-nbrefactor-warning[data-kind="edited"]`
+      )
+    ).toHaveCount(1);
+    await panel.screenshot({
+      path: path.resolve(__dirname, '../../docs/images/sidebar.png')
+    });
+
+    // Back to the top: cell 25 is then not attached to the DOM.
+    await page.notebook.selectCells(0);
+    await panel
+      .locator(`[data-cell-id="${ids.calls}"] .jp-nbrefactor-cell-ref`)
+      .click();
+
+    const target = page.locator(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell.jp-mod-active'
+    );
+    await expect(target).toBeInViewport();
+    await expect(target.locator('.jp-InputArea-editor')).toContainText(
+      'df.groupby("support_calls")'
+    );
+    await expect(target.locator('.jp-nbrefactor-marker-stale')).toHaveText(
+      'stale'
+    );
+  });
+});
