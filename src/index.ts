@@ -29,15 +29,15 @@ import { refactorIcon } from './icons';
 import { PanelModel } from './model';
 import { SavedNotebook } from './saved';
 import { SettingsModel, settingsFrom } from './settings';
-import { CommandIDs, INbRefactorPanelModel, PLUGIN_ID } from './tokens';
+import { CommandIDs, IExecutionLogs, PLUGIN_ID } from './tokens';
 import { WatchedNotebook } from './watched';
 
-const plugin: JupyterFrontEndPlugin<PanelModel> = {
+const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
   id: PLUGIN_ID,
   description:
     'Shows hidden state in notebooks and moves cells into modules safely.',
   autoStart: true,
-  provides: INbRefactorPanelModel,
+  provides: IExecutionLogs,
   requires: [INotebookTracker],
   optional: [
     ICommandPalette,
@@ -56,7 +56,7 @@ const plugin: JupyterFrontEndPlugin<PanelModel> = {
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
     statusBar: IStatusBar | null
-  ): PanelModel => {
+  ): IExecutionLogs => {
     const trans = (translator ?? nullTranslator).load('jupyter_nbrefactor');
     const client = new NbRefactorClient(app.serviceManager.serverSettings);
     const settings = new SettingsModel();
@@ -198,7 +198,17 @@ const plugin: JupyterFrontEndPlugin<PanelModel> = {
         console.error('jupyter-nbrefactor: failed to load settings.', reason);
       });
 
-    return model;
+    return {
+      recordReplacement: (notebook, newCellId, replacedIds, source) => {
+        if (notebook instanceof NotebookPanel) {
+          watch(notebook).tracker.recordReplacement(
+            newCellId,
+            replacedIds,
+            source
+          );
+        }
+      }
+    };
   }
 };
 

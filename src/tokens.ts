@@ -5,6 +5,7 @@
  * `plan_extraction`); keep them in sync with the Python engine.
  */
 import { Token } from '@lumino/coreutils';
+import { Widget } from '@lumino/widgets';
 
 /** Plugin id, also the settings id. */
 export const PLUGIN_ID = 'jupyter-nbrefactor:plugin';
@@ -203,8 +204,21 @@ export namespace NbRefactorAPI {
 /** What the sidebar shows when it has nothing to analyse. */
 export type EmptyState = 'no-notebook' | 'no-kernel' | 'nothing-run' | null;
 
-/** The token of the sidebar model, for other plugins. */
-export const INbRefactorPanelModel = new Token<object>(
-  'jupyter-nbrefactor:IPanelModel',
-  'The model behind the Notebook refactor sidebar.'
+/** The execution logs of open notebooks, for plugins that rewrite cells. */
+export interface IExecutionLogs {
+  /**
+   * Cells `replacedIds` of the notebook were replaced by cell `newCellId`,
+   * which does the same: it inherits their runs (see ExecutionTracker).
+   */
+  recordReplacement(
+    notebook: Widget,
+    newCellId: string,
+    replacedIds: readonly string[],
+    source: string
+  ): void;
+}
+
+export const IExecutionLogs = new Token<IExecutionLogs>(
+  'jupyter-nbrefactor:IExecutionLogs',
+  'The execution logs behind the Notebook refactor sidebar.'
 );

@@ -165,6 +165,29 @@ export class ExecutionTracker {
   }
 
   /**
+   * Cells were replaced by one cell that does the same (an extraction): their
+   * runs become runs of the new cell, with its source, so the replacement
+   * causes no stale, edited or hidden-state warning.
+   */
+  recordReplacement(
+    newCellId: string,
+    replacedIds: readonly string[],
+    source: string
+  ): void {
+    const replaced = new Set(replacedIds);
+    if (!this._runs.some(run => replaced.has(run.cell_id))) {
+      return;
+    }
+    this._runs = this._runs.map(run =>
+      replaced.has(run.cell_id)
+        ? { ...run, cell_id: newCellId, source, error: null }
+        : run
+    );
+    this._logVersion++;
+    this._schedule(true);
+  }
+
+  /**
    * Merge runs rebuilt from the kernel's history: those whose execution count
    * the log does not hold yet, in execution-count order.
    */

@@ -65,6 +65,51 @@ describe('ExecutionTracker', () => {
     jest.useRealTimers();
   });
 
+  it('gives the runs of replaced cells to the cell that replaces them', async () => {
+    const { client, notebook, tracker } = setup({
+      cells: [code('a', 'x = 1'), code('b', 'y = x + 1'), code('c', 'z = y')]
+    });
+    for (const [i, cell] of notebook.cells.entries()) {
+      tracker.recordRun({
+        cell_id: cell.id,
+        source: cell.source,
+        execution_count: i + 1,
+        error: null
+      });
+    }
+    await jest.advanceTimersByTimeAsync(0);
+    const replacement = 'from src.m import f\nx, y = f()';
+    notebook.cells = [code('n', replacement), code('c', 'z = y')];
+
+    tracker.recordReplacement('n', ['a', 'b'], replacement);
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(tracker.runs).toEqual([
+      { cell_id: 'n', source: replacement, execution_count: 1, error: null },
+      { cell_id: 'n', source: replacement, execution_count: 2, error: null },
+      { cell_id: 'c', source: 'z = y', execution_count: 3, error: null }
+    ]);
+    expect(client.analyze).toHaveBeenCalledTimes(2);
+    expect(client.analyze.mock.calls[1][0].runs).toEqual(tracker.runs);
+  });
+
+  it('ignores a replacement of cells that never ran', async () => {
+    const { client, tracker } = setup();
+    tracker.recordRun({
+      cell_id: 'a',
+      source: 'x = 1',
+      execution_count: 1,
+      error: null
+    });
+    await jest.advanceTimersByTimeAsync(0);
+
+    tracker.recordReplacement('n', ['b'], 'y = 2');
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(tracker.runs.map(run => run.cell_id)).toEqual(['a']);
+    expect(client.analyze).toHaveBeenCalledTimes(1);
+  });
+
   it('analyses a run at once with the notebook and the log', async () => {
     const { client, tracker } = setup();
     client.analyze.mockResolvedValue(answer([staleWarning]));

@@ -10,7 +10,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { JSONExt } from '@lumino/coreutils';
 
 import { NbRefactorClient } from '../api';
-import { NbRefactorAPI } from '../tokens';
+import { IExecutionLogs, NbRefactorAPI } from '../tokens';
 import { ExtractBody, ExtractDialog, Highlighter } from './dialog';
 import { ExtractModel } from './model';
 import { moduleFolder, modulePathFor, suggestName } from './naming';
@@ -32,6 +32,8 @@ export namespace Extractor {
     trans: TranslationBundle;
     settings: () => IExtractSettings;
     highlight: Highlighter | null;
+    /** The sidebar's execution logs, told that the new cell replaces the old ones. */
+    logs?: IExecutionLogs | null;
   }
 }
 
@@ -115,6 +117,7 @@ export class Extractor {
       return;
     }
     const before = sourcesOf(notebookModel, model.cells);
+    const replacedIds = model.cells.map(i => notebookModel.cells.get(i).id);
     let result: NbRefactorAPI.IApplyResult;
     try {
       result = await this._options.client.applyExtraction({
@@ -146,6 +149,12 @@ export class Extractor {
       return;
     }
     const step = replaceCells(notebookModel, model.cells, result.replacement);
+    this._options.logs?.recordReplacement(
+      panel,
+      notebookModel.cells.get(model.cells[0]).id,
+      replacedIds,
+      result.replacement
+    );
     const notebook = panel.content;
     notebook.deselectAll();
     notebook.activeCellIndex = model.cells[0];

@@ -13,6 +13,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { NbRefactorClient } from '../api';
+import { IExecutionLogs } from '../tokens';
 import {
   addExtractCommands,
   EXTRACT_PLUGIN_ID,
@@ -32,7 +33,8 @@ export const extractPlugin: JupyterFrontEndPlugin<void> = {
     ICommandPalette,
     ISettingRegistry,
     ITranslator,
-    IEditorLanguageRegistry
+    IEditorLanguageRegistry,
+    IExecutionLogs
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -40,7 +42,8 @@ export const extractPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
-    languages: IEditorLanguageRegistry | null
+    languages: IEditorLanguageRegistry | null,
+    logs: IExecutionLogs | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyter_nbrefactor');
     let settings = DEFAULT_EXTRACT_SETTINGS;
@@ -59,7 +62,8 @@ export const extractPlugin: JupyterFrontEndPlugin<void> = {
             contents: app.serviceManager.contents,
             trans,
             settings: () => settings,
-            highlight
+            highlight,
+            logs
           })
       ));
 
