@@ -93,7 +93,7 @@ function Figures(props: {
       <Figure
         figure="code-cells"
         label={trans.__('Code cells')}
-        value={trans.__('%1 of %2 cells', report.code_cells, report.cells)}
+        value={trans.__('%1 of %2', report.code_cells, report.cells)}
       />
       <Figure
         figure="module-level-names"
@@ -175,7 +175,7 @@ function FindingsByRule(props: {
                 data-severity={findings[0]?.severity}
                 title={findings.map(f => f.message).join('\n')}
               >
-                <code className="jp-nbrefactor-health-rule-id">{rule}</code>
+                <code className="jp-nbrefactor-health-rule-id">{rule}</code>{' '}
                 <span className="jp-nbrefactor-health-rule-count">
                   {report.findings_by_rule[rule]}
                 </span>
@@ -199,8 +199,10 @@ function Candidate(props: {
   const signature = `${candidate.name}(${candidate.params.join(', ')})`;
   return (
     <li className="jp-nbrefactor-health-candidate">
-      <div className="jp-nbrefactor-health-candidate-cells">
-        {cellsText(candidate.cells, trans)}
+      <div className="jp-nbrefactor-health-candidate-head">
+        <span className="jp-nbrefactor-health-candidate-cells">
+          {cellsText(cells ?? candidate.cells, trans)}
+        </span>
         <span className="jp-nbrefactor-health-candidate-lines">
           {trans._n('%1 line', '%1 lines', candidate.lines)}
         </span>

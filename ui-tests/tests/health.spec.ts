@@ -23,9 +23,9 @@ test.describe('Health view', () => {
     );
     const panel = page.locator('#jp-nbrefactor-panel');
     await panel.getByRole('tab', { name: 'Health' }).click();
-    await expect(
-      panel.locator('.jp-nbrefactor-health-empty-title')
-    ).toHaveText('No notebook is open');
+    await expect(panel.locator('.jp-nbrefactor-health-empty-title')).toHaveText(
+      'No notebook is open'
+    );
   });
 
   test('reports on the example notebook and extracts a candidate', async ({
@@ -54,30 +54,32 @@ test.describe('Health view', () => {
     const figure = (name: string) =>
       panel.locator(`.jp-nbrefactor-health-figure[data-figure="${name}"]`);
     await expect(figure('lines-of-code')).toHaveText('134');
-    await expect(figure('code-cells')).toHaveText('40 of 48 cells');
+    await expect(figure('code-cells')).toHaveText('40 of 48');
     await expect(figure('module-level-names')).toHaveText('41');
     await expect(figure('functions')).toHaveText('0');
     await expect(figure('out-of-order-cells')).toHaveText('4');
     await expect(figure('duplicated-blocks')).toHaveText('2');
     await expect(panel.locator('.jp-nbrefactor-health-rule')).toHaveText([
-      'NR1014',
-      'NR10210',
-      'NR1071',
-      'NR2031',
-      'NR2041',
-      'NR2052'
+      'NR101 4',
+      'NR102 10',
+      'NR107 1',
+      'NR203 1',
+      'NR204 1',
+      'NR205 2'
     ]);
 
     const candidates = panel.locator('.jp-nbrefactor-health-candidate');
     await expect(candidates).toHaveCount(3);
     await expect(
       candidates.locator('.jp-nbrefactor-health-candidate-cells')
-    ).toHaveText(['cells 11–1729 lines', 'cells 19–2524 lines', 'cell 3812 lines']);
+    ).toHaveText(['cells 11–17', 'cells 19–25', 'cell 38']);
     await expect(
       candidates.locator('.jp-nbrefactor-health-candidate-signature code')
     ).toHaveText(['cleaning(df)', 'exploration(df)', 'model_step(cm)']);
     await expect(panel.locator('.jp-nbrefactor-health-loading')).toHaveCount(0);
-    await panel.screenshot({ path: SCREENSHOT });
+    await panel
+      .locator('.jp-nbrefactor-panel-body')
+      .screenshot({ path: SCREENSHOT });
 
     // The first candidate's button selects cells 11-17 and opens the dialog on them.
     await candidates
@@ -87,6 +89,9 @@ test.describe('Health view', () => {
     const dialog = page.locator('.jp-nbrefactor-extract-dialog');
     await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
       'Extract Function'
+    );
+    await expect(dialog.locator('.jp-nbrefactor-extract-name')).toHaveValue(
+      'cleaning'
     );
     await expect(dialog.locator('.jp-nbrefactor-extract-params li')).toHaveText(
       ['df']
@@ -126,8 +131,10 @@ test.describe('Health view', () => {
     await page.notebook.save();
     await expect(functions).toHaveText('1');
     await expect(panel.locator('.jp-nbrefactor-health-dirty')).toHaveCount(0);
-    await expect(panel.locator('.jp-nbrefactor-health-reason')).not.toContainText(
-      ['134 lines of code and not one function or class']
-    );
+    await expect(panel.locator('.jp-nbrefactor-health-reason')).toHaveText([
+      '41 module-level names (more than 15)',
+      '2 duplicated blocks of code',
+      '4 cells ran out of order'
+    ]);
   });
 });
