@@ -8,10 +8,8 @@ import { CommandRegistry } from '@lumino/commands';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ExtractCommandIDs } from './extract/commands';
+import { serverPath } from './extract/notebook';
 import { IHealthSource } from './health';
-
-/** Drives whose files the server reads itself (`RTC` is its collaborative view). */
-const SERVER_DRIVES = new Set(['', 'RTC']);
 
 export class SavedNotebook implements IHealthSource {
   constructor(
@@ -32,13 +30,7 @@ export class SavedNotebook implements IHealthSource {
   }
 
   get path(): string | null {
-    const { isReady, path, localPath, contentsModel } = this.panel.context;
-    const drive = path
-      .slice(0, path.length - localPath.length)
-      .replace(/:$/, '');
-    return isReady && contentsModel && localPath && SERVER_DRIVES.has(drive)
-      ? localPath
-      : null;
+    return serverPath(this.panel.context);
   }
 
   get version(): string | null {

@@ -10,6 +10,23 @@ import { NbRefactorAPI } from '../tokens';
 /** Drives whose files the server reads and writes itself (`RTC` is its collaborative view). */
 const SERVER_DRIVES = new Set(['', 'RTC']);
 
+/**
+ * The notebook's path relative to the server root, when it is saved on a
+ * drive the server reads itself; null otherwise (unsaved, another drive).
+ */
+export function serverPath(context: {
+  readonly isReady: boolean;
+  readonly path: string;
+  readonly localPath: string;
+  readonly contentsModel: object | null;
+}): string | null {
+  const { isReady, path, localPath, contentsModel } = context;
+  const drive = path.slice(0, path.length - localPath.length).replace(/:$/, '');
+  return isReady && contentsModel && localPath && SERVER_DRIVES.has(drive)
+    ? localPath
+    : null;
+}
+
 /** The part of a NotebookPanel the enablement reads. */
 export interface INotebookPanelLike {
   readonly context: {
@@ -40,12 +57,8 @@ export interface IExtractionTarget {
 export function extractionTarget(
   panel: INotebookPanelLike | null
 ): IExtractionTarget | null {
-  if (!panel || !panel.context.isReady || !panel.content.model) {
-    return null;
-  }
-  const { path, localPath, contentsModel } = panel.context;
-  const drive = path.slice(0, path.length - localPath.length).replace(/:$/, '');
-  if (!contentsModel || !localPath || !SERVER_DRIVES.has(drive)) {
+  const path = panel && panel.content.model ? serverPath(panel.context) : null;
+  if (!panel || path === null) {
     return null;
   }
   const isSelected = panel.content.isSelectedOrActive.bind(panel.content) as (
@@ -59,7 +72,7 @@ export function extractionTarget(
       onlyCode = onlyCode && cell.model.type === 'code';
     }
   });
-  return cells.length > 0 && onlyCode ? { path: localPath, cells } : null;
+  return cells.length > 0 && onlyCode ? { path, cells } : null;
 }
 
 /**
