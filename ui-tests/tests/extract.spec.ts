@@ -175,6 +175,27 @@ test.describe('Extract function and move to module', () => {
       )
     ).toBeVisible();
 
+    // The replacement cell inherits the runs of the cells it replaces: the
+    // sidebar's execution timeline shows no deleted cells, and the new cell
+    // ran as often as the three it replaces.
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('nbrefactor:open-panel')
+    );
+    const replacementId = await page.evaluate(
+      i =>
+        (window.jupyterapp.shell.currentWidget as any).content.model.cells.get(
+          i
+        ).id as string,
+      FIRST
+    );
+    const runs = page.locator('#jp-nbrefactor-panel .jp-nbrefactor-run');
+    await expect(
+      runs.and(page.locator(`[data-cell-id="${replacementId}"]`))
+    ).toHaveCount(LAST - FIRST + 1);
+    await expect(runs.and(page.locator('[data-deleted="true"]'))).toHaveCount(
+      0
+    );
+
     const after = await sources(page);
     expect(after).toEqual([
       ...original.slice(0, FIRST),
