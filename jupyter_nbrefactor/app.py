@@ -1,7 +1,7 @@
 """The jupyter_server extension: configuration and the route table."""
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Int, Unicode
+from traitlets import Int
 
 from .handlers import ROUTES
 
@@ -17,11 +17,6 @@ class NbRefactorApp(ExtensionApp):
     name = "jupyter_nbrefactor"
     load_other_extensions = True
 
-    module_folder = Unicode(
-        "src",
-        config=True,
-        help="Default folder, relative to the notebook, for extracted modules.",
-    )
     max_body_bytes = Int(
         20 * 1024 * 1024,
         config=True,
