@@ -138,6 +138,7 @@ export class WatchedNotebook implements IWatchedNotebook {
       return;
     }
     this._disposed = true;
+    this._kernel?.anyMessage.disconnect(this._onKernelMessage, this);
     NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
     NotebookActions.executed.disconnect(this._onExecuted, this);
     this._settings.changed.disconnect(this._onSettingsChanged, this);
@@ -194,6 +195,64 @@ export class WatchedNotebook implements IWatchedNotebook {
     }
   }
 
+  /**
+   * A run is recorded when its `execute_reply` arrives, not at
+   * `NotebookActions.executed`, which JupyterLab emits only once the kernel's
+   * `idle` status has followed the reply and the cell has handled both (under
+   * load, tens to hundreds of milliseconds later). Only the requests of this
+   * notebook's scheduled cells count (JupyterLab puts the cell id in the
+   * request's metadata); silent ones (the namespace probe) do not.
+   */
+  private _onKernelMessage(
+    _: Kernel.IKernelConnection,
+    args: Kernel.IAnyMessageArgs
+  ): void {
+    const { msg, direction } = args;
+    if (direction === 'send') {
+      if (msg.header.msg_type !== 'execute_request') {
+        return;
+      }
+      const request = msg as KernelMessage.IExecuteRequestMsg;
+      const cellId = (request.metadata as { cellId?: unknown }).cellId;
+      if (
+        !request.content.silent &&
+        typeof cellId === 'string' &&
+        this._scheduled.has(cellId)
+      ) {
+        this._requests.set(request.header.msg_id, {
+          cellId,
+          source: request.content.code
+        });
+      }
+      return;
+    }
+    if (!KernelMessage.isExecuteReplyMsg(msg)) {
+      return;
+    }
+    const parentId = (msg.parent_header as { msg_id?: string }).msg_id ?? '';
+    const request = this._requests.get(parentId);
+    if (!request) {
+      return;
+    }
+    this._requests.delete(parentId);
+    const content = msg.content;
+    // Aborted requests carry no execution count: the kernel never ran them.
+    if (content.status !== 'ok' && content.status !== 'error') {
+      return;
+    }
+    if (typeof content.execution_count !== 'number') {
+      return;
+    }
+    this._scheduled.delete(request.cellId);
+    this.tracker.recordRun({
+      cell_id: request.cellId,
+      source: request.source,
+      execution_count: content.execution_count,
+      error: content.status === 'error' ? content.ename : null
+    });
+  }
+
+  /** Runs whose reply this notebook did not see (e.g. sent before it connected). */
   private _onExecuted(
     _: unknown,
     args: {
@@ -210,6 +269,16 @@ export class WatchedNotebook implements IWatchedNotebook {
       return;
     }
     const model = args.cell.model as ICodeCellModel;
+    const count = model.executionCount;
+    // Execution counts are unique in a kernel session: a count the log holds
+    // was recorded from its reply.
+    if (
+      count !== null &&
+      this.tracker.runs.some(run => run.execution_count === count)
+    ) {
+      this._scheduled.delete(model.id);
+      return;
+    }
     const source =
       this._scheduled.get(model.id) ?? model.sharedModel.getSource();
     this._scheduled.delete(model.id);
@@ -241,7 +310,10 @@ export class WatchedNotebook implements IWatchedNotebook {
       return;
     }
     this._kernelId = id;
-    this._scheduled.clear();
+    this._kernel?.anyMessage.disconnect(this._onKernelMessage, this);
+    this._kernel = kernel;
+    kernel?.anyMessage.connect(this._onKernelMessage, this);
+    this._clearPending();
     this.tracker.clear();
     this.tracker.setLanguage(null);
     if (kernel) {
@@ -319,9 +391,14 @@ export class WatchedNotebook implements IWatchedNotebook {
   /** A restart starts a new session: the log starts empty. */
   private _onStatusChanged(_: unknown, status: string): void {
     if (status === 'restarting' || status === 'autorestarting') {
-      this._scheduled.clear();
+      this._clearPending();
       this.tracker.clear();
     }
+  }
+
+  private _clearPending(): void {
+    this._scheduled.clear();
+    this._requests.clear();
   }
 
   private _emit(): void {
@@ -345,7 +422,10 @@ export class WatchedNotebook implements IWatchedNotebook {
 
   private _settings: SettingsModel;
   private _kernelId: string | null = null;
+  private _kernel: Kernel.IKernelConnection | null = null;
   private _scheduled = new Map<string, string>();
+  /** Execute requests of scheduled cells, by message id, until their reply. */
+  private _requests = new Map<string, { cellId: string; source: string }>();
   private _disposed = false;
   private _frame: number | null = null;
   private _changed = new Signal<IWatchedNotebook, void>(this);

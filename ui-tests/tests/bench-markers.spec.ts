@@ -128,8 +128,14 @@ test('markers follow execute replies on a 300-cell notebook', async ({
     const out: Array<[number, number, number]> = [];
     for (let round = 0; round < count; round++) {
       await run(1); // the reader is up to date again
+      // ... and its analysis answered: a round times one run's analysis, not
+      // the end of the previous one (see docs/benchmarks.md).
+      const readerReply = replyAt;
       await new Promise<void>(resolve => {
-        const wait = () => (hasStale() ? setTimeout(wait, 5) : resolve());
+        const wait = () =>
+          hasStale() || !requests().some(r => r[0] >= readerReply)
+            ? setTimeout(wait, 5)
+            : resolve();
         wait();
       });
       const updated = new Promise<number>(resolve => {
