@@ -102,13 +102,57 @@ def write_module(folder: Path, plan: dict) -> list[Path]:
 
 
 def notebook_folder(path: object) -> str:
-    """The server-relative folder of a notebook's server-relative ``path``."""
+    """The server-relative folder of a notebook's server-relative ``path``, normalised
+    (no empty or ``.`` segments), so one module has one server path."""
     if not isinstance(path, str) or not path.strip("/"):
         raise RequestError('"path" must be the notebook\'s path relative to the server root')
-    parts = path.strip("/").split("/")
-    if ".." in parts or "\x00" in path or "\\" in path:
+    if "\x00" in path or "\\" in path:
+        raise RequestError(f'"path" {path!r} must stay inside the server root')
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if ".." in parts:
         raise RequestError(f'"path" {path!r} must stay inside the server root')
     return "/".join(parts[:-1])
+
+
+async def module_target(contents_manager, folder: str, module_path: str) -> str:
+    """The server path of a validated module path under the notebook's ``folder``, or a
+    ``RequestError`` when writing it could escape the server root or break an import:
+    a symbolic link on the way that leads outside the root, a hidden or missing notebook
+    folder, a folder where the module or one of its packages would go (or the reverse),
+    a module the new package would hide."""
+    from jupyter_core.utils import ensure_async
+
+    target = f"{folder}/{module_path}" if folder else module_path
+    real = local_real_path(contents_manager, target)
+    root = local_real_path(contents_manager, "")
+    if real is not None and os.path.commonpath([root, real]) != root:
+        raise RequestError(f"{target} leads outside the server root (through a symbolic link)")
+    cm = contents_manager
+    if any(part.startswith(".") for part in folder.split("/")) and not getattr(cm, "allow_hidden", False):
+        raise RequestError(f"{folder} is a hidden folder: the server does not write there")
+    if folder and not await ensure_async(cm.dir_exists(folder)):
+        raise RequestError(f"the notebook's folder {folder} does not exist", 404)
+    if await ensure_async(cm.dir_exists(target)):
+        raise RequestError(f"{target} is a folder, not a module")
+    if await ensure_async(cm.dir_exists(target[: -len(".py")])):
+        raise RequestError(f"the folder {target[: -len('.py')]} would be imported instead of {target}")
+    for package in package_folders(module_path):
+        directory = f"{folder}/{package}" if folder else package
+        if await ensure_async(cm.file_exists(directory)):
+            raise RequestError(f"{directory} is a file: it cannot become a package folder")
+        if await ensure_async(cm.file_exists(f"{directory}.py")):
+            raise RequestError(f"a package folder {directory} would hide the module {directory}.py")
+    return target
+
+
+def local_real_path(contents_manager, path: str) -> str | None:
+    """Where a server ``path`` really is, symbolic links followed, for a contents manager
+    on the local disk; None for others (they have no links to follow)."""
+    from jupyter_server.services.contents.fileio import FileManagerMixin
+
+    if not isinstance(contents_manager, FileManagerMixin):
+        return None
+    return os.path.realpath(os.path.join(contents_manager.root_dir, *path.split("/")))
 
 
 async def read_contents_text(contents_manager, path: str) -> str | None:

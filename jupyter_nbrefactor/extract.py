@@ -128,7 +128,7 @@ def parse_request(request: object) -> Request:
         raise RequestError('"cells" lists a cell twice')
     for i in selected:
         if not 0 <= i < len(cells):
-            raise RequestError(f"cell index {i} is out of range (the notebook has {len(cells)} cells)")
+            raise RequestError(f'"cells": cell index {i} is out of range (the notebook has {len(cells)} cells)')
     mode = request.get("mode", "function")
     if mode not in MODES:
         raise RequestError(f'"mode" must be "function" or "module", not {mode!r}')
@@ -139,6 +139,11 @@ def parse_request(request: object) -> Request:
     module_source = request.get("module_source")
     if module_source is not None and not isinstance(module_source, str):
         raise RequestError('"module_source" must be text or null')
+    if module_source is not None and not module_source.isascii():
+        try:
+            module_source.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates, which JSON can carry
+            raise RequestError('"module_source" is not valid Unicode text') from None
     overwrite = request.get("overwrite", False)
     if not isinstance(overwrite, bool):
         raise RequestError('"overwrite" must be true or false')
@@ -668,11 +673,11 @@ class _Planner:
                 module = cst.parse_module(code)
             except cst.ParserSyntaxError as err:
                 _refuse(c.pos, err.raw_line, f"libcst cannot parse the cell ({err.message})")
-            stmts = list(body[k:])
+            start = k  # an index, not slicing the rest off each time: quadratic on huge cells
             for node in module.body:
                 n = len(node.body) if isinstance(node, cst.SimpleStatementLine) else 1
-                out.units.append(_Unit(node, stmts[:n], c))
-                stmts = stmts[n:]
+                out.units.append(_Unit(node, body[start : start + n], c))
+                start += n
             out.headers[c.index] = list(module.header)
             out.footers[c.index] = list(module.footer)
         return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import tornado
 from jupyter_server.auth.decorator import authorized
@@ -18,6 +19,15 @@ from . import __version__
 from .errors import RequestError
 
 AUTH_RESOURCE = "contents"
+
+# The engine runs here, off the event loop, so a big notebook does not stall the server
+# (saves, kernel messages); one worker, so the engine's memo caches see one caller at a time.
+_ENGINE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbrefactor-engine")
+
+
+async def run_engine(function, *args):
+    """``function(*args)`` on the engine's thread."""
+    return await asyncio.get_running_loop().run_in_executor(_ENGINE, function, *args)
 
 
 class BaseHandler(ExtensionHandlerMixin, APIHandler):
@@ -40,6 +50,8 @@ class BaseHandler(ExtensionHandlerMixin, APIHandler):
             body = json.loads(self.request.body or b"null")
         except ValueError as err:
             raise RequestError(f"request body is not valid JSON: {err}") from None
+        except RecursionError:
+            raise RequestError("request body is not valid JSON: nested too deeply") from None
         if not isinstance(body, dict):
             raise RequestError("request body must be a JSON object")
         return body
@@ -58,31 +70,31 @@ class VersionHandler(BaseHandler):
 
 
 class AnalyzeHandler(BaseHandler):
-    """POST analyze: the notebook + run log -> per-cell facts and warnings."""
+    """POST analyze: the notebook + run log -> per-cell facts and warnings. Reads and
+    writes nothing on the server, hence authorised as a read."""
 
     @tornado.web.authenticated
-    @authorized
-    def post(self):
+    @authorized("read")
+    async def post(self):
         from .session import analyze
 
-        self.reply(analyze(self.json_body()))
+        self.reply(await run_engine(analyze, self.json_body()))
 
 
 
 class ExtractPlanHandler(BaseHandler):
-    """POST extract/plan: the selection -> the plan; the module's text is read here."""
+    """POST extract/plan: the selection -> the plan; the module's text is read here.
+    Writes nothing, hence authorised as a read."""
 
     @tornado.web.authenticated
-    @authorized
+    @authorized("read")
     async def post(self):
-        from .apply import notebook_folder, read_contents_text
-        from .extract import parse_request, plan_extraction
+        from .apply import read_contents_text
+        from .extract import plan_extraction
 
-        body = self.json_body()
-        folder = notebook_folder(body.get("path"))
-        module = parse_request(body).module
-        current = await read_contents_text(self.contents_manager, _join(folder, module))
-        self.reply(plan_extraction({**body, "module_source": current}))
+        body, _, target = await extract_target(self)
+        current = await read_contents_text(self.contents_manager, target)
+        self.reply(await run_engine(plan_extraction, {**body, "module_source": current}))
 
 
 class ExtractApplyHandler(BaseHandler):
@@ -93,30 +105,40 @@ class ExtractApplyHandler(BaseHandler):
     module are serialised, so concurrent ones all land."""
 
     @tornado.web.authenticated
-    @authorized
+    @authorized("write")
     async def post(self):
-        from .apply import kernel_code, notebook_folder, read_contents_text, save_module_contents
-        from .extract import parse_request, plan_extraction, source_hash
+        from .apply import kernel_code, local_real_path, read_contents_text, save_module_contents
+        from .extract import plan_extraction, source_hash
 
-        body = self.json_body()
-        folder = notebook_folder(body.get("path"))
-        module = parse_request(body).module
-        target = _join(folder, module)
+        body, folder, target = await extract_target(self)
+        if "base_hash" in body and body["base_hash"] is not None and not isinstance(body["base_hash"], str):
+            raise RequestError('"base_hash" must be the plan\'s base_hash: a string or null')
+        cm = self.contents_manager
+        # keyed by where the file really is, so two server paths to one file share a lock
+        key = local_real_path(cm, target) or target
         locks = self.settings.setdefault("jupyter_nbrefactor_module_locks", {})
-        async with locks.setdefault(target, asyncio.Lock()):
-            current = await read_contents_text(self.contents_manager, target)
+        async with locks.setdefault(key, asyncio.Lock()):
+            current = await read_contents_text(cm, target)
             if "base_hash" in body and body["base_hash"] != source_hash(current):
                 raise RequestError(f"{target} changed since the extraction was planned: plan again", 409)
-            plan = plan_extraction({**body, "module_source": current})
+            plan = await run_engine(plan_extraction, {**body, "module_source": current})
             written = None
             if plan["refused"] is None:
-                written = await save_module_contents(self.contents_manager, folder, plan)
+                written = await save_module_contents(cm, folder, plan)
         code = kernel_code(plan["module_path"]) if written else None
         self.reply({**plan, "written": written, "kernel_code": code})
 
 
-def _join(folder: str, path: str) -> str:
-    return f"{folder}/{path}" if folder else path
+async def extract_target(handler: BaseHandler) -> tuple[dict, str, str]:
+    """The validated body of an extract request, the notebook's folder and the module's
+    server path."""
+    from .apply import module_target, notebook_folder
+    from .extract import parse_request
+
+    body = handler.json_body()
+    folder = notebook_folder(body.get("path"))
+    module = parse_request(body).module
+    return body, folder, await module_target(handler.contents_manager, folder, module)
 
 
 class LintHandler(BaseHandler):

@@ -22,6 +22,8 @@ _WINDOWS_RESERVED = {
 # the standard library or the interpreter's own entry points.
 _RESERVED_TOP = set(sys.stdlib_module_names) | {"__main__", "__init__", "IPython", "ipykernel"}
 _PERCENT_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+# Far above any real module path, far below the file systems' limits (255 per name).
+MAX_PATH_LENGTH = 200
 
 
 def validate_module_path(path: object) -> str:
@@ -36,12 +38,17 @@ def validate_module_path(path: object) -> str:
         raise RequestError(f"module path {path!r} must use '/' between folders")
     if path.startswith("/") or re.match(r"^[A-Za-z]:", path) or path.startswith("~"):
         raise RequestError(f"module path {path!r} must be relative to the notebook's folder")
+    if len(path) > MAX_PATH_LENGTH:
+        raise RequestError(f"module path must be at most {MAX_PATH_LENGTH} characters, not {len(path)}")
     parts = path.split("/")
     if ".." in parts:
         raise RequestError(f"module path {path!r} must stay inside the notebook's folder ('..')")
-    parts = [p for p in parts if p not in ("", ".")]
-    if not parts or not parts[-1].endswith(".py"):
+    if parts[0] == "." and len(parts) > 1:
+        parts = parts[1:]  # "./src/data.py" is how people write a relative path
+    if not parts[-1].endswith(".py"):
         raise RequestError(f"module path {path!r} must end in .py")
+    if "" in parts or "." in parts:
+        raise RequestError(f"module path {path!r} has an empty folder name ('//' or '/./')")
     segments = [*parts[:-1], parts[-1][: -len(".py")]]
     for segment in segments:
         if not segment.isidentifier() or not segment.isascii():

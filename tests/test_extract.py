@@ -225,7 +225,7 @@ def test_kernel_code_reloads_an_imported_module_and_binds_nothing(tmp_path, monk
         ({"cells": []}, '"cells" must be a non-empty list'),
         ({"cells": [True]}, '"cells" must be a non-empty list'),
         ({"cells": [0, 0]}, '"cells" lists a cell twice'),
-        ({"cells": [5]}, "cell index 5 is out of range (the notebook has 2 cells)"),
+        ({"cells": [5]}, '"cells": cell index 5 is out of range (the notebook has 2 cells)'),
         ({"name": "class"}, '"name" must be a Python identifier'),
         ({"name": None}, '"name" must be a Python identifier'),
         ({"mode": "script"}, '"mode" must be "function" or "module"'),

@@ -13,7 +13,6 @@ from jupyter_nbrefactor.modpath import dotted_name, package_folders, validate_mo
         ("helpers.py", "helpers"),
         ("./src/data.py", "src.data"),
         ("pkg/sub/mod_2.py", "pkg.sub.mod_2"),
-        ("src//data.py", "src.data"),
     ],
 )
 def test_dotted_name(path, dotted):
@@ -40,6 +39,10 @@ def test_package_folders_outermost_first():
         ("src/da\x00ta.py", "NUL"),
         ("src/data.txt", "must end in .py"),
         ("src/", "must end in .py"),
+        ("src/data.py/", "must end in .py"),
+        ("src//data.py", "has an empty folder name"),
+        ("src/./data.py", "has an empty folder name"),
+        ("a" * 198 + ".py", "at most 200 characters"),
         ("src/my-data.py", "'my-data' is not a valid Python module name"),
         ("1src/data.py", "'1src' is not a valid Python module name"),
         ("src/dätä.py", "is not a valid Python module name"),
