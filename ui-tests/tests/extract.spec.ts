@@ -218,8 +218,12 @@ test.describe('Extract function and move to module', () => {
     await page.keyboard.press('Escape');
     await page.keyboard.press('z');
     await expect.poll(() => sources(page)).toEqual(original);
-    const restored = (await page.notebook.getCellTextOutput(LAST - 1))!;
-    expect(restored.join('')).toContain('contract_Month-to-month');
+    // The restored cell's output renders a moment after its source.
+    await expect
+      .poll(async () =>
+        ((await page.notebook.getCellTextOutput(LAST - 1)) ?? []).join('')
+      )
+      .toContain('contract_Month-to-month');
   });
 
   test('the notification offers to undo and to open the module', async ({
