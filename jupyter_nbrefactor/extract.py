@@ -70,10 +70,16 @@ _CONSTANT_NODES = (
 class Refused(Exception):
     """The selection cannot move without changing behaviour; the message says why."""
 
+    def __init__(self, message: str, at: dict | None = None):
+        super().__init__(message)
+        self.at = at
+
 
 def _refuse(pos: int | None, line: int | None, message: str):
+    """Refuse; ``pos`` is the cell's 1-based position, ``line`` 1-based in that cell."""
     where = "" if pos is None else f"cell {pos}" + (f" line {line}" if line else "") + ": "
-    raise Refused(where + message)
+    at = None if pos is None else {"cell": pos - 1, "line": line or None}
+    raise Refused(where + message, at)
 
 
 def source_hash(text: str | None) -> str | None:
@@ -1366,7 +1372,9 @@ def plan_extraction(request: dict) -> dict:
     """Plan moving the selected cells into a module (see docs/architecture.md).
 
     Returns ``{"params", "returns", "module_path", "module_source", "base_hash",
-    "replacement", "notes", "refused"}``; a malformed request raises ``RequestError``.
+    "replacement", "notes", "refused", "refused_at"}``; ``refused_at`` is
+    ``{"cell": <0-based index>, "line": <1-based line or null>}`` when the refusal
+    names a cell. A malformed request raises ``RequestError``.
     """
     req = parse_request(request)
     plan = {
@@ -1378,12 +1386,14 @@ def plan_extraction(request: dict) -> dict:
         "replacement": None,
         "notes": [],
         "refused": None,
+        "refused_at": None,
     }
     planner = _Planner(req)
     try:
         result = _plan_function(planner) if req.mode == "function" else _plan_module(planner)
     except Refused as refusal:
         plan["refused"] = str(refusal)
+        plan["refused_at"] = refusal.at
         return plan
     plan.update(result)
     plan["notes"] = list(dict.fromkeys(planner.notes))

@@ -97,6 +97,12 @@ export namespace NbRefactorAPI {
   }
 
   /** `plan_extraction`'s answer. */
+  /** A place in the notebook: a 0-based cell index and a 1-based line (null: the whole cell). */
+  export interface IRefusalLocation {
+    cell: number;
+    line: number | null;
+  }
+
   export interface IPlan {
     params: string[];
     returns: string[];
@@ -111,6 +117,8 @@ export namespace NbRefactorAPI {
     notes: string[];
     /** Why the selection cannot move, naming the cell and line; null when it can. */
     refused: string | null;
+    /** The cell (0-based index) and 1-based line the refusal names, if any. */
+    refused_at: IRefusalLocation | null;
   }
 
   /** `POST extract/apply`: the plan request plus the plan's `base_hash`. */

@@ -1,6 +1,7 @@
 """plan_extraction: parameters, returns, generated code, merging, refusals."""
 
 import hashlib
+import re
 
 import pytest
 from extract_cases import CASES
@@ -22,8 +23,12 @@ def test_case(case):
     if case.refused is not None:
         assert result["refused"] is not None and result["refused"].startswith(case.refused), result["refused"]
         assert result["module_source"] is None and result["replacement"] is None
+        where = re.match(r"cell (\d+)(?: line (\d+))?: ", case.refused)
+        assert result["refused_at"] == (
+            {"cell": int(where[1]) - 1, "line": where[2] and int(where[2])} if where else None
+        )
         return
-    assert result["refused"] is None
+    assert result["refused"] is None and result["refused_at"] is None
     assert result["params"] == case.params
     assert result["returns"] == case.returns
     if case.replacement is not None:
@@ -35,7 +40,7 @@ def test_case(case):
 
 def test_plan_has_exactly_the_contract_keys():
     result = plan(["x = 1", "y = x"], [1])
-    assert set(result) == {"params", "returns", "module_path", "module_source", "base_hash", "replacement", "notes", "refused"}
+    assert set(result) == {"params", "returns", "module_path", "module_source", "base_hash", "replacement", "notes", "refused", "refused_at"}
     assert result["module_path"] == "src/m.py"
     assert result["base_hash"] is None
 
@@ -90,6 +95,7 @@ def test_merge_into_a_module_without_trailing_newline():
 def test_merge_refuses_a_different_binding_of_an_import_name():
     result = plan(["import numpy as np", "a = np.zeros(2)", "print(a)"], [1], module_source="np = None\n")
     assert result["refused"] == "src/m.py already binds np (not by an import), differently from `import numpy as np`"
+    assert result["refused_at"] is None  # the module, not a cell, is the problem
 
 
 def test_merge_refuses_a_module_that_does_not_parse():
@@ -148,6 +154,7 @@ def test_docstring_names_the_cells_params_and_returns():
 def test_eval_inside_a_nested_function_is_refused():
     result = plan(["t = 1", "def g():\n    return eval('t')\nv = g()"], [1])
     assert result["refused"] == "cell 2 line 2: eval without an explicit namespace sees the notebook's variables, not the moved code's"
+    assert result["refused_at"] == {"cell": 1, "line": 2}
 
 
 def test_future_import_is_refused():
