@@ -150,8 +150,20 @@ def _root(node):
             return None
 
 
-def _terminates(body):
+def terminates(body) -> bool:
+    """The block's last statement leaves it (``raise``, ``return``, ``break``, ``continue``)."""
     return bool(body) and isinstance(body[-1], _TERMINATORS)
+
+
+def match_is_exhaustive(node: ast.Match) -> bool:
+    """Some case of the ``match`` always runs: the last one is an unguarded ``case _``/``case x``."""
+    last = node.cases[-1] if node.cases else None
+    return (
+        last is not None
+        and last.guard is None
+        and isinstance(last.pattern, ast.MatchAs)
+        and last.pattern.pattern is None
+    )
 
 
 def _is_suppress(item):
@@ -547,7 +559,7 @@ class _Walker:
         for b in blocks:
             self.definite = set(before)
             self.block(b)
-            if not _terminates(b):
+            if not terminates(b):
                 merged = self.definite if merged is None else merged & self.definite
         self.cond -= 1
         self.definite = before if merged is None else merged
@@ -657,17 +669,10 @@ class _Walker:
             for case in node.cases:
                 self.definite = set(before)
                 self._case(case)
-                if not _terminates(case.body):
+                if not terminates(case.body):
                     merged = self.definite if merged is None else merged & self.definite
             self.cond -= 1
-            last = node.cases[-1] if node.cases else None
-            exhaustive = (
-                last is not None
-                and last.guard is None
-                and isinstance(last.pattern, ast.MatchAs)
-                and last.pattern.pattern is None
-            )
-            self.definite = merged if (exhaustive and merged is not None) else before
+            self.definite = merged if (match_is_exhaustive(node) and merged is not None) else before
             if not self.cond:
                 self.certain |= self.definite
         else:

@@ -1,8 +1,8 @@
 """``jupyter nbrefactor``: the command line, on the same engine as the server.
 
 Each subcommand is one ``add_*`` function in ``SUBCOMMANDS``: it adds its parser
-and sets ``run`` (args -> exit code). Exit codes: 0 done, 1 findings/refused,
-2 usage errors and unreadable input (one line on stderr).
+with ``subcommand_parser``, naming its ``run`` (args -> exit code). Exit codes: 0 done,
+1 findings/refused, 2 usage errors and unreadable input (one line on stderr).
 """
 
 from __future__ import annotations
@@ -41,6 +41,20 @@ def parse_cells(text: str, count: int) -> list[int]:
     return out
 
 
+def subcommand_parser(subparsers, name: str, run, *, help: str, description: str, epilog: str | None = None):
+    """The parser of subcommand ``name``, carried out by ``run`` (args -> exit code)."""
+    parser = subparsers.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=epilog,
+        # an epilog is laid out by hand; without one the description is wrapped as usual
+        formatter_class=argparse.RawDescriptionHelpFormatter if epilog else argparse.HelpFormatter,
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
 # ----- extract ------------------------------------------------------------------------
 
 EXTRACT_EPILOG = """\
@@ -53,12 +67,13 @@ importlib.reload(sys.modules["<package.module>"]) (or restart the kernel).
 
 
 def add_extract(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = subcommand_parser(
+        subparsers,
         "extract",
+        run_extract,
         help="move notebook cells into a module as a function or as they are",
         description="Move code cells into a Python module and import them back.",
         epilog=EXTRACT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("notebook", help="the .ipynb file")
     p.add_argument(
@@ -71,7 +86,6 @@ def add_extract(subparsers) -> None:
     p.add_argument("--dry-run", action="store_true", help="print unified diffs, write nothing")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--overwrite", action="store_true", help="replace a function of the same name")
-    p.set_defaults(run=run_extract)
 
 
 def run_extract(args) -> int:
@@ -165,19 +179,19 @@ def _rule_list(text: str | None) -> list[str] | None:
 def add_lint(subparsers) -> None:
     from .lint import FORMATS, SEVERITIES
 
-    p = subparsers.add_parser(
+    p = subcommand_parser(
+        subparsers,
         "lint",
+        run_lint,
         help="check saved notebooks (CI, pre-commit)",
         description="Check saved notebooks for hidden state, run-order problems and code smells.",
         epilog=LINT_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
     p.add_argument("--format", choices=tuple(FORMATS), default="text")
     p.add_argument("--fail-on", choices=SEVERITIES[::-1], default="error", help="exit 1 from this severity up")
     p.add_argument("--select", help="only these rules (codes or prefixes, comma-separated): NR1,NR205")
     p.add_argument("--ignore", help="skip these rules (codes or prefixes, comma-separated)")
-    p.set_defaults(run=run_lint)
 
 
 def run_lint(args) -> int:
@@ -216,14 +230,15 @@ def run_lint(args) -> int:
 
 
 def add_report(subparsers) -> None:
-    p = subparsers.add_parser(
+    p = subcommand_parser(
+        subparsers,
         "report",
+        run_report,
         help="health report of a notebook: size, globals, run order, duplicates, what to extract",
         description="Health report of a saved notebook, a verdict, and the best cells to extract first.",
     )
     p.add_argument("notebook", help="the .ipynb file")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(run=run_report)
 
 
 def run_report(args) -> int:

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .cells import CellFacts, cell_facts
+from .cells import CellFacts, cell_facts, match_is_exhaustive, terminates
 from .errors import RequestError
 from .modpath import dotted_name, validate_module_path
+from .request import BOOLEAN, JSON_OBJECT, Kind, as_text, check, get_field, is_text
 
 MODES = ("function", "module")
 
@@ -50,7 +51,6 @@ QUIET_MAGICS = frozenset(
 # Line magics whose argument is code run in the user namespace: never hoisted.
 CODE_MAGICS = frozenset({"time", "timeit", "prun", "debug"})
 _MAGIC_METHODS = ("run_line_magic", "system", "getoutput", "run_cell_magic")
-_TERMINATORS = (ast.Raise, ast.Return, ast.Break, ast.Continue)
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # Expressions whose value is never None: display(E) shows exactly what the cell showed.
@@ -102,34 +102,29 @@ class Request:
     notebook_name: str
 
 
-def cell_source(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
+_NOTEBOOK = Kind(
+    'an nbformat v4 notebook with a "cells" list',
+    lambda value: isinstance(value, dict) and isinstance(value.get("cells"), list),
+)
+_SELECTION = Kind(
+    "a non-empty list of 0-based cell indices",
+    lambda value: isinstance(value, list)
+    and bool(value)
+    and all(isinstance(i, int) and not isinstance(i, bool) for i in value),
+)
+_MODULE_SOURCE = Kind("text", lambda value: isinstance(value, str)).or_null()
 
 
 def parse_request(request: object) -> Request:
     """Validate a plan request; a malformed one raises ``RequestError``."""
-    if not isinstance(request, dict):
-        raise RequestError("the request must be a JSON object")
-    notebook = request.get("notebook")
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise RequestError('"notebook" must be an nbformat v4 notebook with a "cells" list')
-    cells = notebook["cells"]
+    check(request, JSON_OBJECT, "the request")
+    cells = get_field(request, "notebook", _NOTEBOOK, '"notebook"')["cells"]
     for i, cell in enumerate(cells):
         if not isinstance(cell, dict) or not isinstance(cell.get("cell_type"), str):
             raise RequestError(f"notebook cell {i + 1} is not an nbformat cell")
-        source = cell.get("source", "")
-        if not isinstance(source, str) and not (
-            isinstance(source, list) and all(isinstance(s, str) for s in source)
-        ):
+        if not is_text(cell.get("source", "")):
             raise RequestError(f"notebook cell {i + 1} has a source that is not text")
-    selected = request.get("cells")
-    if (
-        not isinstance(selected, list)
-        or not selected
-        or not all(isinstance(i, int) and not isinstance(i, bool) for i in selected)
-    ):
-        raise RequestError('"cells" must be a non-empty list of 0-based cell indices')
+    selected = get_field(request, "cells", _SELECTION, '"cells"')
     if len(set(selected)) != len(selected):
         raise RequestError('"cells" lists a cell twice')
     for i in selected:
@@ -142,17 +137,13 @@ def parse_request(request: object) -> Request:
     if mode == "function" and (not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name)):
         raise RequestError(f'"name" must be a Python identifier, not {name!r}')
     module = validate_module_path(request.get("module"))
-    module_source = request.get("module_source")
-    if module_source is not None and not isinstance(module_source, str):
-        raise RequestError('"module_source" must be text or null')
+    module_source = get_field(request, "module_source", _MODULE_SOURCE, '"module_source"', default=None)
     if module_source is not None and not module_source.isascii():
         try:
             module_source.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates, which JSON can carry
             raise RequestError('"module_source" is not valid Unicode text') from None
-    overwrite = request.get("overwrite", False)
-    if not isinstance(overwrite, bool):
-        raise RequestError('"overwrite" must be true or false')
+    overwrite = get_field(request, "overwrite", BOOLEAN, '"overwrite"', default=False)
     path = request.get("path")
     notebook_name = posixpath.basename(path) if isinstance(path, str) and path else "the notebook"
     return Request(cells, sorted(selected), name, module, mode, module_source, overwrite, notebook_name)
@@ -205,10 +196,6 @@ def _magic_method(stmt) -> str | None:
         ):
             return value.func.attr
     return None
-
-
-def _terminates(body) -> bool:
-    return bool(body) and isinstance(body[-1], _TERMINATORS)
 
 
 @dataclass
@@ -382,7 +369,7 @@ class _Flow:
             blocks = [node.body + node.orelse]
             results = []
             self.block(blocks[0])
-            if not _terminates(blocks[0]):
+            if not terminates(blocks[0]):
                 results.append(self.definite)
             for h in node.handlers:
                 self.definite = set(before)
@@ -391,7 +378,7 @@ class _Flow:
                 if h.name:
                     self.bind(h.name)
                 self.block(h.body)
-                if not _terminates(h.body):
+                if not terminates(h.body):
                     results.append(self.definite)
             merged = set.intersection(*results) if results else set(before)
             self.definite = set(before)
@@ -414,15 +401,9 @@ class _Flow:
                 if case.guard is not None:
                     self.expr(case.guard)
                 self.block(case.body)
-                if not _terminates(case.body):
+                if not terminates(case.body):
                     results.append(self.definite)
-            last = node.cases[-1] if node.cases else None
-            exhaustive = (
-                last is not None
-                and last.guard is None
-                and isinstance(last.pattern, ast.MatchAs)
-                and last.pattern.pattern is None
-            )
+            exhaustive = match_is_exhaustive(node)
             self.definite = set.intersection(*results) if (exhaustive and results) else before
         elif t is ast.Delete:
             for target in node.targets:
@@ -445,7 +426,7 @@ class _Flow:
         for body in blocks:
             self.definite = set(before)
             self.block(body)
-            if not _terminates(body):
+            if not terminates(body):
                 results.append(self.definite)
         self.definite = set.intersection(*results) if results else before
 
@@ -558,7 +539,7 @@ class _Planner:
         self.cells: dict[int, _Cell] = {}
         for i, c in enumerate(req.cells):
             if c.get("cell_type") == "code":
-                source = cell_source(c)
+                source = as_text(c.get("source", ""))
                 facts = cell_facts(source)
                 shift = 0
                 if facts.python != source and facts.tree is not None:

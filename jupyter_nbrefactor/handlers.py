@@ -61,6 +61,15 @@ class BaseHandler(ExtensionHandlerMixin, APIHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(payload))
 
+    async def saved_notebook(self) -> tuple:
+        """(path, notebook or None, the reason it is unreadable, lint Config) of the notebook
+        saved at ``?path=``; a bad path is a ``RequestError``."""
+        from .lint import read_contents_notebook
+
+        path = self.get_query_argument("path", "")
+        nb, reason, config = await read_contents_notebook(self.contents_manager, path)
+        return path.strip("/"), nb, reason, config
+
 
 class VersionHandler(BaseHandler):
     @tornado.web.authenticated
@@ -147,11 +156,9 @@ class LintHandler(BaseHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self):
-        from .lint import invalid_findings, lint_notebook, read_contents_notebook
+        from .lint import invalid_findings, lint_notebook
 
-        path = self.get_query_argument("path", "")
-        nb, reason, config = await read_contents_notebook(self.contents_manager, path)
-        path = path.strip("/")
+        path, nb, reason, config = await self.saved_notebook()
         findings = invalid_findings(path, reason, config) if nb is None else lint_notebook(nb, path, config)
         self.reply({"path": path, "findings": [f.to_json() for f in findings]})
 
@@ -162,14 +169,12 @@ class ReportHandler(BaseHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self):
-        from .lint import read_contents_notebook
         from .report import health_report
 
-        path = self.get_query_argument("path", "")
-        nb, reason, config = await read_contents_notebook(self.contents_manager, path)
+        path, nb, reason, config = await self.saved_notebook()
         if nb is None:
-            raise RequestError(f"{path.strip('/')}: {reason}")
-        self.reply(health_report(nb, path.strip("/"), config))
+            raise RequestError(f"{path}: {reason}")
+        self.reply(health_report(nb, path, config))
 
 
 ROUTES: list[tuple[str, type]] = [

@@ -21,18 +21,10 @@ from operator import itemgetter
 from .cells import CellFacts, cell_facts
 from .dataflow import Definers, is_predefined, reads_through_calls
 from .errors import RequestError
+from .request import INTEGER, JSON_OBJECT, LIST, OBJECT, STRING, STRINGS, Kind, as_text, check, get_field, is_text
 
 KINDS = ("stale", "depends-on-stale", "out-of-order", "edited", "hidden-state", "use-before-define", "undefined")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
-
-
-# ----- request ---------------------------------------------------------------------------
-def _text(value, where):
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "".join(value)  # nbformat's multi-line form
-    raise RequestError(f"{where} must be a string")
 
 
 @dataclass(slots=True)
@@ -58,56 +50,37 @@ class _Run:
     sources: dict | None = None
 
 
+# ----- request ---------------------------------------------------------------------------
+_SOURCE = Kind("a string", is_text)  # nbformat's multi-line form too
+_COUNT = INTEGER.or_null()
+_ERROR = STRING.or_null()
+
+
 def _parse(request):
-    if not isinstance(request, dict):
-        raise RequestError("request must be a JSON object")
-    cells_in = request.get("cells")
-    if not isinstance(cells_in, list):
-        raise RequestError("cells must be a list" if "cells" in request else "cells is required")
-    runs_in = request.get("runs", [])
-    if runs_in is None:
-        runs_in = []
-    if not isinstance(runs_in, list):
-        raise RequestError("runs must be a list")
-    names = request.get("kernel_names")
-    if names is not None and not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
-        raise RequestError("kernel_names must be a list of strings or null")
-    language = request.get("language", "python")
-    if language is None:
-        language = "python"
-    if not isinstance(language, str):
-        raise RequestError("language must be a string")
+    check(request, JSON_OBJECT, "request")
+    if "cells" not in request:
+        raise RequestError("cells is required")
+    cells_in = get_field(request, "cells", LIST)
+    runs_in = get_field(request, "runs", LIST, default=[], null_is_absent=True)
+    names = get_field(request, "kernel_names", STRINGS.or_null(), default=None)
+    language = get_field(request, "language", STRING, default="python", null_is_absent=True)
     cells = []
     for i, c in enumerate(cells_in):
-        if not isinstance(c, dict):
-            raise RequestError(f"cells[{i}] must be an object")
-        cid = c.get("id")
-        if not isinstance(cid, str):
-            raise RequestError(f"cells[{i}].id must be a string")
-        cell_type = c.get("cell_type", "code")
-        if not isinstance(cell_type, str):
-            raise RequestError(f"cells[{i}].cell_type must be a string")
-        source = c.get("source", "")
-        if not isinstance(source, str):
-            source = _text(source, f"cells[{i}].source")
+        at = f"cells[{i}]"
+        check(c, OBJECT, at)
+        cid = get_field(c, "id", STRING, f"{at}.id")
+        cell_type = get_field(c, "cell_type", STRING, f"{at}.cell_type", default="code")
+        source = as_text(get_field(c, "source", _SOURCE, f"{at}.source", default=""))
         if cell_type == "code":
             cells.append((cid, source, i + 1))
     runs = []
     for i, r in enumerate(runs_in):
-        if not isinstance(r, dict):
-            raise RequestError(f"runs[{i}] must be an object")
-        cid = r.get("cell_id")
-        if not isinstance(cid, str):
-            raise RequestError(f"runs[{i}].cell_id must be a string")
-        source = r.get("source", "")
-        if not isinstance(source, str):
-            source = _text(source, f"runs[{i}].source")
-        count = r.get("execution_count")
-        if count is not None and type(count) is not int:
-            raise RequestError(f"runs[{i}].execution_count must be an integer or null")
-        error = r.get("error")
-        if error is not None and not isinstance(error, str):
-            raise RequestError(f"runs[{i}].error must be a string or null")
+        at = f"runs[{i}]"
+        check(r, OBJECT, at)
+        cid = get_field(r, "cell_id", STRING, f"{at}.cell_id")
+        source = as_text(get_field(r, "source", _SOURCE, f"{at}.source", default=""))
+        count = get_field(r, "execution_count", _COUNT, f"{at}.execution_count", default=None)
+        error = get_field(r, "error", _ERROR, f"{at}.error", default=None)
         runs.append((cid, source, count, error))
     return cells, runs, None if names is None else frozenset(names), language
 
