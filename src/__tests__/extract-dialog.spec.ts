@@ -19,7 +19,8 @@ const PLAN: NbRefactorAPI.IPlan = {
   base_hash: null,
   replacement: 'from src.churn import features\nX, y = features(df)',
   notes: ['the value cell 30 displayed is shown with display()'],
-  refused: null
+  refused: null,
+  refused_at: null
 };
 
 function setup(answer: NbRefactorAPI.IPlan = PLAN) {
@@ -41,11 +42,30 @@ function setup(answer: NbRefactorAPI.IPlan = PLAN) {
   return { client, model, body, onReveal };
 }
 
+function dialogFor(model: ExtractModel, body: ExtractBody): ExtractDialog {
+  return new ExtractDialog({
+    model,
+    body,
+    trans,
+    title: 'Extract Function',
+    acceptLabel: 'Extract'
+  });
+}
+
 /** Let React render what the model's signal asked for. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     await new Promise(resolve => setTimeout(resolve, 0));
   }
+}
+
+/** The body, attached and showing the plan `answer`. */
+async function shown(answer: NbRefactorAPI.IPlan = PLAN) {
+  const parts = setup(answer);
+  Widget.attach(parts.body, document.body);
+  await parts.model.planNow();
+  await settle();
+  return parts;
 }
 
 function text(node: HTMLElement, selector: string): string[] {
@@ -60,10 +80,7 @@ describe('ExtractBody', () => {
   });
 
   it('shows the inferred signature, the notes and both previews', async () => {
-    const { model, body } = setup();
-    Widget.attach(body, document.body);
-    await model.planNow();
-    await settle();
+    const { body } = await shown();
 
     expect(text(body.node, '.jp-nbrefactor-extract-params li')).toEqual(['df']);
     expect(text(body.node, '.jp-nbrefactor-extract-returns li')).toEqual([
@@ -103,17 +120,15 @@ describe('ExtractBody', () => {
   });
 
   it('shows a refusal with a link to the cell and line it names', async () => {
-    const { model, body, onReveal } = setup({
+    const { body, onReveal } = await shown({
       ...PLAN,
       params: [],
       returns: [],
       module_source: null,
       replacement: null,
-      refused: 'cell 30 line 2: reads In, which is different inside a module'
+      refused: 'cell 30 line 2: reads In, which is different inside a module',
+      refused_at: { cell: 29, line: 2 }
     });
-    Widget.attach(body, document.body);
-    await model.planNow();
-    await settle();
 
     expect(text(body.node, '.jp-nbrefactor-extract-reason')).toEqual([
       'cell 30 line 2: reads In, which is different inside a module'
@@ -128,6 +143,70 @@ describe('ExtractBody', () => {
     link.click();
     expect(onReveal).toHaveBeenCalledWith({ cell: 29, line: 2 });
   });
+
+  it('links a refusal to the whole cell when it names no line', async () => {
+    const { body, onReveal } = await shown({
+      ...PLAN,
+      refused: 'cell 4: a markdown cell cannot move',
+      refused_at: { cell: 3, line: null }
+    });
+
+    const link = body.node.querySelector<HTMLButtonElement>(
+      '.jp-nbrefactor-extract-goto'
+    )!;
+    expect(link.textContent).toBe('Go to cell 4');
+    link.click();
+    expect(onReveal).toHaveBeenCalledWith({ cell: 3, line: null });
+  });
+
+  it('has no link when the refusal names no cell', async () => {
+    const { body } = await shown({
+      ...PLAN,
+      refused: 'src/churn.py already binds pd (not by an import)',
+      refused_at: null
+    });
+
+    expect(text(body.node, '.jp-nbrefactor-extract-reason')).toEqual([
+      'src/churn.py already binds pd (not by an import)'
+    ]);
+    expect(body.node.querySelector('.jp-nbrefactor-extract-goto')).toBeNull();
+    expect(
+      body.node.querySelector('.jp-nbrefactor-extract-overwrite')
+    ).toBeNull();
+  });
+
+  it('offers to overwrite an existing definition, and plans with it when ticked', async () => {
+    const { client, body } = await shown({
+      ...PLAN,
+      module_source: null,
+      replacement: null,
+      base_hash: 'abc123',
+      refused:
+        'src/churn.py already defines features: choose another name (or ask to overwrite)',
+      refused_at: null
+    });
+
+    const checkbox = body.node.querySelector<HTMLInputElement>(
+      '.jp-nbrefactor-extract-overwrite-input'
+    )!;
+    expect(checkbox.checked).toBe(false);
+    expect(
+      body.node.querySelector('.jp-nbrefactor-extract-overwrite')!.textContent
+    ).toBe(
+      'Overwrite existing definitions' +
+        'Replace a function or class of the same name in the module, in place, and take the name even if a notebook cell already defines it, as long as no later code uses that definition.'
+    );
+    client.planExtraction.mockClear();
+    client.planExtraction.mockResolvedValue({ ...PLAN, base_hash: 'abc123' });
+
+    checkbox.click();
+    await settle();
+
+    expect(client.planExtraction).toHaveBeenCalledTimes(1);
+    expect(client.planExtraction.mock.calls[0][0].overwrite).toBe(true);
+    expect(checkbox.checked).toBe(true);
+    expect(text(body.node, '.jp-nbrefactor-extract-params li')).toEqual(['df']);
+  });
 });
 
 describe('ExtractDialog', () => {
@@ -138,15 +217,10 @@ describe('ExtractDialog', () => {
   it('accepts only once the plan can be applied', async () => {
     const { client, model, body } = setup({
       ...PLAN,
-      refused: 'cell 29: nope'
+      refused: 'cell 29: nope',
+      refused_at: { cell: 28, line: null }
     });
-    const dialog = new ExtractDialog({
-      model,
-      body,
-      trans,
-      title: 'Extract Function',
-      acceptLabel: 'Extract'
-    });
+    const dialog = dialogFor(model, body);
     const result = dialog.launch();
     await model.planNow();
     await settle();
@@ -169,13 +243,7 @@ describe('ExtractDialog', () => {
 
   it('can always be cancelled', async () => {
     const { model, body } = setup();
-    const dialog = new ExtractDialog({
-      model,
-      body,
-      trans,
-      title: 'Extract Function',
-      acceptLabel: 'Extract'
-    });
+    const dialog = dialogFor(model, body);
     const result = dialog.launch();
     model.setName('');
     dialog.resolve(0);

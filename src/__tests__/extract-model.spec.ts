@@ -1,5 +1,5 @@
 import { NbRefactorClient } from '../api';
-import { ExtractModel, refusalLocation } from '../extract/model';
+import { ExtractModel } from '../extract/model';
 import { NbRefactorAPI } from '../tokens';
 
 jest.mock('../api');
@@ -20,6 +20,7 @@ function plan(
     replacement: 'from src.churn import features\nX, y = features(df)',
     notes: [],
     refused: null,
+    refused_at: null,
     ...overrides
   };
 }
@@ -65,7 +66,8 @@ describe('ExtractModel', () => {
       name: 'features',
       module: 'src/churn.py',
       mode: 'function',
-      path: 'work/churn.ipynb'
+      path: 'work/churn.ipynb',
+      overwrite: false
     });
     expect(model.plan).toEqual(plan());
     expect(model.planning).toBe(false);
@@ -135,13 +137,100 @@ describe('ExtractModel', () => {
         module_source: null,
         replacement: null,
         refused:
-          "cell 30 line 2: `global x` cannot move: the global would be the module's"
+          "cell 30 line 2: `global x` cannot move: the global would be the module's",
+        refused_at: { cell: 29, line: 2 }
       })
     );
     await model.planNow();
 
     expect(model.canApply).toBe(false);
     expect(model.refusal).toEqual({ cell: 29, line: 2 });
+    expect(model.offersOverwrite).toBe(false);
+  });
+
+  it('points nowhere when the refusal names no cell', async () => {
+    const { client, model } = setup();
+    client.planExtraction.mockResolvedValue(
+      plan({
+        module_source: null,
+        replacement: null,
+        refused: 'src/churn.py does not parse (line 3): fix it first',
+        refused_at: null
+      })
+    );
+    await model.planNow();
+    expect(model.refusal).toBeNull();
+  });
+
+  it('offers to overwrite when the refusal says so, and re-plans at once when asked', async () => {
+    const { client, model } = setup();
+    const refused = plan({
+      params: [],
+      returns: [],
+      module_source: null,
+      replacement: null,
+      refused:
+        'cell 3 line 1: features already exists in the notebook: choose another name (or ask to overwrite)',
+      refused_at: { cell: 2, line: 1 }
+    });
+    client.planExtraction.mockResolvedValue(refused);
+    await model.planNow();
+    expect(model.overwrite).toBe(false);
+    expect(model.offersOverwrite).toBe(true);
+    client.planExtraction.mockClear();
+    client.planExtraction.mockResolvedValue(plan());
+
+    const changed = jest.fn();
+    model.changed.connect(changed);
+    model.setOverwrite(true);
+    expect(model.planning).toBe(true);
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(client.planExtraction).toHaveBeenCalledTimes(1);
+    expect(client.planExtraction.mock.calls[0][0].overwrite).toBe(true);
+    expect(model.plan).toEqual(plan());
+    expect(model.canApply).toBe(true);
+    // Still shown, so it can be turned off again.
+    expect(model.offersOverwrite).toBe(true);
+    expect(changed).toHaveBeenCalled();
+
+    model.setOverwrite(true);
+    expect(client.planExtraction).toHaveBeenCalledTimes(1);
+
+    // Unticked: still offered while the refusal comes back.
+    client.planExtraction.mockResolvedValue(refused);
+    model.setOverwrite(false);
+    expect(model.planning).toBe(true);
+    expect(model.offersOverwrite).toBe(true);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.planExtraction.mock.calls[1][0].overwrite).toBe(false);
+    expect(model.offersOverwrite).toBe(true);
+
+    // Another name: offered again only if its plan says so.
+    client.planExtraction.mockResolvedValue(plan());
+    model.setName('build_features');
+    expect(model.offersOverwrite).toBe(false);
+    await jest.advanceTimersByTimeAsync(300);
+    expect(model.offersOverwrite).toBe(false);
+  });
+
+  it('applies with the overwrite choice and the hash the plan was made against', async () => {
+    const { client, model } = setup();
+    expect(model.applyRequest()).toBeNull();
+    client.planExtraction.mockResolvedValue(plan({ base_hash: 'abc123' }));
+    model.setOverwrite(true);
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(model.applyRequest()).toEqual({
+      notebook: NOTEBOOK,
+      cells: [28, 29, 30],
+      name: 'features',
+      module: 'src/churn.py',
+      mode: 'function',
+      path: 'work/churn.ipynb',
+      overwrite: true,
+      base_hash: 'abc123'
+    });
   });
 
   it("shows the server's message for a bad request and cannot apply", async () => {
@@ -174,19 +263,5 @@ describe('ExtractModel', () => {
     await jest.advanceTimersByTimeAsync(300);
     expect(model.plan).toEqual(plan());
     expect(model.canApply).toBe(true);
-  });
-});
-
-describe('refusalLocation', () => {
-  it('reads the cell and line the engine names', () => {
-    expect(refusalLocation('cell 12 line 3: reads In')).toEqual({
-      cell: 11,
-      line: 3
-    });
-    expect(refusalLocation('cell 4: is a markdown cell')).toEqual({
-      cell: 3,
-      line: null
-    });
-    expect(refusalLocation('f is already used by the selection')).toBeNull();
   });
 });

@@ -10,7 +10,10 @@ import { ISignal, Signal } from '@lumino/signaling';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
-import { ExtractModel, IRefusalLocation } from './model';
+import { NbRefactorAPI } from '../tokens';
+import { ExtractModel } from './model';
+
+type IRefusalLocation = NbRefactorAPI.IRefusalLocation;
 
 /** Puts `code`, syntax highlighted, into `node`. */
 export type Highlighter = (code: string, node: HTMLElement) => Promise<void>;
@@ -116,6 +119,20 @@ function moduleMessage(model: ExtractModel, trans: TranslationBundle): string {
   }
 }
 
+/** What overwriting does, as the engine does it in each mode. */
+function overwriteCaption(
+  model: ExtractModel,
+  trans: TranslationBundle
+): string {
+  return model.mode === 'function'
+    ? trans.__(
+        'Replace a function or class of the same name in the module, in place, and take the name even if a notebook cell already defines it, as long as no later code uses that definition.'
+      )
+    : trans.__(
+        'Replace the functions and classes of the same names in the module, in place.'
+      );
+}
+
 function ExtractForm(props: IFormProps): JSX.Element {
   const { model, trans } = props;
   const plan = model.plan;
@@ -176,6 +193,20 @@ function ExtractForm(props: IFormProps): JSX.Element {
           </span>
         )}
       </label>
+      {model.offersOverwrite && (
+        <label className="jp-nbrefactor-extract-overwrite">
+          <input
+            type="checkbox"
+            className="jp-nbrefactor-extract-overwrite-input"
+            checked={model.overwrite}
+            onChange={event => model.setOverwrite(event.target.checked)}
+          />
+          <span>{trans.__('Overwrite existing definitions')}</span>
+          <span className="jp-nbrefactor-extract-overwrite-caption">
+            {overwriteCaption(model, trans)}
+          </span>
+        </label>
+      )}
       <div className="jp-nbrefactor-extract-status" aria-live="polite">
         {model.planning && (
           <span className="jp-nbrefactor-extract-planning">
@@ -212,22 +243,21 @@ function ExtractForm(props: IFormProps): JSX.Element {
         <>
           {model.mode === 'function' && (
             <dl className="jp-nbrefactor-extract-signature">
-              <dt>{trans.__('Parameters')}</dt>
-              <dd>
-                <Names
-                  names={plan.params}
-                  className="jp-nbrefactor-extract-params"
-                  trans={trans}
-                />
-              </dd>
-              <dt>{trans.__('Returns')}</dt>
-              <dd>
-                <Names
-                  names={plan.returns}
-                  className="jp-nbrefactor-extract-returns"
-                  trans={trans}
-                />
-              </dd>
+              {[
+                [trans.__('Parameters'), plan.params, 'params'] as const,
+                [trans.__('Returns'), plan.returns, 'returns'] as const
+              ].map(([term, names, kind]) => (
+                <React.Fragment key={kind}>
+                  <dt>{term}</dt>
+                  <dd>
+                    <Names
+                      names={names}
+                      className={`jp-nbrefactor-extract-${kind}`}
+                      trans={trans}
+                    />
+                  </dd>
+                </React.Fragment>
+              ))}
             </dl>
           )}
           {plan.notes.length > 0 && (
@@ -238,33 +268,38 @@ function ExtractForm(props: IFormProps): JSX.Element {
             </ul>
           )}
           <div className="jp-nbrefactor-extract-previews">
-            <section>
-              <h3 className="jp-nbrefactor-extract-heading">
-                {trans.__('Replacement cell')}
-              </h3>
-              <CodePreview
-                code={plan.replacement ?? ''}
-                highlight={props.highlight}
-                className="jp-nbrefactor-extract-replacement"
-                label={trans.__('Replacement cell')}
-              />
-            </section>
-            <section>
-              <h3 className="jp-nbrefactor-extract-heading">
-                {plan.base_hash === null
-                  ? trans.__('%1 (new file)', plan.module_path)
-                  : trans.__(
-                      '%1 (merged into the existing file)',
-                      plan.module_path
-                    )}
-              </h3>
-              <CodePreview
-                code={plan.module_source ?? ''}
-                highlight={props.highlight}
-                className="jp-nbrefactor-extract-module-source"
-                label={trans.__('Module code')}
-              />
-            </section>
+            {[
+              {
+                heading: trans.__('Replacement cell'),
+                code: plan.replacement,
+                kind: 'replacement',
+                label: trans.__('Replacement cell')
+              },
+              {
+                heading:
+                  plan.base_hash === null
+                    ? trans.__('%1 (new file)', plan.module_path)
+                    : trans.__(
+                        '%1 (merged into the existing file)',
+                        plan.module_path
+                      ),
+                code: plan.module_source,
+                kind: 'module-source',
+                label: trans.__('Module code')
+              }
+            ].map(preview => (
+              <section key={preview.kind}>
+                <h3 className="jp-nbrefactor-extract-heading">
+                  {preview.heading}
+                </h3>
+                <CodePreview
+                  code={preview.code ?? ''}
+                  highlight={props.highlight}
+                  className={`jp-nbrefactor-extract-${preview.kind}`}
+                  label={preview.label}
+                />
+              </section>
+            ))}
           </div>
         </>
       )}

@@ -112,18 +112,15 @@ export class Extractor {
   ): Promise<void> {
     const { trans } = this._options;
     const notebookModel = panel.content.model;
-    const plan = model.plan;
-    if (!notebookModel || !plan) {
+    const request = model.applyRequest();
+    if (!notebookModel || !request) {
       return;
     }
     const before = sourcesOf(notebookModel, model.cells);
     const replacedIds = model.cells.map(i => notebookModel.cells.get(i).id);
     let result: NbRefactorAPI.IApplyResult;
     try {
-      result = await this._options.client.applyExtraction({
-        ...model.request(),
-        base_hash: plan.base_hash
-      });
+      result = await this._options.client.applyExtraction(request);
     } catch (reason) {
       Notification.error(
         trans.__(

@@ -11,26 +11,11 @@ import { NameProblem, nameProblem } from './naming';
 
 export type ModuleProblem = 'empty' | 'not-py' | null;
 
-/** Where a refusal says the problem is: a 0-based cell index and a 1-based line. */
-export interface IRefusalLocation {
-  cell: number;
-  line: number | null;
-}
-
 /**
- * The cell and line a refusal names. The engine words them
- * `cell <1-based position>[ line <n>]: ...`.
+ * The engine ends a refusal with this when the same request with `overwrite`
+ * would replace the existing definition instead.
  */
-export function refusalLocation(reason: string): IRefusalLocation | null {
-  const match = /^cell (\d+)(?: line (\d+))?:/.exec(reason);
-  if (!match) {
-    return null;
-  }
-  return {
-    cell: Number(match[1]) - 1,
-    line: match[2] === undefined ? null : Number(match[2])
-  };
-}
+const OVERWRITE_HINT = '(or ask to overwrite)';
 
 export namespace ExtractModel {
   export interface IOptions {
@@ -108,9 +93,23 @@ export class ExtractModel {
   }
 
   /** Where the refusal of the current plan points, if anywhere. */
-  get refusal(): IRefusalLocation | null {
-    const reason = this._plan?.refused;
-    return reason ? refusalLocation(reason) : null;
+  get refusal(): NbRefactorAPI.IRefusalLocation | null {
+    return this._plan?.refused ? this._plan.refused_at : null;
+  }
+
+  /** Replace definitions of the same name (in the module, or a notebook cell's). */
+  get overwrite(): boolean {
+    return this._overwrite;
+  }
+
+  /**
+   * Whether the overwrite choice matters: it is on, or a plan for this name
+   * and module was refused because a definition of that name exists and
+   * overwriting would replace it. It stays offered while re-planning, so the
+   * checkbox does not vanish when unticked.
+   */
+  get offersOverwrite(): boolean {
+    return this._overwrite || this._offerOverwrite;
   }
 
   /** The inputs are valid and the server's plan for them can be applied. */
@@ -138,6 +137,15 @@ export class ExtractModel {
     }
   }
 
+  /** Plans again at once: a checkbox, unlike typing, needs no pause. */
+  setOverwrite(overwrite: boolean): void {
+    if (overwrite !== this._overwrite) {
+      this._overwrite = overwrite;
+      this._offerOverwrite = true;
+      void this.planNow();
+    }
+  }
+
   /** The request for the current inputs, with the live notebook. */
   request(): NbRefactorAPI.IPlanRequest {
     const request: NbRefactorAPI.IPlanRequest = {
@@ -145,12 +153,20 @@ export class ExtractModel {
       cells: [...this.cells],
       module: this._module.trim(),
       mode: this.mode,
-      path: this.path
+      path: this.path,
+      overwrite: this._overwrite
     };
     if (this.mode === 'function') {
       request.name = this._name;
     }
     return request;
+  }
+
+  /** The request that applies the current plan: the module must not have changed since. */
+  applyRequest(): NbRefactorAPI.IApplyRequest | null {
+    return this._plan
+      ? { ...this.request(), base_hash: this._plan.base_hash }
+      : null;
   }
 
   /** Plan now; answers for earlier inputs are dropped. */
@@ -169,6 +185,7 @@ export class ExtractModel {
       const plan = await this._client.planExtraction(this.request());
       if (ticket === this._ticket) {
         this._plan = plan;
+        this._offerOverwrite ||= !!plan.refused?.endsWith(OVERWRITE_HINT);
       }
     } catch (reason) {
       if (ticket === this._ticket) {
@@ -200,6 +217,7 @@ export class ExtractModel {
 
   private _inputChanged(): void {
     this._ticket++;
+    this._offerOverwrite = false;
     this._plan = null;
     this._error = null;
     this._cancelTimer();
@@ -223,6 +241,8 @@ export class ExtractModel {
   private _notebook: () => NbRefactorAPI.IPlanRequest['notebook'];
   private _name: string;
   private _module: string;
+  private _overwrite = false;
+  private _offerOverwrite = false;
   private _debounceMs: number;
   private _plan: NbRefactorAPI.IPlan | null = null;
   private _error: string | null = null;

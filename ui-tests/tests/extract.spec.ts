@@ -1,9 +1,4 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
 const NOTEBOOK = 'big_messy_notebook.ipynb';
@@ -67,6 +62,22 @@ async function readFile(
     });
     return model.content as string;
   }, filePath);
+}
+
+/** Ctrl+Z (in command mode) brings back the `original` cells, and the outputs of cells 30 and 31. */
+async function ctrlZRestores(
+  page: IJupyterLabPageFixture,
+  original: string[]
+): Promise<void> {
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => sources(page)).toEqual(original);
+  // Outputs render a moment after the sources.
+  const output = async (index: number) =>
+    ((await page.notebook.getCellTextOutput(index)) ?? []).join('');
+  await expect
+    .poll(() => output(LAST - 1))
+    .toContain('contract_Month-to-month');
+  await expect.poll(() => output(LAST)).toContain('(2000, 20) (2000,)');
 }
 
 /** Restart & Run All, as a person does it: the command, then "Restart" in its dialog. */
@@ -212,18 +223,11 @@ test.describe('Extract function and move to module', () => {
     await restartAndRunAll(page);
     expect(await textOutputs(page)).toEqual(before);
 
-    // One undo (Z in command mode: Edit › Undo Cell Operation) brings the
-    // three cells back, outputs included.
+    // One Ctrl+Z in command mode (Undo Cell Operation) brings the three
+    // cells back, outputs included.
     await page.notebook.selectCells(FIRST);
     await page.keyboard.press('Escape');
-    await page.keyboard.press('z');
-    await expect.poll(() => sources(page)).toEqual(original);
-    // The restored cell's output renders a moment after its source.
-    await expect
-      .poll(async () =>
-        ((await page.notebook.getCellTextOutput(LAST - 1)) ?? []).join('')
-      )
-      .toContain('contract_Month-to-month');
+    await ctrlZRestores(page, original);
   });
 
   test('the notification offers to undo and to open the module', async ({
@@ -297,24 +301,60 @@ test.describe('Extract function and move to module', () => {
     expect(await sources(page)).toHaveLength(CELLS_BEFORE);
   });
 
-  test.describe('with document-wide undo', () => {
-    test.use({
-      mockSettings: {
-        ...galata.DEFAULT_SETTINGS,
-        '@jupyterlab/notebook-extension:tracker': {
-          ...galata.DEFAULT_SETTINGS['@jupyterlab/notebook-extension:tracker'],
-          documentWideUndoRedo: true
-        }
-      }
-    });
+  test('Ctrl+Z right after the extraction brings the cells back with their outputs', async ({
+    page
+  }) => {
+    const original = await sources(page);
+    await extractFeatures(page);
+    // The notebook has the focus, in command mode, on the replacement cell.
+    const notebook = page.locator('.jp-NotebookPanel-notebook');
+    await expect(notebook).toHaveClass(/jp-mod-commandMode/);
+    await expect((await page.notebook.getCellLocator(FIRST))!).toHaveClass(
+      /jp-mod-active/
+    );
+    expect(
+      await notebook.evaluate(node => node.contains(document.activeElement))
+    ).toBe(true);
 
-    test('Ctrl+Z brings the original cells back', async ({ page }) => {
-      const original = await sources(page);
-      await extractFeatures(page);
-      await page.keyboard.press('Escape');
-      await page.keyboard.press('Control+z');
-      await expect.poll(() => sources(page)).toEqual(original);
+    // The outputs saved with the example notebook come back too.
+    await ctrlZRestores(page, original);
+  });
+
+  test('overwrites a function the module already defines, only when asked', async ({
+    page,
+    tmpPath
+  }) => {
+    const original = await sources(page);
+    await extractFeatures(page);
+    await ctrlZRestores(page, original);
+
+    await page.notebook.selectCells(FIRST, LAST);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Alt+Shift+E');
+    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    await expect(dialog.locator('.jp-nbrefactor-extract-reason')).toHaveText(
+      `${MODULE} already defines features: choose another name (or ask to overwrite)`
+    );
+    await expect(dialog.locator('.jp-mod-accept')).toBeDisabled();
+    const overwrite = dialog.getByRole('checkbox', {
+      name: 'Overwrite existing definitions'
     });
+    await expect(overwrite).not.toBeChecked();
+
+    await overwrite.check();
+    await expect(dialog.locator('.jp-nbrefactor-extract-reason')).toHaveCount(
+      0
+    );
+    await expect(
+      dialog.locator('.jp-nbrefactor-extract-heading').last()
+    ).toHaveText(`${MODULE} (merged into the existing file)`);
+    await dialog.locator('.jp-mod-accept').click();
+    await expect(dialog).toHaveCount(0);
+    await expect
+      .poll(async () => (await sources(page)).length)
+      .toBe(CELLS_BEFORE - 2);
+    const module = await readFile(page, `${tmpPath}/${MODULE}`);
+    expect(module.match(/^def features\(df\):/gm)).toHaveLength(1);
   });
 
   test('is disabled for markdown cells', async ({ page }) => {
