@@ -16,6 +16,8 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
 setup: $(VENV)/.installed
 
+# Runs once per change of its prerequisites; bash_kernel is the non-Python
+# kernel the browser tests use.
 $(VENV)/.installed: pyproject.toml package.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -23,6 +25,7 @@ $(VENV)/.installed: pyproject.toml package.json
 	$(BIN)/jupyter labextension develop . --overwrite
 	$(BIN)/jupyter server extension enable --sys-prefix jupyter_nbrefactor
 	$(BIN)/python -m ipykernel install --sys-prefix
+	$(BIN)/python -m bash_kernel.install --sys-prefix
 	touch $@
 
 # pip's editable install builds the TypeScript once; rebuild so src/ changes count.

@@ -12,3 +12,6 @@ configure_jupyter_server(c)  # noqa: F821
 if os.geteuid() == 0:
     # CI and our development machines run as root.
     c.ServerApp.allow_root = True  # noqa: F821
+
+# Notebook 7, served by the same server, has its own flag for window.jupyterapp.
+c.JupyterNotebookApp.expose_app_in_browser = True  # noqa: F821

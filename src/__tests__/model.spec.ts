@@ -2,7 +2,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { NbRefactorClient } from '../api';
-import { emptyStateText } from '../components/RefactorPanel';
+import { emptyStateText } from '../components/EmptyState';
 import { emptyStateOf, IWatchedNotebook, PanelModel } from '../model';
 import { ExecutionTracker } from '../tracker';
 
@@ -97,7 +97,12 @@ describe('PanelModel', () => {
 describe('emptyStateText', () => {
   it('gives every empty state a title and a hint', () => {
     const trans = nullTranslator.load('jupyter_nbrefactor');
-    for (const state of ['no-notebook', 'no-kernel', 'nothing-run'] as const) {
+    for (const state of [
+      'no-notebook',
+      'no-kernel',
+      'nothing-run',
+      'unsaved'
+    ] as const) {
       const text = emptyStateText(state, trans);
       expect(text.title.length).toBeGreaterThan(0);
       expect(text.hint.length).toBeGreaterThan(0);

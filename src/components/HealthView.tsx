@@ -7,32 +7,10 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { HealthEmptyState, HealthModel } from '../health';
+import { HealthModel } from '../health';
 import { refactorIcon } from '../icons';
 import { NbRefactorAPI } from '../tokens';
-
-/** The words of each empty state: a heading and what to do next. */
-function emptyText(
-  state: Exclude<HealthEmptyState, null>,
-  trans: TranslationBundle
-): { title: string; hint: string } {
-  switch (state) {
-    case 'no-notebook':
-      return {
-        title: trans.__('No notebook is open'),
-        hint: trans.__(
-          'Open or select a notebook to see its size, structure and the cells worth moving into modules.'
-        )
-      };
-    case 'unsaved':
-      return {
-        title: trans.__('Save the notebook to see its health report'),
-        hint: trans.__(
-          'The report reads the notebook as saved on the server; it is not run.'
-        )
-      };
-  }
-}
+import { EmptyState } from './EmptyState';
 
 /** The verdict's summary, translated (the server's reasons stay in English). */
 function levelText(
@@ -148,6 +126,24 @@ function Figures(props: {
   );
 }
 
+/** A titled part of the report; `none`, when given, says why it has nothing to list. */
+function Section(props: {
+  title: string;
+  none: string | null;
+  children: React.ReactNode;
+}): JSX.Element {
+  return (
+    <section className="jp-nbrefactor-health-section">
+      <h3 className="jp-nbrefactor-section-title">{props.title}</h3>
+      {props.none === null ? (
+        props.children
+      ) : (
+        <div className="jp-nbrefactor-health-none">{props.none}</div>
+      )}
+    </section>
+  );
+}
+
 function FindingsByRule(props: {
   report: NbRefactorAPI.IHealthReport;
   trans: TranslationBundle;
@@ -155,36 +151,30 @@ function FindingsByRule(props: {
   const { report, trans } = props;
   const rules = Object.keys(report.findings_by_rule);
   return (
-    <section className="jp-nbrefactor-health-section">
-      <h3 className="jp-nbrefactor-section-title">
-        {trans.__('Findings by rule')}
-      </h3>
-      {rules.length === 0 ? (
-        <div className="jp-nbrefactor-health-none">
-          {trans.__('No findings.')}
-        </div>
-      ) : (
-        <ul className="jp-nbrefactor-health-rules">
-          {rules.map(rule => {
-            const findings = report.findings.filter(f => f.rule === rule);
-            return (
-              <li
-                key={rule}
-                className="jp-nbrefactor-health-rule"
-                data-rule={rule}
-                data-severity={findings[0]?.severity}
-                title={findings.map(f => f.message).join('\n')}
-              >
-                <code className="jp-nbrefactor-health-rule-id">{rule}</code>{' '}
-                <span className="jp-nbrefactor-health-rule-count">
-                  {report.findings_by_rule[rule]}
-                </span>
-              </li>
-            );
-          })}
-        </ul>
-      )}
-    </section>
+    <Section
+      title={trans.__('Findings by rule')}
+      none={rules.length === 0 ? trans.__('No findings.') : null}
+    >
+      <ul className="jp-nbrefactor-health-rules">
+        {rules.map(rule => {
+          const findings = report.findings.filter(f => f.rule === rule);
+          return (
+            <li
+              key={rule}
+              className="jp-nbrefactor-health-rule"
+              data-rule={rule}
+              data-severity={findings[0]?.severity}
+              title={findings.map(f => f.message).join('\n')}
+            >
+              <code className="jp-nbrefactor-health-rule-id">{rule}</code>{' '}
+              <span className="jp-nbrefactor-health-rule-count">
+                {report.findings_by_rule[rule]}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </Section>
   );
 }
 
@@ -268,27 +258,25 @@ function Report(props: {
       </div>
       <Figures report={report} trans={trans} />
       <FindingsByRule report={report} trans={trans} />
-      <section className="jp-nbrefactor-health-section">
-        <h3 className="jp-nbrefactor-section-title">
-          {trans.__('Extraction candidates')}
-        </h3>
-        {candidates.length === 0 ? (
-          <div className="jp-nbrefactor-health-none">
-            {trans.__('No run of cells can move into a function as it is.')}
-          </div>
-        ) : (
-          <ol className="jp-nbrefactor-health-candidates">
-            {candidates.map(candidate => (
-              <Candidate
-                key={candidate.cells.join(',')}
-                candidate={candidate}
-                model={model}
-                trans={trans}
-              />
-            ))}
-          </ol>
-        )}
-      </section>
+      <Section
+        title={trans.__('Extraction candidates')}
+        none={
+          candidates.length === 0
+            ? trans.__('No run of cells can move into a function as it is.')
+            : null
+        }
+      >
+        <ol className="jp-nbrefactor-health-candidates">
+          {candidates.map(candidate => (
+            <Candidate
+              key={candidate.cells.join(',')}
+              candidate={candidate}
+              model={model}
+              trans={trans}
+            />
+          ))}
+        </ol>
+      </Section>
     </>
   );
 }
@@ -300,13 +288,7 @@ function HealthBody(props: {
   const { model, trans } = props;
   const state = model.emptyState;
   if (state !== null) {
-    const text = emptyText(state, trans);
-    return (
-      <div className="jp-nbrefactor-health-empty" data-state={state}>
-        <p className="jp-nbrefactor-health-empty-title">{text.title}</p>
-        <p className="jp-nbrefactor-health-empty-hint">{text.hint}</p>
-      </div>
-    );
+    return <EmptyState state={state} trans={trans} />;
   }
   const { report, error, loading } = model;
   return (

@@ -27,7 +27,8 @@ import {
 import { HealthModel } from '../health';
 import { refactorIcon } from '../icons';
 import { IWatchedNotebook, PanelModel } from '../model';
-import { CommandIDs, EmptyState, NbRefactorAPI } from '../tokens';
+import { CommandIDs, NbRefactorAPI } from '../tokens';
+import { EmptyState } from './EmptyState';
 import { HealthView } from './HealthView';
 
 /** The sidebar's two views. */
@@ -35,36 +36,6 @@ export type PanelTab = 'warnings' | 'health';
 
 /** The timeline shows at most this many runs (the latest). */
 const TIMELINE_LIMIT = 200;
-
-/** The words of each empty state: a heading and what to do next. */
-export function emptyStateText(
-  state: Exclude<EmptyState, null>,
-  trans: TranslationBundle
-): { title: string; hint: string } {
-  switch (state) {
-    case 'no-notebook':
-      return {
-        title: trans.__('No notebook is open'),
-        hint: trans.__(
-          'Open or select a notebook to see its execution order and hidden state here.'
-        )
-      };
-    case 'no-kernel':
-      return {
-        title: trans.__('No kernel'),
-        hint: trans.__(
-          'Start a kernel for this notebook: warnings follow the cells you run.'
-        )
-      };
-    case 'nothing-run':
-      return {
-        title: trans.__('Nothing has run yet'),
-        hint: trans.__(
-          'Run a cell: this panel then shows the execution order and warns about stale or out-of-order cells.'
-        )
-      };
-  }
-}
 
 /** Why a rerun would differ, one phrase per kind of warning. */
 function reasonPhrase(
@@ -440,14 +411,7 @@ function PanelBody(props: {
       {health && tab === 'health' ? (
         <HealthView model={health} trans={trans} />
       ) : state !== null || !notebook ? (
-        <div className="jp-nbrefactor-empty" data-state={state}>
-          <p className="jp-nbrefactor-empty-title">
-            {emptyStateText(state ?? 'no-notebook', trans).title}
-          </p>
-          <p className="jp-nbrefactor-empty-hint">
-            {emptyStateText(state ?? 'no-notebook', trans).hint}
-          </p>
-        </div>
+        <EmptyState state={state ?? 'no-notebook'} trans={trans} />
       ) : (
         <Analysis notebook={notebook} commands={commands} trans={trans} />
       )}

@@ -9,34 +9,18 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 
+import { notebookJSON, openNotebook } from './helpers';
+
 const CELLS = 300;
 const ROUNDS = 30;
 
 /** x is read by the second cell; the other cells form a chain of definitions. */
-function notebookJSON(): string {
-  const sources = ['x = 0', 'y = x + 1', 'v2 = 0'];
+function sources(): string[] {
+  const cells = ['x = 0', 'y = x + 1', 'v2 = 0'];
   for (let i = 3; i < CELLS; i++) {
-    sources.push(`v${i} = v${i - 1} + 1`);
+    cells.push(`v${i} = v${i - 1} + 1`);
   }
-  return JSON.stringify({
-    cells: sources.map((source, i) => ({
-      cell_type: 'code',
-      id: `c${i}`,
-      metadata: {},
-      source,
-      outputs: [],
-      execution_count: null
-    })),
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3 (ipykernel)',
-        language: 'python'
-      }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
+  return cells;
 }
 
 function percentile(values: number[], p: number): number {
@@ -53,13 +37,7 @@ test('markers follow execute replies on a 300-cell notebook', async ({
   tmpPath
 }) => {
   test.setTimeout(10 * 60 * 1000);
-  await page.contents.uploadContent(
-    notebookJSON(),
-    'text',
-    `${tmpPath}/bench.ipynb`
-  );
-  await page.notebook.openByPath(`${tmpPath}/bench.ipynb`);
-  await page.notebook.activate('bench.ipynb');
+  await openNotebook(page, tmpPath, 'bench.ipynb', notebookJSON(sources()));
   await page.locator('#jp-main-statusbar').getByText('Idle').waitFor();
 
   const runAllMs = await page.evaluate(async cells => {

@@ -1,29 +1,15 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
-const NOTEBOOK = 'big_messy_notebook.ipynb';
-const EXAMPLES = path.resolve(__dirname, '../../examples');
+import { openExample, openPanel } from './helpers';
+
 const SCREENSHOT = path.resolve(__dirname, '../../docs/images/health.png');
 
 test.describe('Health view', () => {
-  test.beforeEach(async ({ page, tmpPath }) => {
-    await page.contents.uploadFile(
-      path.join(EXAMPLES, NOTEBOOK),
-      `${tmpPath}/${NOTEBOOK}`
-    );
-    await page.contents.uploadFile(
-      path.join(EXAMPLES, 'data', 'churn.csv'),
-      `${tmpPath}/data/churn.csv`
-    );
-  });
-
   test('says what to do without a notebook', async ({ page }) => {
-    await page.evaluate(() =>
-      window.jupyterapp.commands.execute('nbrefactor:open-panel')
-    );
-    const panel = page.locator('#jp-nbrefactor-panel');
+    const panel = await openPanel(page);
     await panel.getByRole('tab', { name: 'Health' }).click();
-    await expect(panel.locator('.jp-nbrefactor-health-empty-title')).toHaveText(
+    await expect(panel.locator('.jp-nbrefactor-empty-title')).toHaveText(
       'No notebook is open'
     );
   });
@@ -33,12 +19,8 @@ test.describe('Health view', () => {
     tmpPath
   }) => {
     await page.setViewportSize({ width: 1280, height: 1100 });
-    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
-    await page.notebook.activate(NOTEBOOK);
-    await page.evaluate(() =>
-      window.jupyterapp.commands.execute('nbrefactor:open-panel')
-    );
-    const panel = page.locator('#jp-nbrefactor-panel');
+    await openExample(page, tmpPath);
+    const panel = await openPanel(page);
     await panel.getByRole('tab', { name: 'Health' }).click();
 
     const verdict = panel.locator('.jp-nbrefactor-health-verdict');
@@ -111,8 +93,7 @@ test.describe('Health view', () => {
   });
 
   test('follows the saved notebook', async ({ page, tmpPath }) => {
-    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
-    await page.notebook.activate(NOTEBOOK);
+    await openExample(page, tmpPath);
     await page.evaluate(() =>
       window.jupyterapp.commands.execute('nbrefactor:show-health')
     );

@@ -1,16 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
-import * as path from 'path';
 
-const EXAMPLE = 'big_messy_notebook.ipynb';
+import { EXAMPLE, openExample, openPanel } from './helpers';
 
 test.describe('Notebook refactor panel', () => {
-  test.beforeEach(async ({ page, tmpPath }) => {
-    await page.contents.uploadFile(
-      path.resolve(__dirname, '../../examples', EXAMPLE),
-      `${tmpPath}/${EXAMPLE}`
-    );
-  });
-
   test('opens from the command palette with its empty state', async ({
     page
   }) => {
@@ -33,13 +25,8 @@ test.describe('Notebook refactor panel', () => {
     page,
     tmpPath
   }) => {
-    await page.notebook.openByPath(`${tmpPath}/${EXAMPLE}`);
-    await page.notebook.activate(EXAMPLE);
-    await page.evaluate(async () => {
-      await window.jupyterapp.commands.execute('nbrefactor:open-panel');
-    });
-
-    const panel = page.locator('#jp-nbrefactor-panel');
+    await openExample(page, tmpPath);
+    const panel = await openPanel(page);
     await expect(panel.locator('.jp-nbrefactor-notebook-name')).toHaveText(
       EXAMPLE
     );

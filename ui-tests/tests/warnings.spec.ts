@@ -1,67 +1,23 @@
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
-import { Locator } from '@playwright/test';
+import { expect, galata, test } from '@jupyterlab/galata';
 import * as path from 'path';
+
+import {
+  cell,
+  notebookJSON,
+  openExample,
+  openNotebook,
+  openPanel,
+  runInOrder
+} from './helpers';
 
 const NOTEBOOK = 'order.ipynb';
 
 /** A notebook made for the test: x is defined above and (again) below its reader. */
 const SOURCES = ['x = 1', 'y = x * 2', 'x = 10'];
 
-function notebookJSON(sources: string[]): string {
-  return JSON.stringify({
-    cells: sources.map((source, i) => ({
-      cell_type: 'code',
-      id: `cell-${i}`,
-      metadata: {},
-      source,
-      outputs: [],
-      execution_count: null
-    })),
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3 (ipykernel)',
-        language: 'python'
-      },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
-async function openPanel(page: IJupyterLabPageFixture): Promise<Locator> {
-  await page.evaluate(async () => {
-    await window.jupyterapp.commands.execute('nbrefactor:open-panel');
-  });
-  return page.locator('#jp-nbrefactor-panel');
-}
-
-async function cell(page: IJupyterLabPageFixture, index: number) {
-  return (await page.notebook.getCellLocator(index))!;
-}
-
-/** Run cells in the given order, out of notebook order. */
-async function runInOrder(page: IJupyterLabPageFixture, order: number[]) {
-  for (const index of order) {
-    await page.notebook.runCell(index);
-  }
-}
-
 test.describe('Execution-order warnings', () => {
   test.beforeEach(async ({ page, tmpPath }) => {
-    await page.contents.uploadContent(
-      notebookJSON(SOURCES),
-      'text',
-      `${tmpPath}/${NOTEBOOK}`
-    );
-    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
-    await page.notebook.activate(NOTEBOOK);
+    await openNotebook(page, tmpPath, NOTEBOOK, notebookJSON(SOURCES));
   });
 
   test('marks and explains out-of-order and stale cells', async ({ page }) => {
@@ -219,13 +175,9 @@ test.describe('Execution-order warnings', () => {
     await page.notebook.activate(NOTEBOOK);
     const panel = await openPanel(page);
 
-    const reader = await cell(page, 1);
-    await expect(reader.locator('.jp-nbrefactor-marker-stale')).toHaveText(
-      'stale'
-    );
     await expect(
-      reader.locator('.jp-nbrefactor-marker-out-of-order')
-    ).toHaveText('out of order');
+      (await cell(page, 1)).locator('.jp-nbrefactor-marker')
+    ).toHaveText(['out of order', 'stale']);
     await expect(panel.locator('.jp-nbrefactor-summary')).toHaveText(
       '3 cells run in this kernel session.'
     );
@@ -233,7 +185,6 @@ test.describe('Execution-order warnings', () => {
 });
 
 test.describe('On the example notebook (fully windowed)', () => {
-  const EXAMPLE = 'big_messy_notebook.ipynb';
   const ids = { features: '1d5e3616', contract: 'a0f7bc9b', calls: 'b43abc16' };
 
   test.use({
@@ -244,17 +195,7 @@ test.describe('On the example notebook (fully windowed)', () => {
   });
 
   test.beforeEach(async ({ page, tmpPath }) => {
-    const examples = path.resolve(__dirname, '../../examples');
-    await page.contents.uploadFile(
-      path.join(examples, EXAMPLE),
-      `${tmpPath}/${EXAMPLE}`
-    );
-    await page.contents.uploadFile(
-      path.join(examples, 'data', 'churn.csv'),
-      `${tmpPath}/data/churn.csv`
-    );
-    await page.notebook.openByPath(`${tmpPath}/${EXAMPLE}`);
-    await page.notebook.activate(EXAMPLE);
+    await openExample(page, tmpPath);
   });
 
   test('stale cells after reloading the data; a click reaches a cell out of view', async ({

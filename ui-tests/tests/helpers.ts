@@ -1,0 +1,124 @@
+/**
+ * Set-up shared by the Galata tests: notebooks made for a test, the example
+ * notebook and its data, the sidebar, running cells.
+ */
+import { galata, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { APIRequestContext, Locator, Page } from '@playwright/test';
+import * as path from 'path';
+
+/** The example notebook (a test fixture too) and the folder it lives in. */
+export const EXAMPLE = 'big_messy_notebook.ipynb';
+export const EXAMPLES = path.resolve(__dirname, '../../examples');
+
+/** Galata's contents helper: `page.contents`, or one made from a request context. */
+export type Contents = IJupyterLabPageFixture['contents'];
+
+export interface IKernelSpec {
+  name: string;
+  display_name: string;
+  language: string;
+}
+
+export const PYTHON: IKernelSpec = {
+  name: 'python3',
+  display_name: 'Python 3 (ipykernel)',
+  language: 'python'
+};
+
+/** bash_kernel, installed by `make setup`: a kernel that is not Python. */
+export const BASH: IKernelSpec = {
+  name: 'bash',
+  display_name: 'Bash',
+  language: 'bash'
+};
+
+/** A notebook of code cells with ids `cell-0`, `cell-1`, …, never run. */
+export function notebookJSON(
+  sources: string[],
+  kernelspec: IKernelSpec = PYTHON
+): string {
+  return JSON.stringify({
+    cells: sources.map((source, i) => ({
+      cell_type: 'code',
+      id: `cell-${i}`,
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null
+    })),
+    metadata: {
+      kernelspec,
+      language_info: { name: kernelspec.language }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+/** The contents helper of a test that drives no JupyterLab page. */
+export function contentsOf(request: APIRequestContext): Contents {
+  return galata.newContentsHelper(request);
+}
+
+/** Put the example notebook and its data set into the test's folder. */
+export async function uploadExample(
+  contents: Contents,
+  tmpPath: string
+): Promise<void> {
+  await contents.uploadFile(
+    path.join(EXAMPLES, EXAMPLE),
+    `${tmpPath}/${EXAMPLE}`
+  );
+  await contents.uploadFile(
+    path.join(EXAMPLES, 'data', 'churn.csv'),
+    `${tmpPath}/data/churn.csv`
+  );
+}
+
+/** Upload a notebook made for the test, open it in JupyterLab and make it current. */
+export async function openNotebook(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  name: string,
+  content: string
+): Promise<void> {
+  await page.contents.uploadContent(content, 'text', `${tmpPath}/${name}`);
+  await page.notebook.openByPath(`${tmpPath}/${name}`);
+  await page.notebook.activate(name);
+}
+
+/** Upload the example notebook and its data, open it and make it current. */
+export async function openExample(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<void> {
+  await uploadExample(page.contents, tmpPath);
+  await page.notebook.openByPath(`${tmpPath}/${EXAMPLE}`);
+  await page.notebook.activate(EXAMPLE);
+}
+
+/** Open the "Notebook refactor" sidebar through its command (JupyterLab or Notebook 7). */
+export async function openPanel(page: Page): Promise<Locator> {
+  await page.evaluate(() =>
+    window.jupyterapp.commands.execute('nbrefactor:open-panel')
+  );
+  return page.locator('#jp-nbrefactor-panel');
+}
+
+/** The cell at `index` of the current notebook. */
+export async function cell(
+  page: IJupyterLabPageFixture,
+  index: number
+): Promise<Locator> {
+  return (await page.notebook.getCellLocator(index))!;
+}
+
+/** Run cells in the given order, out of notebook order. */
+export async function runInOrder(
+  page: IJupyterLabPageFixture,
+  order: number[]
+): Promise<void> {
+  for (const index of order) {
+    await page.notebook.runCell(index);
+  }
+}
