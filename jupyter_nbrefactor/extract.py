@@ -100,6 +100,7 @@ class Request:
     module_source: str | None
     overwrite: bool
     notebook_name: str
+    language: str
 
 
 _NOTEBOOK = Kind(
@@ -146,7 +147,23 @@ def parse_request(request: object) -> Request:
     overwrite = get_field(request, "overwrite", BOOLEAN, '"overwrite"', default=False)
     path = request.get("path")
     notebook_name = posixpath.basename(path) if isinstance(path, str) and path else "the notebook"
-    return Request(cells, sorted(selected), name, module, mode, module_source, overwrite, notebook_name)
+    language = notebook_language(request["notebook"])
+    return Request(cells, sorted(selected), name, module, mode, module_source, overwrite, notebook_name, language)
+
+
+def notebook_language(notebook: dict) -> str:
+    """The language the notebook's metadata records (kernel's language_info, else kernelspec), lower case.
+
+    A notebook that records none counts as Python, as the frontend does.
+    """
+    metadata = notebook.get("metadata")
+    metadata = metadata if isinstance(metadata, dict) else {}
+    for key, field_name in (("language_info", "name"), ("kernelspec", "language")):
+        value = metadata.get(key)
+        language = value.get(field_name) if isinstance(value, dict) else None
+        if isinstance(language, str) and language:
+            return language.lower()
+    return "python"
 
 
 # ----- small ast helpers --------------------------------------------------------------
@@ -1369,6 +1386,9 @@ def plan_extraction(request: dict) -> dict:
         "refused": None,
         "refused_at": None,
     }
+    if req.language != "python":
+        plan["refused"] = f"this notebook runs {req.language}, not Python: only Python cells can move into a module"
+        return plan
     planner = _Planner(req)
     try:
         result = _plan_function(planner) if req.mode == "function" else _plan_module(planner)

@@ -157,6 +157,29 @@ def test_eval_inside_a_nested_function_is_refused():
     assert result["refused_at"] == {"cell": 1, "line": 2}
 
 
+@pytest.mark.parametrize(
+    "metadata, language",
+    [
+        ({"language_info": {"name": "bash"}}, "bash"),
+        ({"kernelspec": {"name": "ir", "display_name": "R", "language": "R"}}, "r"),
+        # The kernel's own language_info wins over the kernelspec.
+        ({"language_info": {"name": "julia"}, "kernelspec": {"name": "python3", "display_name": "P", "language": "python"}}, "julia"),
+    ],
+)
+def test_non_python_notebook_is_refused(metadata, language):
+    nb = new_notebook(cells=[new_code_cell("x=1"), new_code_cell("echo $x")], metadata=metadata)
+    result = plan_extraction({"notebook": nb, "cells": [0], "name": "f", "module": "src/m.py"})
+    assert result["refused"] == f"this notebook runs {language}, not Python: only Python cells can move into a module"
+    assert result["refused_at"] is None and result["module_source"] is None and result["replacement"] is None
+
+
+def test_python_recorded_or_unrecorded_language_is_planned():
+    for metadata in ({}, {"language_info": {"name": "python"}}, {"kernelspec": {"name": "python3", "display_name": "P", "language": "Python"}}):
+        nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("print(x)")], metadata=metadata)
+        result = plan_extraction({"notebook": nb, "cells": [0], "name": "f", "module": "src/m.py"})
+        assert result["refused"] is None and result["returns"] == ["x"], metadata
+
+
 def test_future_import_is_refused():
     result = plan(["from __future__ import annotations\nx = 1"], [0])
     assert result["refused"] == "cell 1 line 1: `from __future__` imports cannot move"

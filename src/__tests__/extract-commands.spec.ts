@@ -14,7 +14,8 @@ interface IFakeCell {
 function panel(
   types: string[],
   selected: number[],
-  context: Partial<INotebookPanelLike['context']> = {}
+  context: Partial<INotebookPanelLike['context']> = {},
+  metadata: Record<string, unknown> = {}
 ): INotebookPanelLike {
   const cells: IFakeCell[] = types.map(type => ({ model: { type } }));
   return {
@@ -26,7 +27,7 @@ function panel(
       ...context
     },
     content: {
-      model: {},
+      model: { getMetadata: (key: string) => metadata[key] },
       widgets: cells,
       isSelectedOrActive: ((cell: IFakeCell) =>
         selected.includes(cells.indexOf(cell))) as (cell: never) => boolean
@@ -58,6 +59,27 @@ describe('extraction commands', () => {
       expect(commands.isEnabled(id)).toBe(false);
     }
   });
+
+  it.each([
+    [{ language_info: { name: 'bash' } }, false],
+    [{ kernelspec: { name: 'ir', language: 'R' } }, false],
+    [
+      { language_info: { name: 'python' }, kernelspec: { language: 'R' } },
+      true
+    ],
+    [{ kernelspec: { name: 'python3', language: 'python' } }, true],
+    [{}, true]
+  ])(
+    'follow the language the notebook records: %j -> %s',
+    (metadata, enabled) => {
+      const { commands } = setup(
+        panel(['code'], [0], {}, metadata as Record<string, unknown>)
+      );
+      for (const id of BOTH) {
+        expect(commands.isEnabled(id)).toBe(enabled);
+      }
+    }
+  );
 
   it('are enabled for selected code cells and open the dialog for them', async () => {
     const { commands, launch, state } = setup(

@@ -36,7 +36,7 @@ export interface INotebookPanelLike {
     readonly contentsModel: object | null;
   };
   readonly content: {
-    readonly model: object | null;
+    readonly model: { getMetadata(key: string): unknown } | null;
     readonly widgets: readonly { readonly model: { readonly type: string } }[];
     isSelectedOrActive(cell: never): boolean;
   };
@@ -57,8 +57,14 @@ export interface IExtractionTarget {
 export function extractionTarget(
   panel: INotebookPanelLike | null
 ): IExtractionTarget | null {
-  const path = panel && panel.content.model ? serverPath(panel.context) : null;
-  if (!panel || path === null) {
+  const model = panel?.content.model;
+  const path = panel && model ? serverPath(panel.context) : null;
+  if (
+    !panel ||
+    !model ||
+    path === null ||
+    notebookLanguage(model) !== 'python'
+  ) {
     return null;
   }
   const isSelected = panel.content.isSelectedOrActive.bind(panel.content) as (
@@ -73,6 +79,24 @@ export function extractionTarget(
     }
   });
   return cells.length > 0 && onlyCode ? { path, cells } : null;
+}
+
+/**
+ * The notebook's language as its metadata records it (the kernel's
+ * `language_info`, else the kernelspec's), lower case; a notebook that records
+ * none counts as Python, as the server's plan does.
+ */
+export function notebookLanguage(model: {
+  getMetadata(key: string): unknown;
+}): string {
+  const info = model.getMetadata('language_info') as
+    { name?: unknown } | undefined;
+  const spec = model.getMetadata('kernelspec') as
+    { language?: unknown } | undefined;
+  const language = info?.name ?? spec?.language;
+  return typeof language === 'string' && language
+    ? language.toLowerCase()
+    : 'python';
 }
 
 /**

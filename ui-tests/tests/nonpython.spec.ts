@@ -47,10 +47,6 @@ test.describe('A bash notebook', () => {
   test('offers no extraction: it would write Python for bash cells', async ({
     page
   }) => {
-    test.fail(
-      true,
-      'src/extract/ enables its commands whatever the kernel language; remove this line once it checks it'
-    );
     await page.notebook.selectCells(0);
     const enabled = await page.evaluate(() => [
       window.jupyterapp.commands.isEnabled('nbrefactor:extract-function'),
