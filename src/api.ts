@@ -19,12 +19,15 @@ export class NbRefactorError extends Error {
 
 /**
  * Call an endpoint under `/jupyter-nbrefactor/` and parse its JSON answer.
+ * `json`, when given, is `body` already serialised (callers that compare
+ * requests serialise them anyway; a large notebook is not serialised twice).
  */
 export async function requestAPI<T>(
   endPoint: string,
   method: 'GET' | 'POST' = 'GET',
   body?: unknown,
-  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
+  json?: string
 ): Promise<T> {
   const url = URLExt.join(
     serverSettings.baseUrl,
@@ -33,7 +36,7 @@ export async function requestAPI<T>(
   );
   const init: RequestInit = { method };
   if (body !== undefined) {
-    init.body = JSON.stringify(body);
+    init.body = json ?? JSON.stringify(body);
   }
   let response: Response;
   try {
@@ -69,10 +72,12 @@ export class NbRefactorClient {
     return requestAPI('version', 'GET', undefined, this.serverSettings);
   }
 
+  /** `json`: the request already serialised, if the caller has it. */
   analyze(
-    request: NbRefactorAPI.IAnalyzeRequest
+    request: NbRefactorAPI.IAnalyzeRequest,
+    json?: string
   ): Promise<NbRefactorAPI.IAnalyzeResponse> {
-    return requestAPI('analyze', 'POST', request, this.serverSettings);
+    return requestAPI('analyze', 'POST', request, this.serverSettings, json);
   }
 
   /** Plan an extraction; writes nothing. */

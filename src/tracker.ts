@@ -155,13 +155,17 @@ export class ExecutionTracker {
   }
 
   /**
-   * A cell finished running; analysed at once (bursts are coalesced). No
-   * signal yet: the views update once, with the analysis.
+   * A cell finished running. Analysed at once, unless `more` of the
+   * notebook's cells are still queued in the kernel (Run All): then once the
+   * runs pause for `debounceMs` or the last one is recorded, so a burst costs
+   * one analysis instead of one per cell, and the server's work does not
+   * compete with the kernel's. No signal yet: the views update once, with the
+   * analysis.
    */
-  recordRun(run: NbRefactorAPI.IRun): void {
+  recordRun(run: NbRefactorAPI.IRun, more = false): void {
     this._runs = [...this._runs, run];
     this._logVersion++;
-    this._schedule(true);
+    this._schedule(!more);
   }
 
   /**
@@ -263,12 +267,13 @@ export class ExecutionTracker {
     if (this._language) {
       request.language = this._language;
     }
+    // Serialised once: to skip a request equal to the last one, and as its body.
     const key = JSON.stringify(request);
     if (key === this._lastKey) {
       return;
     }
     try {
-      const result = await this._client.analyze(request);
+      const result = await this._client.analyze(request, key);
       if (epoch !== this._epoch) {
         this._again = true;
         return;

@@ -244,12 +244,15 @@ export class WatchedNotebook implements IWatchedNotebook {
       return;
     }
     this._scheduled.delete(request.cellId);
-    this.tracker.recordRun({
-      cell_id: request.cellId,
-      source: request.source,
-      execution_count: content.execution_count,
-      error: content.status === 'error' ? content.ename : null
-    });
+    this.tracker.recordRun(
+      {
+        cell_id: request.cellId,
+        source: request.source,
+        execution_count: content.execution_count,
+        error: content.status === 'error' ? content.ename : null
+      },
+      this._requests.size > 0
+    );
   }
 
   /** Runs whose reply this notebook did not see (e.g. sent before it connected). */

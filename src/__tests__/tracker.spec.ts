@@ -123,7 +123,10 @@ describe('ExecutionTracker', () => {
     await jest.advanceTimersByTimeAsync(0);
 
     expect(client.analyze).toHaveBeenCalledTimes(1);
-    expect(client.analyze).toHaveBeenCalledWith({
+    expect(client.analyze.mock.calls[0][1]).toBe(
+      JSON.stringify(client.analyze.mock.calls[0][0])
+    );
+    expect(client.analyze.mock.calls[0][0]).toEqual({
       cells: [code('a', 'x = 1'), code('b', 'y = x + 1')],
       runs: [
         { cell_id: 'a', source: 'x = 1', execution_count: 1, error: null }
@@ -146,6 +149,34 @@ describe('ExecutionTracker', () => {
     expect(
       client.analyze.mock.calls[0][0].runs.map(r => r.execution_count)
     ).toEqual([1, 2, 3]);
+  });
+
+  it('waits for the last run of a queue (Run All), or for runs to pause', async () => {
+    const { client, tracker } = setup({ debounceMs: 300 });
+    const run = (n: number, more: boolean) =>
+      tracker.recordRun(
+        { cell_id: 'a', source: 'x = 1', execution_count: n, error: null },
+        more
+      );
+
+    run(1, true);
+    await jest.advanceTimersByTimeAsync(200);
+    run(2, true);
+    await jest.advanceTimersByTimeAsync(200);
+    expect(client.analyze).not.toHaveBeenCalled();
+    run(3, false); // the queue is empty: at once
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.analyze).toHaveBeenCalledTimes(1);
+    expect(
+      client.analyze.mock.calls[0][0].runs.map(r => r.execution_count)
+    ).toEqual([1, 2, 3]);
+
+    // A slow queue still updates live: once runs pause for debounceMs.
+    run(4, true);
+    await jest.advanceTimersByTimeAsync(299);
+    expect(client.analyze).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(client.analyze).toHaveBeenCalledTimes(2);
   });
 
   it('queues a run that comes while a request is in flight, then sends it', async () => {

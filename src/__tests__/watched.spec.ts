@@ -55,7 +55,7 @@ function setup() {
   const scheduled = NotebookActions.executionScheduled as Signal<any, any>;
   const executed = NotebookActions.executed as Signal<any, any>;
   /** JupyterLab's order: scheduled, request sent, reply received, then `executed`. */
-  const run = (msgId: string, reply: Record<string, unknown>) => {
+  const send = (msgId: string) => {
     scheduled.emit({ notebook: content, cell: { model: cellModel } });
     kernel.anyMessage.emit({
       direction: 'send',
@@ -65,6 +65,8 @@ function setup() {
         content: { code: 'x = 1', silent: false }
       }
     });
+  };
+  const reply = (msgId: string, content: Record<string, unknown>) =>
     kernel.anyMessage.emit({
       direction: 'recv',
       msg: {
@@ -72,13 +74,16 @@ function setup() {
         parent_header: { msg_id: msgId },
         channel: 'shell',
         metadata: {},
-        content: reply
+        content
       }
     });
+  const run = (msgId: string, content: Record<string, unknown>) => {
+    send(msgId);
+    reply(msgId, content);
   };
   const finish = (success: boolean) =>
     executed.emit({ notebook: content, cell: { model: cellModel }, success });
-  return { client, watched, cellModel, run, finish };
+  return { client, watched, cellModel, send, reply, run, finish };
 }
 
 describe('WatchedNotebook', () => {
@@ -97,6 +102,26 @@ describe('WatchedNotebook', () => {
     cellModel.executionCount = 1;
     finish(true);
     expect(watched.tracker.runs).toHaveLength(1);
+    watched.dispose();
+  });
+
+  it('analyses a queue of runs (Run All) once, at its last reply', async () => {
+    const { client, watched, send, reply } = setup();
+    await settle();
+
+    send('m1');
+    send('m2');
+    send('m3');
+    reply('m1', { status: 'ok', execution_count: 1 });
+    reply('m2', { status: 'ok', execution_count: 2 });
+    await settle();
+    expect(watched.tracker.runs).toHaveLength(2);
+    expect(client.analyze).not.toHaveBeenCalled();
+
+    reply('m3', { status: 'ok', execution_count: 3 });
+    await settle();
+    expect(client.analyze).toHaveBeenCalledTimes(1);
+    expect(client.analyze.mock.calls[0][0].runs).toHaveLength(3);
     watched.dispose();
   });
 
