@@ -4,12 +4,12 @@
  *   cd ui-tests && NBREFACTOR_BENCH=1 CI=1 jlpm playwright test tests/bench-markers.spec.ts
  *
  * Prints the latency from a cell's execute_reply to the cell markers being
- * updated on a 300-cell notebook, and the wall time of Run All on it (run it
- * once more with the extension disabled to compare; see docs/benchmarks.md).
+ * updated on a 300-cell notebook (see docs/benchmarks.md; Run All with the
+ * extension enabled vs disabled is bench/bench_runall_browser.py).
  */
 import { expect, test } from '@jupyterlab/galata';
 
-import { notebookJSON, openNotebook } from './helpers';
+import { notebookJSON, openNotebook, runAll } from './helpers';
 
 const CELLS = 300;
 const ROUNDS = 30;
@@ -40,30 +40,7 @@ test('markers follow execute replies on a 300-cell notebook', async ({
   await openNotebook(page, tmpPath, 'bench.ipynb', notebookJSON(sources()));
   await page.locator('#jp-main-statusbar').getByText('Idle').waitFor();
 
-  const runAllMs = await page.evaluate(async cells => {
-    const panel = window.jupyterapp.shell.currentWidget as any;
-    const kernel = panel.sessionContext.session.kernel;
-    const start = performance.now();
-    await window.jupyterapp.commands.execute('notebook:run-all-cells');
-    // run-all resolves once every reply arrived; check the last count landed.
-    const last = panel.content.model.cells.get(cells - 1);
-    if (last.executionCount === null || kernel.status !== 'idle') {
-      await new Promise<void>(resolve => {
-        const check = () =>
-          last.executionCount !== null && kernel.status === 'idle'
-            ? resolve()
-            : setTimeout(check, 5);
-        check();
-      });
-    }
-    return performance.now() - start;
-  }, CELLS);
-  console.log(`Run All, ${CELLS} cells: ${runAllMs.toFixed(0)} ms`);
-
-  const enabled = await page.locator('.jp-nbrefactor-status-body').count();
-  if (!enabled) {
-    return; // the extension is disabled: only the Run All figure counts
-  }
+  await page.evaluate(runAll, CELLS); // every cell has run once
 
   const rounds = await page.evaluate(async count => {
     const app = window.jupyterapp;

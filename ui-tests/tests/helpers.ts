@@ -122,3 +122,24 @@ export async function runInOrder(
     await page.notebook.runCell(index);
   }
 }
+
+/**
+ * Run All in the current notebook and wait for the last cell's count with the
+ * kernel idle; the wall time in ms. Runs in the page: `page.evaluate(runAll, n)`.
+ */
+export async function runAll(cells: number): Promise<number> {
+  const app = (window as any).jupyterapp;
+  const panel = app.shell.currentWidget;
+  const kernel = panel.sessionContext.session.kernel;
+  const start = performance.now();
+  await app.commands.execute('notebook:run-all-cells');
+  const last = panel.content.model.cells.get(cells - 1);
+  await new Promise<void>(resolve => {
+    const check = () =>
+      last.executionCount !== null && kernel.status === 'idle'
+        ? resolve()
+        : setTimeout(check, 5);
+    check();
+  });
+  return performance.now() - start;
+}
