@@ -70,16 +70,24 @@ _CONSTANT_NODES = (
 class Refused(Exception):
     """The selection cannot move without changing behaviour; the message says why."""
 
-    def __init__(self, message: str, at: dict | None = None):
+    def __init__(self, message: str, at: dict | None = None, overwritable: bool = False):
         super().__init__(message)
         self.at = at
+        self.overwritable = overwritable
 
 
-def _refuse(pos: int | None, line: int | None, message: str):
-    """Refuse; ``pos`` is the cell's 1-based position, ``line`` 1-based in that cell."""
+_OVERWRITE_HINT = " (or ask to overwrite)"
+
+
+def _refuse(pos: int | None, line: int | None, message: str, overwritable: bool = False):
+    """Refuse; ``pos`` is the cell's 1-based position, ``line`` 1-based in that cell.
+
+    ``overwritable``: the same request with ``overwrite`` would be planned (said in
+    the message, and as the plan's ``overwrite_would_help``).
+    """
     where = "" if pos is None else f"cell {pos}" + (f" line {line}" if line else "") + ": "
     at = None if pos is None else {"cell": pos - 1, "line": line or None}
-    raise Refused(where + message, at)
+    raise Refused(where + message + (_OVERWRITE_HINT if overwritable else ""), at, overwritable)
 
 
 def source_hash(text: str | None) -> str | None:
@@ -1053,8 +1061,10 @@ def _check_name_free(p: _Planner, names, later):
     for n in names:
         for c in p.cells.values():
             if n in c.facts.defines and (not p.req.overwrite or n in later):
-                hint = "" if p.req.overwrite else ' (or ask to overwrite)'
-                _refuse(c.pos, c.line_of(n, True), f"{n} already exists in the notebook: choose another name{hint}")
+                _refuse(
+                    c.pos, c.line_of(n, True), f"{n} already exists in the notebook: choose another name",
+                    overwritable=not p.req.overwrite and n not in later,
+                )
 
 
 def _is_print_call(value, shadowed) -> bool:
@@ -1283,8 +1293,10 @@ def _merge(p: _Planner, imports, definitions, module_globals: set[str]) -> str:
             if n in existing.defines:
                 index = _top_level_def(module, n)
                 if not req.overwrite or index is None or len(names) != 1:
-                    hint = " (or ask to overwrite)" if index is not None and not req.overwrite else ""
-                    _refuse(None, None, f"{req.module} already defines {n}: choose another name{hint}")
+                    _refuse(
+                        None, None, f"{req.module} already defines {n}: choose another name",
+                        overwritable=index is not None and len(names) == 1 and not req.overwrite,
+                    )
             elif n in existing_reads:
                 _refuse(None, None, f"adding {n} to {req.module} would change what its existing code reads as {n}")
         if index is not None:
@@ -1370,9 +1382,10 @@ def plan_extraction(request: dict) -> dict:
     """Plan moving the selected cells into a module (see docs/architecture.md).
 
     Returns ``{"params", "returns", "module_path", "module_source", "base_hash",
-    "replacement", "notes", "refused", "refused_at"}``; ``refused_at`` is
-    ``{"cell": <0-based index>, "line": <1-based line or null>}`` when the refusal
-    names a cell. A malformed request raises ``RequestError``.
+    "replacement", "notes", "refused", "refused_at", "overwrite_would_help"}``;
+    ``refused_at`` is ``{"cell": <0-based index>, "line": <1-based line or null>}``
+    when the refusal names a cell; ``overwrite_would_help`` is true when the same
+    request with ``overwrite`` would be planned. A malformed request raises ``RequestError``.
     """
     req = parse_request(request)
     plan = {
@@ -1385,6 +1398,7 @@ def plan_extraction(request: dict) -> dict:
         "notes": [],
         "refused": None,
         "refused_at": None,
+        "overwrite_would_help": False,
     }
     if req.language != "python":
         plan["refused"] = f"this notebook runs {req.language}, not Python: only Python cells can move into a module"
@@ -1395,6 +1409,7 @@ def plan_extraction(request: dict) -> dict:
     except Refused as refusal:
         plan["refused"] = str(refusal)
         plan["refused_at"] = refusal.at
+        plan["overwrite_would_help"] = refusal.overwritable
         return plan
     plan.update(result)
     plan["notes"] = list(dict.fromkeys(planner.notes))

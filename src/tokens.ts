@@ -119,6 +119,8 @@ export namespace NbRefactorAPI {
     refused: string | null;
     /** The cell (0-based index) and 1-based line the refusal names, if any. */
     refused_at: IRefusalLocation | null;
+    /** Whether the same request with `overwrite` would be planned. */
+    overwrite_would_help: boolean;
   }
 
   /** `POST extract/apply`: the plan request plus the plan's `base_hash`. */

@@ -40,7 +40,7 @@ def test_case(case):
 
 def test_plan_has_exactly_the_contract_keys():
     result = plan(["x = 1", "y = x"], [1])
-    assert set(result) == {"params", "returns", "module_path", "module_source", "base_hash", "replacement", "notes", "refused", "refused_at"}
+    assert set(result) == {"params", "returns", "module_path", "module_source", "base_hash", "replacement", "notes", "refused", "refused_at", "overwrite_would_help"}
     assert result["module_path"] == "src/m.py"
     assert result["base_hash"] is None
 
@@ -116,6 +116,27 @@ def test_overwrite_replaces_the_function_in_the_module_in_place():
     assert text.startswith("# helpers\ndef f():\n")
     assert "'old'" not in text and "v = 'new'" in text
     assert text.endswith("def g():\n    return 2\n")
+
+
+def test_overwrite_would_help_says_when_overwrite_would_plan():
+    # A function of that name in the module: overwriting replaces it.
+    result = plan(["y = 2"], [0], module_source="def f():\n    return 1\n")
+    assert result["refused"] == "src/m.py already defines f: choose another name (or ask to overwrite)"
+    assert result["overwrite_would_help"] is True
+    assert plan(["y = 2"], [0], module_source="def f():\n    return 1\n", overwrite=True)["refused"] is None
+    # A notebook cell defines the name, and nothing after the selection uses it.
+    result = plan(["def f():\n    return 1", "y = 2"], [1])
+    assert result["refused"] == "cell 1 line 1: f already exists in the notebook: choose another name (or ask to overwrite)"
+    assert result["overwrite_would_help"] is True
+    # ... but a later cell still calls the notebook's f: overwriting would change it.
+    result = plan(["def f():\n    return 1", "y = 2", "print(f())"], [1])
+    assert result["refused"] == "cell 1 line 1: f already exists in the notebook: choose another name"
+    assert result["overwrite_would_help"] is False
+    # A constant (not a def/class) in module mode is never overwritten.
+    result = plan(["LIMIT = 3"], [0], mode="module", module_source="LIMIT = 2\n")
+    assert result["overwrite_would_help"] is False
+    # Planned, or refused for another reason: false.
+    assert plan(["x = 1", "y = x"], [1])["overwrite_would_help"] is False
 
 
 def test_module_mode_merges_and_refuses_existing_names():

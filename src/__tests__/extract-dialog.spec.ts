@@ -20,7 +20,8 @@ const PLAN: NbRefactorAPI.IPlan = {
   replacement: 'from src.churn import features\nX, y = features(df)',
   notes: ['the value cell 30 displayed is shown with display()'],
   refused: null,
-  refused_at: null
+  refused_at: null,
+  overwrite_would_help: false
 };
 
 function setup(answer: NbRefactorAPI.IPlan = PLAN) {
@@ -183,7 +184,8 @@ describe('ExtractBody', () => {
       base_hash: 'abc123',
       refused:
         'src/churn.py already defines features: choose another name (or ask to overwrite)',
-      refused_at: null
+      refused_at: null,
+      overwrite_would_help: true
     });
 
     const checkbox = body.node.querySelector<HTMLInputElement>(

@@ -21,6 +21,7 @@ function plan(
     notes: [],
     refused: null,
     refused_at: null,
+    overwrite_would_help: false,
     ...overrides
   };
 }
@@ -171,7 +172,8 @@ describe('ExtractModel', () => {
       replacement: null,
       refused:
         'cell 3 line 1: features already exists in the notebook: choose another name (or ask to overwrite)',
-      refused_at: { cell: 2, line: 1 }
+      refused_at: { cell: 2, line: 1 },
+      overwrite_would_help: true
     });
     client.planExtraction.mockResolvedValue(refused);
     await model.planNow();

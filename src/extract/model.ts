@@ -11,12 +11,6 @@ import { NameProblem, nameProblem } from './naming';
 
 export type ModuleProblem = 'empty' | 'not-py' | null;
 
-/**
- * The engine ends a refusal with this when the same request with `overwrite`
- * would replace the existing definition instead.
- */
-const OVERWRITE_HINT = '(or ask to overwrite)';
-
 export namespace ExtractModel {
   export interface IOptions {
     client: Pick<NbRefactorClient, 'planExtraction'>;
@@ -185,7 +179,7 @@ export class ExtractModel {
       const plan = await this._client.planExtraction(this.request());
       if (ticket === this._ticket) {
         this._plan = plan;
-        this._offerOverwrite ||= !!plan.refused?.endsWith(OVERWRITE_HINT);
+        this._offerOverwrite ||= plan.overwrite_would_help;
       }
     } catch (reason) {
       if (ticket === this._ticket) {
