@@ -29,6 +29,7 @@ import nbformat
 
 from .cells import CellFacts, cell_facts
 from .dataflow import Definers, is_predefined
+from .request import as_text
 
 SEVERITIES = ("info", "warning", "error")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -191,8 +192,7 @@ def _config_in(folder: Path) -> Config | None:
 
 # ----- the notebook under analysis ----------------------------------------------------
 def cell_text(cell) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
+    return as_text(cell.get("source", ""))
 
 
 def code_lines(source: str) -> int:

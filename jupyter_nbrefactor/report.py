@@ -16,7 +16,7 @@ from pathlib import PurePath
 
 from .dataflow import is_predefined
 from .errors import RequestError
-from .lint import Config, NotebookFacts, code_lines, lint_notebook
+from .lint import Config, NotebookFacts, cell_text, code_lines, lint_notebook
 
 # How many candidate runs are ranked cheaply, then planned by the engine at most.
 MAX_RUN_CELLS = 8
@@ -217,8 +217,7 @@ def _name_for(facts: NotebookFacts, pos: int) -> str:
     for cell in reversed(facts.cells[:pos]):
         if cell.get("cell_type") != "markdown":
             continue
-        source = cell.get("source", "")
-        headings = _HEADING.findall("".join(source) if isinstance(source, list) else source)
+        headings = _HEADING.findall(cell_text(cell))
         if headings:
             words = re.findall(r"[a-z0-9]+", headings[-1].lower())
             name = "_".join(words[:4])
