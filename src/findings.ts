@@ -101,9 +101,30 @@ export const VERDICT_ORDER: readonly Kind[] = [
   'undefined'
 ];
 
-export function verdictOf(warnings: readonly Warning[]): IVerdict {
+/** The kinds that decide the verdict (the others are advice). */
+export const VERDICT_KINDS: ReadonlySet<Kind> = new Set<Kind>([
+  'stale',
+  'depends-on-stale',
+  'out-of-order',
+  'hidden-state'
+]);
+
+/**
+ * The verdict over the warnings shown. `reproducible` is the server's answer
+ * when it gives one (it counts the kinds the settings hide too, so hiding a
+ * kind never changes the verdict); then only the kinds that decide it are
+ * reasons. Without it, any warning shown means "no".
+ */
+export function verdictOf(
+  warnings: readonly Warning[],
+  reproducible?: boolean
+): IVerdict {
+  const decided = reproducible !== undefined;
+  const counted = decided
+    ? warnings.filter(w => VERDICT_KINDS.has(w.kind))
+    : warnings;
   const cellsByKind = new Map<Kind, Set<string>>();
-  for (const warning of warnings) {
+  for (const warning of counted) {
     let cells = cellsByKind.get(warning.kind);
     if (!cells) {
       cells = new Set();
@@ -114,10 +135,11 @@ export function verdictOf(warnings: readonly Warning[]): IVerdict {
   const reasons = VERDICT_ORDER.filter(kind => cellsByKind.has(kind)).map(
     kind => ({ kind, cells: cellsByKind.get(kind)!.size })
   );
+  const yes = decided ? reproducible : counted.length === 0;
   return {
-    reproducible: warnings.length === 0,
-    certain: warnings.length === 0 || warnings.some(w => w.certain),
-    reasons
+    reproducible: yes,
+    certain: yes || counted.length === 0 || counted.some(w => w.certain),
+    reasons: yes ? [] : reasons
   };
 }
 
@@ -146,6 +168,169 @@ export function staleCellIds(
       .map(w => w.cell_id)
   );
   return cells.filter(cell => stale.has(cell.id)).map(cell => cell.id);
+}
+
+/**
+ * The cells "Run Stale Cells" runs: the server's `rerun` list when it gives
+ * one (whatever kinds the settings hide), else the stale cells shown; in
+ * notebook order, once each, only cells still in the notebook.
+ */
+export function rerunCellIds(
+  result: NbRefactorAPI.IAnalyzeResponse | null,
+  warnings: readonly Warning[],
+  cells: readonly Cell[]
+): string[] {
+  if (!result?.rerun) {
+    return staleCellIds(warnings, cells);
+  }
+  const wanted = new Set(result.rerun);
+  return cells.filter(cell => wanted.has(cell.id)).map(cell => cell.id);
+}
+
+/**
+ * The code cells from `fromId` down, in notebook order: to the last cell, or
+ * to `toId` (included) when it is given and not above `fromId`. Empty when
+ * `fromId` is not in the notebook.
+ */
+export function codeCellsFrom(
+  cells: readonly Cell[],
+  fromId: string,
+  toId?: string
+): string[] {
+  const start = cells.findIndex(cell => cell.id === fromId);
+  if (start < 0) {
+    return [];
+  }
+  const found = toId === undefined ? -1 : cells.findIndex(c => c.id === toId);
+  const end = found >= start ? found : cells.length - 1;
+  return cells
+    .slice(start, end + 1)
+    .filter(cell => cell.cell_type === 'code')
+    .map(cell => cell.id);
+}
+
+/** Stale and depends-on-stale warnings of several cells that one change explains. */
+export interface ICauseGroup {
+  /** The cell whose run changed the values. */
+  causeId: string;
+  /** Its 0-based position, or null when it is gone. */
+  position: number | null;
+  /** The names it changed that the stale cells read, in the order first seen. */
+  names: string[];
+  /** The warned cells, in notebook order, with only the warnings this change explains. */
+  cells: ICellWarnings[];
+}
+
+/** What the panel lists: changes with the cells they made stale, and the other warnings by cell. */
+export interface IWarningList {
+  causes: ICauseGroup[];
+  cells: ICellWarnings[];
+}
+
+/**
+ * The warnings grouped for reading at scale: stale and depends-on-stale
+ * warnings whose root change (a depends-on-stale warning's source is a stale
+ * cell: its cause is that cell's cause) is shared by two or more cells form
+ * one group under that change; every other warning stays with its cell.
+ * Both lists in notebook order (causes by their first warned cell).
+ */
+export function groupWarnings(
+  warnings: readonly Warning[],
+  cells: readonly Cell[],
+  runs: readonly Run[]
+): IWarningList {
+  const causeOf = rootCauses(warnings);
+  const byCause = new Map<string, Warning[]>();
+  for (const warning of warnings) {
+    const cause = causeOf(warning);
+    if (cause !== null) {
+      byCause.set(cause, [...(byCause.get(cause) ?? []), warning]);
+    }
+  }
+  const grouped = new Set<Warning>();
+  const causes: ICauseGroup[] = [];
+  const positions = positionsOf(cells);
+  for (const [causeId, explained] of byCause) {
+    const groups = warningsByCell(explained, cells, runs);
+    if (groups.length < 2) {
+      continue;
+    }
+    explained.forEach(w => grouped.add(w));
+    const stale = explained.filter(w => w.kind === 'stale');
+    causes.push({
+      causeId,
+      position: positions.get(causeId) ?? null,
+      names: uniqueNames(stale.length > 0 ? stale : explained),
+      cells: groups
+    });
+  }
+  const order = (p: number | null) => p ?? Number.MAX_SAFE_INTEGER;
+  causes.sort(
+    (a, b) => order(a.cells[0].position) - order(b.cells[0].position)
+  );
+  return {
+    causes,
+    cells: warningsByCell(
+      warnings.filter(w => !grouped.has(w)),
+      cells,
+      runs
+    )
+  };
+}
+
+/**
+ * A stale warning's cause is its source; a depends-on-stale warning's is the
+ * cause of its source's stale warning (followed through chains), else its source.
+ */
+function rootCauses(
+  warnings: readonly Warning[]
+): (warning: Warning) => string | null {
+  const staleSource = new Map<string, string>();
+  const inheritedFrom = new Map<string, string>();
+  for (const w of warnings) {
+    if (w.source_cell_id === null) {
+      continue;
+    }
+    if (w.kind === 'stale' && !staleSource.has(w.cell_id)) {
+      staleSource.set(w.cell_id, w.source_cell_id);
+    } else if (w.kind === 'depends-on-stale' && !inheritedFrom.has(w.cell_id)) {
+      inheritedFrom.set(w.cell_id, w.source_cell_id);
+    }
+  }
+  const rootOf = (cellId: string): string => {
+    const seen = new Set<string>();
+    let current = cellId;
+    while (!seen.has(current)) {
+      seen.add(current);
+      const stale = staleSource.get(current);
+      if (stale !== undefined) {
+        return stale;
+      }
+      const next = inheritedFrom.get(current);
+      if (next === undefined) {
+        break;
+      }
+      current = next;
+    }
+    return current;
+  };
+  return warning => {
+    if (warning.source_cell_id === null) {
+      return null;
+    }
+    if (warning.kind === 'stale') {
+      return warning.source_cell_id;
+    }
+    return warning.kind === 'depends-on-stale'
+      ? rootOf(warning.source_cell_id)
+      : null;
+  };
+}
+
+function uniqueNames(warnings: readonly Warning[]): string[] {
+  const names = new Set<string>();
+  warnings.forEach(w => w.names.forEach(name => names.add(name)));
+  return [...names];
 }
 
 function positionsOf(cells: readonly Cell[]): Map<string, number> {

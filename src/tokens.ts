@@ -18,6 +18,10 @@ export namespace CommandIDs {
   /** JupyterLab's own command, offered by the panel as is. */
   export const restartRunAll = 'notebook:restart-run-all';
   export const showHealth = 'nbrefactor:show-health';
+  /** Run a cell (the active one, or `cellId`) and every code cell below it, one by one. */
+  export const runFromHere = 'nbrefactor:run-from-here';
+  /** Run from `fromCellId` down to `toCellId` (an out-of-order warning's fix), one by one. */
+  export const rerunFrom = 'nbrefactor:rerun-from';
 }
 
 /** The REST payloads. */
@@ -37,6 +41,11 @@ export namespace NbRefactorAPI {
     source: string;
     execution_count: number | null;
     error?: string | null;
+    /**
+     * A cheap fingerprint of the values the names held right after this run
+     * (from the namespace probe); names whose fingerprint is unknown are left out.
+     */
+    fingerprints?: { [name: string]: string };
   }
 
   export interface IAnalyzeRequest {
@@ -52,6 +61,8 @@ export namespace NbRefactorAPI {
     mutates: string[];
     imports: string[];
     error: string | null;
+    /** Quiet forward-flow notes for the cell's details (not warnings). */
+    notes?: string[];
   }
 
   export type WarningKind =
@@ -70,12 +81,22 @@ export namespace NbRefactorAPI {
     source_cell_id: string | null;
     certain: boolean;
     message: string;
+    /** Out-of-order: the cell to re-run from (the one that creates the value), if any. */
+    fix_cell_id?: string | null;
   }
 
   export interface IAnalyzeResponse {
     cells: { [cellId: string]: ICellFacts };
     warnings: IWarning[];
     notice?: string;
+    /**
+     * Would Restart & Run All reproduce this state: true exactly when no
+     * stale, depends-on-stale, out-of-order or hidden-state warning exists,
+     * whatever kinds the settings hide. Older servers leave it out.
+     */
+    reproducible?: boolean;
+    /** The cells "Run Stale Cells" runs, in notebook order. Older servers leave it out. */
+    rerun?: string[];
   }
 
   export type ExtractMode = 'function' | 'module';

@@ -3,7 +3,10 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { verdictText } from '../components/RefactorPanel';
 import { kindWord } from '../decorations';
 import {
+  codeCellsFrom,
+  groupWarnings,
   nextWarnedCell,
+  rerunCellIds,
   staleCellIds,
   timelineOf,
   verdictOf,
@@ -134,6 +137,170 @@ describe('verdictOf', () => {
     const verdict = verdictOf([warning('stale', 'a', false)]);
     expect(verdict.certain).toBe(false);
     expect(verdictText(verdict, trans)).toMatch(/^Restart & Run All might not/);
+  });
+
+  it("takes the server's verdict: advice kinds do not make it a no", () => {
+    const verdict = verdictOf(
+      [warning('edited', 'a'), warning('use-before-define', 'b')],
+      true
+    );
+    expect(verdict).toEqual({ reproducible: true, certain: true, reasons: [] });
+  });
+
+  it("gives only the deciding kinds as reasons for the server's no", () => {
+    const verdict = verdictOf(
+      [
+        warning('edited', 'a'),
+        warning('stale', 'b'),
+        warning('undefined', 'c')
+      ],
+      false
+    );
+    expect(verdict).toEqual({
+      reproducible: false,
+      certain: true,
+      reasons: [{ kind: 'stale', cells: 1 }]
+    });
+  });
+
+  it("keeps the server's no when the settings hide every reason", () => {
+    const verdict = verdictOf([warning('edited', 'a')], false);
+    expect(verdict).toEqual({
+      reproducible: false,
+      certain: true,
+      reasons: []
+    });
+    expect(verdictText(verdict, trans)).toBe(
+      'Restart & Run All would not reproduce this state (the warnings that say why are hidden in the settings).'
+    );
+  });
+});
+
+describe('rerunCellIds', () => {
+  const answer = (rerun?: string[]): NbRefactorAPI.IAnalyzeResponse => ({
+    cells: {},
+    warnings: [],
+    rerun
+  });
+
+  it("runs the server's list, in notebook order, only cells still there", () => {
+    expect(
+      rerunCellIds(answer(['c', 'gone', 'a']), [warning('stale', 'b')], cells)
+    ).toEqual(['a', 'c']);
+  });
+
+  it('runs nothing when the server says so, whatever the warnings', () => {
+    expect(rerunCellIds(answer([]), [warning('stale', 'b')], cells)).toEqual(
+      []
+    );
+  });
+
+  it('falls back to the stale cells shown without a list', () => {
+    expect(
+      rerunCellIds(answer(), [warning('depends-on-stale', 'c')], cells)
+    ).toEqual(['c']);
+    expect(rerunCellIds(null, [warning('stale', 'b')], cells)).toEqual(['b']);
+  });
+});
+
+describe('codeCellsFrom', () => {
+  const more: NbRefactorAPI.IAnalyzeCell[] = [
+    ...cells,
+    { id: 'md2', source: 'text', cell_type: 'markdown' },
+    { id: 'd', source: 'print(x)', cell_type: 'code' }
+  ];
+
+  it('lists the code cells from a cell to the end', () => {
+    expect(codeCellsFrom(more, 'b')).toEqual(['b', 'c', 'd']);
+    expect(codeCellsFrom(more, 'md')).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('stops at the last cell asked for', () => {
+    expect(codeCellsFrom(more, 'a', 'c')).toEqual(['a', 'b', 'c']);
+  });
+
+  it('goes to the end when the last cell is above or gone', () => {
+    expect(codeCellsFrom(more, 'c', 'a')).toEqual(['c', 'd']);
+    expect(codeCellsFrom(more, 'c', 'gone')).toEqual(['c', 'd']);
+  });
+
+  it('is empty for a cell no longer there', () => {
+    expect(codeCellsFrom(more, 'gone')).toEqual([]);
+  });
+});
+
+describe('groupWarnings', () => {
+  const many: NbRefactorAPI.IAnalyzeCell[] = [
+    's',
+    'r1',
+    'r2',
+    'r3',
+    'd1',
+    'd2',
+    'o'
+  ].map(id => ({ id, source: `${id} = 1`, cell_type: 'code' }));
+  const w = (
+    kind: NbRefactorAPI.WarningKind,
+    cellId: string,
+    source: string | null,
+    names = ['df']
+  ): NbRefactorAPI.IWarning => ({
+    kind,
+    cell_id: cellId,
+    names,
+    source_cell_id: source,
+    certain: true,
+    message: `${kind} in ${cellId}`
+  });
+
+  it('puts the cells one change made stale under it, the rest by cell', () => {
+    const list = groupWarnings(
+      [
+        w('stale', 'r3', 's'),
+        w('stale', 'r1', 's'),
+        w('out-of-order', 'r1', 'o'),
+        w('stale', 'r2', 's'),
+        // d1 used r1's stale result, d2 used d1's: the same change explains both.
+        w('depends-on-stale', 'd1', 'r1', ['model']),
+        w('depends-on-stale', 'd2', 'd1', ['score']),
+        w('stale', 'o', 'r3', ['y'])
+      ],
+      many,
+      []
+    );
+    expect(list.causes).toHaveLength(1);
+    expect(list.causes[0]).toMatchObject({
+      causeId: 's',
+      position: 0,
+      names: ['df']
+    });
+    expect(list.causes[0].cells.map(g => g.cellId)).toEqual([
+      'r1',
+      'r2',
+      'r3',
+      'd1',
+      'd2'
+    ]);
+    expect(list.causes[0].cells[0].warnings.map(x => x.kind)).toEqual([
+      'stale'
+    ]);
+    // One cell made stale by r3 is no group; r1's other warning stays with r1.
+    expect(
+      list.cells.map(g => [g.cellId, g.warnings.map(x => x.kind)])
+    ).toEqual([
+      ['r1', ['out-of-order']],
+      ['o', ['stale']]
+    ]);
+  });
+
+  it('leaves everything by cell when no change explains two cells', () => {
+    const list = groupWarnings(
+      [w('stale', 'r1', 's'), w('edited', 'r2', null)],
+      many,
+      []
+    );
+    expect(list.causes).toEqual([]);
+    expect(list.cells.map(g => g.cellId)).toEqual(['r1', 'r2']);
   });
 });
 
