@@ -12,18 +12,13 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import {
-  caretDownIcon,
-  codeCheckIcon,
-  runIcon
-} from '@jupyterlab/ui-components';
 
 import { NbRefactorClient } from './api';
+import { addPanelCommands } from './commands';
 import { RefactorPanel } from './components/RefactorPanel';
 import { WarningStatus } from './components/WarningStatus';
 import { CellMarkers } from './decorations';
 import { extractPlugin } from './extract/plugin';
-import { staleCellIds } from './findings';
 import { HealthModel } from './health';
 import { refactorIcon } from './icons';
 import { PanelModel } from './model';
@@ -97,82 +92,23 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
         app.shell.activateById(panel.id);
       }
     };
-    const current = () => model.notebook;
-    const hasWarnings = () => (current()?.tracker.warnings.length ?? 0) > 0;
-    const noArgs = { args: { type: 'object' as const, properties: {} } };
-
-    app.commands.addCommand(CommandIDs.showHealth, {
-      label: trans.__('Show Notebook Health Report'),
-      caption: trans.__(
-        'Lines of code, module-level names, out-of-order cells, duplicated code and the cells worth moving into functions'
-      ),
-      icon: codeCheckIcon,
-      describedBy: noArgs,
-      execute: () => {
+    const commands = addPanelCommands(app.commands, {
+      current: () => model.notebook,
+      changed: model.changed,
+      trans,
+      openPanel,
+      showHealth: () => {
         openPanel();
         panel.showTab('health');
       }
     });
-
-    app.commands.addCommand(CommandIDs.openPanel, {
-      label: trans.__('Open the Notebook Refactor Panel'),
-      caption: trans.__(
-        'Show execution order, hidden-state warnings and refactoring tools'
-      ),
-      icon: refactorIcon,
-      describedBy: noArgs,
-      execute: openPanel
+    // Both act on the active cell by default.
+    notebooks.activeCellChanged.connect(() => {
+      app.commands.notifyCommandChanged(CommandIDs.runFromHere);
+      app.commands.notifyCommandChanged(CommandIDs.rerunFrom);
     });
-    app.commands.addCommand(CommandIDs.runStaleCells, {
-      label: trans.__('Run Stale Cells'),
-      caption: trans.__(
-        'Run every stale cell, and the cells that used their results, once, in notebook order'
-      ),
-      icon: runIcon,
-      describedBy: noArgs,
-      isEnabled: () => {
-        const notebook = current();
-        return (
-          !!notebook &&
-          staleCellIds(notebook.tracker.warnings, notebook.tracker.cells())
-            .length > 0
-        );
-      },
-      execute: () => current()?.runStaleCells()
-    });
-    app.commands.addCommand(CommandIDs.nextWarning, {
-      label: trans.__('Go to Next Warning'),
-      caption: trans.__(
-        'Select the next cell below with an execution-order warning'
-      ),
-      icon: caretDownIcon,
-      describedBy: noArgs,
-      isEnabled: hasWarnings,
-      execute: () => current()?.revealNextWarning()
-    });
-    // Menus and the palette re-read a command only when its state flips.
-    let enabled = [false, false];
-    model.changed.connect(() => {
-      const now = [
-        app.commands.isEnabled(CommandIDs.runStaleCells),
-        app.commands.isEnabled(CommandIDs.nextWarning)
-      ];
-      if (now[0] !== enabled[0]) {
-        app.commands.notifyCommandChanged(CommandIDs.runStaleCells);
-      }
-      if (now[1] !== enabled[1]) {
-        app.commands.notifyCommandChanged(CommandIDs.nextWarning);
-      }
-      enabled = now;
-    });
-
     const category = trans.__('Notebook Refactor');
-    for (const command of [
-      CommandIDs.openPanel,
-      CommandIDs.showHealth,
-      CommandIDs.runStaleCells,
-      CommandIDs.nextWarning
-    ]) {
+    for (const command of commands) {
       palette?.addItem({ command, category });
     }
 

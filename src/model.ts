@@ -23,8 +23,13 @@ export interface IWatchedNotebook {
   revealCell(cellId: string): Promise<void>;
   /** Reveal the first warned cell below the active one, wrapping around. */
   revealNextWarning(): Promise<void>;
-  /** Run every stale and depends-on-stale cell once, in notebook order. */
-  runStaleCells(): Promise<void>;
+  /** The id of the notebook's active cell, or null. */
+  readonly activeCellId: string | null;
+  /**
+   * Run these cells in the order given, one after another, stopping at the
+   * first failure; resolves whether all ran without error.
+   */
+  runCells(ids: readonly string[]): Promise<boolean>;
 }
 
 /** What the panel shows when there is nothing to analyse; null when there is. */

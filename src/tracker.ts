@@ -6,6 +6,7 @@
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { NbRefactorClient } from './api';
+import { IProbeAnswer, namesToFingerprint } from './probe';
 import { DEFAULT_SETTINGS, INbRefactorSettings } from './settings';
 import { NbRefactorAPI } from './tokens';
 
@@ -60,8 +61,11 @@ export namespace ExecutionTracker {
     client: NbRefactorClient;
     /** The notebook now, in order. */
     cells: () => NbRefactorAPI.IAnalyzeCell[];
-    /** The names the kernel namespace holds now (silent, read-only), or null when unknown. */
-    probe?: () => Promise<string[] | null>;
+    /**
+     * Ask the kernel (silent, read-only) which names its namespace holds now,
+     * and the fingerprints of `fingerprint`'s values; null when unknown.
+     */
+    probe?: (fingerprint: readonly string[]) => Promise<IProbeAnswer | null>;
     settings?: INbRefactorSettings;
   }
 }
@@ -301,9 +305,13 @@ export class ExecutionTracker {
 
   /**
    * Ask the kernel for its names once per state of the log, one probe at a
-   * time. Analysis does not wait for it (the markers must follow a run at
-   * once): it uses the names known so far, and runs again when the probe
-   * brings different ones.
+   * time, and for the fingerprints of what the last run's cell binds (its
+   * `defines` and `mutates` in the last analysis). Analysis does not wait for
+   * it (the markers must follow a run at once): it uses the names known so
+   * far, and runs again when the probe brings different names or
+   * fingerprints. Fingerprints are given to the last run only while it is
+   * still the last: the kernel answers in order, so a later run's reply
+   * would have come first.
    */
   private _probeNames(): void {
     if (
@@ -316,21 +324,56 @@ export class ExecutionTracker {
     this._probing = true;
     const epoch = this._epoch;
     const version = this._logVersion;
-    this._probe!()
+    const last = this._runs[this._runs.length - 1] ?? null;
+    const wanted = last
+      ? namesToFingerprint(this._result?.cells[last.cell_id])
+      : [];
+    this._probe!(wanted)
       .catch(() => null)
-      .then(names => {
+      .then(answer => {
         this._probing = false;
         if (this._disposed || epoch !== this._epoch) {
           return;
         }
         this._probedVersion = version;
+        const names = answer?.names ?? null;
+        let again = false;
         if (names && JSON.stringify(names) !== JSON.stringify(this._names)) {
           this._names = names;
+          again = true;
+        }
+        if (
+          last &&
+          version === this._logVersion &&
+          answer?.fingerprints &&
+          this._attachFingerprints(last, answer.fingerprints)
+        ) {
+          again = true;
+        }
+        if (again) {
           this._schedule(true);
         } else if (version !== this._logVersion) {
           this._probeNames();
         }
       });
+  }
+
+  /** Give the last run its fingerprints; false when there are none or nothing changes. */
+  private _attachFingerprints(
+    run: NbRefactorAPI.IRun,
+    fingerprints: { [name: string]: string }
+  ): boolean {
+    const index = this._runs.length - 1;
+    if (
+      this._runs[index] !== run ||
+      Object.keys(fingerprints).length === 0 ||
+      JSON.stringify(run.fingerprints) === JSON.stringify(fingerprints)
+    ) {
+      return false;
+    }
+    // Not a new state of the log: no new probe for it.
+    this._runs = [...this._runs.slice(0, index), { ...run, fingerprints }];
+    return true;
   }
 
   /**
@@ -368,7 +411,8 @@ export class ExecutionTracker {
 
   private _client: NbRefactorClient;
   private _cellsNow: () => NbRefactorAPI.IAnalyzeCell[];
-  private _probe: (() => Promise<string[] | null>) | null;
+  private _probe:
+    ((fingerprint: readonly string[]) => Promise<IProbeAnswer | null>) | null;
   private _settings: INbRefactorSettings;
   private _runs: NbRefactorAPI.IRun[] = [];
   private _language: string | null = null;

@@ -14,8 +14,16 @@ import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { NbRefactorClient } from './api';
-import { nextWarnedCell, staleCellIds, warningsByCell } from './findings';
+import { nextWarnedCell, warningsByCell } from './findings';
 import { IWatchedNotebook } from './model';
+import {
+  fingerprintExpression,
+  fingerprintsFromProbe,
+  IProbeAnswer,
+  NAMES_EXPRESSION,
+  namesFromProbe
+} from './probe';
+import { runOneByOne } from './runner';
 import { SettingsModel } from './settings';
 import { NbRefactorAPI } from './tokens';
 import {
@@ -24,23 +32,6 @@ import {
   ICellSnapshot,
   runsFromHistory
 } from './tracker';
-
-/**
- * The namespace probe: names a person defined (as `%who` lists them), joined
- * by spaces. Evaluated as a user expression of a silent execute that stores
- * no history: it reads the namespace and changes nothing.
- */
-const NAMES_EXPRESSION =
-  "' '.join(sorted(k for k in get_ipython().user_ns if not k.startswith('_') and k not in get_ipython().user_ns_hidden))";
-
-/** Parse the probe's `text/plain` answer (a Python string literal of identifiers). */
-export function namesFromProbe(text: string): string[] | null {
-  const match = /^(['"])(.*)\1$/s.exec(text.trim());
-  if (!match) {
-    return null;
-  }
-  return match[2].split(/\s+/).filter(name => name.length > 0);
-}
 
 export class WatchedNotebook implements IWatchedNotebook {
   constructor(
@@ -51,7 +42,7 @@ export class WatchedNotebook implements IWatchedNotebook {
     this.tracker = new ExecutionTracker({
       client: options.client,
       cells: () => this._analyzeCells(),
-      probe: () => this._probeNames(),
+      probe: names => this._probe(names),
       settings: options.settings.value
     });
     this.tracker.changed.connect(this._emitSoon, this);
@@ -118,18 +109,26 @@ export class WatchedNotebook implements IWatchedNotebook {
     }
   }
 
-  async runStaleCells(): Promise<void> {
-    const ids = new Set(
-      staleCellIds(this.tracker.warnings, this.tracker.cells())
-    );
-    const notebook = this.panel.content;
-    const cells = notebook.widgets.filter(cell => ids.has(cell.model.id));
-    if (cells.length > 0) {
-      await NotebookActions.runCells(
-        notebook,
-        cells,
-        this.panel.sessionContext
-      );
+  get activeCellId(): string | null {
+    return this.panel.content.activeCell?.model.id ?? null;
+  }
+
+  /**
+   * Run the cells one after another, each once the one before succeeded;
+   * stop at the first failure. Only the cell running has its outputs
+   * cleared: nothing is queued that a failure would cancel. One sequence at
+   * a time: asked again meanwhile, it runs nothing and answers false.
+   */
+  async runCells(ids: readonly string[]): Promise<boolean> {
+    if (this._runningCells) {
+      return false;
+    }
+    this._runningCells = true;
+    try {
+      const outcome = await runOneByOne(ids, id => this._runCell(id));
+      return outcome.failed === null;
+    } finally {
+      this._runningCells = false;
     }
   }
 
@@ -144,6 +143,23 @@ export class WatchedNotebook implements IWatchedNotebook {
     this._settings.changed.disconnect(this._onSettingsChanged, this);
     this.tracker.dispose();
     Signal.clearData(this);
+  }
+
+  /** Run one code cell now; null when it is no longer there (or not code). */
+  private async _runCell(id: string): Promise<boolean | null> {
+    const notebook = this.panel.content;
+    if (this._disposed) {
+      return false;
+    }
+    const cell = notebook.widgets.find(widget => widget.model.id === id);
+    if (!cell || cell.model.type !== 'code') {
+      return null;
+    }
+    return NotebookActions.runCells(
+      notebook,
+      [cell],
+      this.panel.sessionContext
+    );
   }
 
   private _analyzeCells(): NbRefactorAPI.IAnalyzeCell[] {
@@ -367,16 +383,27 @@ export class WatchedNotebook implements IWatchedNotebook {
     this.tracker.addHistory(runsFromHistory(history, this._cellSnapshots()));
   }
 
-  private async _probeNames(): Promise<string[] | null> {
+  /**
+   * One silent execute with empty code that stores no history: its user
+   * expressions list the namespace's names and, when `fingerprint` names
+   * some, their values' fingerprints.
+   */
+  private async _probe(
+    fingerprint: readonly string[]
+  ): Promise<IProbeAnswer | null> {
     const kernel = this.panel.sessionContext.session?.kernel;
     if (!kernel) {
       return null;
+    }
+    const expressions: { [key: string]: string } = { names: NAMES_EXPRESSION };
+    if (fingerprint.length > 0) {
+      expressions.fingerprints = fingerprintExpression(fingerprint);
     }
     const future = kernel.requestExecute({
       code: '',
       silent: true,
       store_history: false,
-      user_expressions: { names: NAMES_EXPRESSION },
+      user_expressions: expressions,
       allow_stdin: false,
       stop_on_error: false
     });
@@ -385,10 +412,19 @@ export class WatchedNotebook implements IWatchedNotebook {
     if (content.status !== 'ok') {
       return null;
     }
-    const value = content.user_expressions?.names as
-      { status: string; data?: { [mime: string]: unknown } } | undefined;
-    const text = value?.status === 'ok' ? value.data?.['text/plain'] : null;
-    return typeof text === 'string' ? namesFromProbe(text) : null;
+    const text = (key: string): string | null => {
+      const value = content.user_expressions?.[key] as
+        { status: string; data?: { [mime: string]: unknown } } | undefined;
+      const plain = value?.status === 'ok' ? value.data?.['text/plain'] : null;
+      return typeof plain === 'string' ? plain : null;
+    };
+    const names = text('names');
+    const fingerprints = text('fingerprints');
+    return {
+      names: names === null ? null : namesFromProbe(names),
+      fingerprints:
+        fingerprints === null ? null : fingerprintsFromProbe(fingerprints)
+    };
   }
 
   /** A restart starts a new session: the log starts empty. */
@@ -429,6 +465,7 @@ export class WatchedNotebook implements IWatchedNotebook {
   private _scheduled = new Map<string, string>();
   /** Execute requests of scheduled cells, by message id, until their reply. */
   private _requests = new Map<string, { cellId: string; source: string }>();
+  private _runningCells = false;
   private _disposed = false;
   private _frame: number | null = null;
   private _changed = new Signal<IWatchedNotebook, void>(this);

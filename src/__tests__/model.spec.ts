@@ -24,7 +24,8 @@ class FakeNotebook implements IWatchedNotebook {
   });
   revealCell = jest.fn(async () => undefined);
   revealNextWarning = jest.fn(async () => undefined);
-  runStaleCells = jest.fn(async () => undefined);
+  activeCellId: string | null = null;
+  runCells = jest.fn(async () => true);
   emit(): void {
     (this.changed as Signal<IWatchedNotebook, void>).emit();
   }

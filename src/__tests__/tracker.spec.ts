@@ -1,5 +1,6 @@
 import { NbRefactorClient } from '../api';
 import { DEFAULT_SETTINGS } from '../settings';
+import { IProbeAnswer } from '../probe';
 import { NbRefactorAPI } from '../tokens';
 import { ExecutionTracker, runsFromHistory } from '../tracker';
 
@@ -38,7 +39,7 @@ async function settle(): Promise<void> {
 function setup(
   options: {
     cells?: Cell[];
-    probe?: () => Promise<string[] | null>;
+    probe?: (names: readonly string[]) => Promise<IProbeAnswer | null>;
     debounceMs?: number;
   } = {}
 ) {
@@ -301,7 +302,10 @@ describe('ExecutionTracker', () => {
   });
 
   it('sends the namespace names, probed once per state of the log', async () => {
-    const probe = jest.fn(async () => ['x', 'y']);
+    const probe = jest.fn(async () => ({
+      names: ['x', 'y'],
+      fingerprints: null
+    }));
     const { client, notebook, tracker } = setup({ probe });
     tracker.setLanguage('python');
     tracker.recordRun({ cell_id: 'a', source: 'x = 1', execution_count: 1 });
@@ -326,7 +330,7 @@ describe('ExecutionTracker', () => {
   });
 
   it('does not wait for a slow probe, and sends one probe at a time', async () => {
-    const probe = jest.fn(() => new Promise<string[] | null>(() => {}));
+    const probe = jest.fn(() => new Promise<IProbeAnswer | null>(() => {}));
     const { client, tracker } = setup({ probe });
     tracker.recordRun({ cell_id: 'a', source: 'x = 1', execution_count: 1 });
     await jest.advanceTimersByTimeAsync(0);
@@ -338,8 +342,92 @@ describe('ExecutionTracker', () => {
     expect(probe).toHaveBeenCalledTimes(1);
   });
 
+  it("fingerprints what the last run's cell binds and sends them with that run", async () => {
+    const probe = jest.fn(async (names: readonly string[]) => ({
+      names: ['x', 'y'],
+      fingerprints: names.length > 0 ? { x: '3f2a0c' } : null
+    }));
+    const { client, tracker } = setup({ probe });
+    client.analyze.mockResolvedValue({
+      cells: {
+        a: {
+          defines: ['x'],
+          reads: [],
+          mutates: ['lst["k"]'],
+          imports: [],
+          error: null
+        }
+      },
+      warnings: []
+    });
+    tracker.recordRun({ cell_id: 'a', source: 'x = 1', execution_count: 1 });
+    await settle();
+    // Before the first analysis nothing is known about cell a.
+    expect(probe.mock.calls).toEqual([[[]]]);
+
+    tracker.recordRun({ cell_id: 'a', source: 'x = 1', execution_count: 2 });
+    await settle();
+
+    expect(probe.mock.calls).toEqual([[[]], [['x', 'lst']]]);
+    expect(tracker.runs).toEqual([
+      { cell_id: 'a', source: 'x = 1', execution_count: 1 },
+      {
+        cell_id: 'a',
+        source: 'x = 1',
+        execution_count: 2,
+        fingerprints: { x: '3f2a0c' }
+      }
+    ]);
+    // One analysis for the run, one more once its fingerprints arrived.
+    const sent = client.analyze.mock.calls.map(c => c[0].runs);
+    expect(sent).toHaveLength(4);
+    expect(sent[2][1].fingerprints).toBeUndefined();
+    expect(sent[3][1].fingerprints).toEqual({ x: '3f2a0c' });
+    // Attaching them is not a new state of the log: no probe for it.
+    expect(probe).toHaveBeenCalledTimes(2);
+  });
+
+  it('drops fingerprints that arrive after another run', async () => {
+    const answers: Array<(answer: IProbeAnswer) => void> = [];
+    const probe = jest.fn(
+      () => new Promise<IProbeAnswer | null>(resolve => answers.push(resolve))
+    );
+    const { client, tracker } = setup({ probe });
+    tracker.recordRun({ cell_id: 'a', source: 'x = 1', execution_count: 1 });
+    await settle();
+    tracker.recordRun({
+      cell_id: 'b',
+      source: 'y = x + 1',
+      execution_count: 2
+    });
+    await settle();
+
+    answers[0]({ names: ['x'], fingerprints: { x: '3f2a0c' } });
+    await settle();
+
+    expect(tracker.runs.map(run => run.fingerprints)).toEqual([
+      undefined,
+      undefined
+    ]);
+    // The names still count, and the new state of the log gets its own probe.
+    expect(client.analyze.mock.calls.slice(-1)[0][0].kernel_names).toEqual([
+      'x'
+    ]);
+    expect(probe).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not analyse again for fingerprints that are empty', async () => {
+    const probe = jest.fn(async () => ({ names: null, fingerprints: {} }));
+    const { client, tracker } = setup({ probe });
+    tracker.recordRun({ cell_id: 'a', source: 'x = 1', execution_count: 1 });
+    await settle();
+
+    expect(tracker.runs[0].fingerprints).toBeUndefined();
+    expect(client.analyze).toHaveBeenCalledTimes(1);
+  });
+
   it('sends no names when the probe is switched off', async () => {
-    const probe = jest.fn(async () => ['x']);
+    const probe = jest.fn(async () => ({ names: ['x'], fingerprints: null }));
     const { client, tracker } = setup({ probe });
     tracker.setSettings({ ...DEFAULT_SETTINGS, namespaceProbe: false });
     tracker.recordRun({ cell_id: 'a', source: 'x = 1', execution_count: 1 });
@@ -350,7 +438,7 @@ describe('ExecutionTracker', () => {
   });
 
   it('shows no warnings, only the notice, for other languages', async () => {
-    const probe = jest.fn(async () => ['x']);
+    const probe = jest.fn(async () => ({ names: ['x'], fingerprints: null }));
     const { client, tracker } = setup({ probe });
     client.analyze.mockResolvedValue({
       cells: {},

@@ -2,6 +2,7 @@ import { NotebookActions } from '@jupyterlab/notebook';
 import { Signal } from '@lumino/signaling';
 
 import { NbRefactorClient } from '../api';
+import { fingerprintExpression, NAMES_EXPRESSION } from '../probe';
 import { SettingsModel } from '../settings';
 import { WatchedNotebook } from '../watched';
 
@@ -14,7 +15,7 @@ async function settle(): Promise<void> {
 }
 
 /** The parts of a NotebookPanel and its kernel connection WatchedNotebook uses. */
-function setup() {
+function setup(options: { probe?: boolean } = {}) {
   const client = new NbRefactorClient() as jest.Mocked<NbRefactorClient>;
   client.analyze.mockResolvedValue({ cells: {}, warnings: [] });
   const kernel = {
@@ -35,7 +36,9 @@ function setup() {
   };
   const content = {
     modelContentChanged: new Signal<any, void>({}),
-    model: { cells: [cellModel] }
+    model: { cells: [cellModel] },
+    widgets: [] as any[],
+    activeCell: null as any
   };
   const panel = {
     content,
@@ -50,7 +53,7 @@ function setup() {
     }
   };
   const settings = new SettingsModel();
-  settings.update({ ...settings.value, namespaceProbe: false });
+  settings.update({ ...settings.value, namespaceProbe: !!options.probe });
   const watched = new WatchedNotebook(panel as any, { client, settings });
   const scheduled = NotebookActions.executionScheduled as Signal<any, any>;
   const executed = NotebookActions.executed as Signal<any, any>;
@@ -83,7 +86,18 @@ function setup() {
   };
   const finish = (success: boolean) =>
     executed.emit({ notebook: content, cell: { model: cellModel }, success });
-  return { client, watched, cellModel, send, reply, run, finish };
+  return {
+    client,
+    kernel,
+    content,
+    panel,
+    watched,
+    cellModel,
+    send,
+    reply,
+    run,
+    finish
+  };
 }
 
 describe('WatchedNotebook', () => {
@@ -178,5 +192,114 @@ describe('WatchedNotebook', () => {
       { cell_id: 'a', source: 'x = 1', execution_count: 2, error: null }
     ]);
     watched.dispose();
+  });
+
+  it('probes names, and the fingerprints of what the last run bound once its facts are known', async () => {
+    const { client, kernel, watched, run } = setup({ probe: true });
+    const answer = (expressions: { [key: string]: string }) => ({
+      done: Promise.resolve({
+        content: {
+          status: 'ok',
+          user_expressions: {
+            names: { status: 'ok', data: { 'text/plain': "'x'" } },
+            ...(expressions.fingerprints
+              ? {
+                  fingerprints: {
+                    status: 'ok',
+                    data: { 'text/plain': "{'x': 'b68c45ab24fd59d5'}" }
+                  }
+                }
+              : {})
+          }
+        }
+      })
+    });
+    kernel.requestExecute.mockImplementation((request: any) =>
+      answer(request.user_expressions)
+    );
+    client.analyze.mockResolvedValue({
+      cells: {
+        a: { defines: ['x'], reads: [], mutates: [], imports: [], error: null }
+      },
+      warnings: []
+    });
+    await settle();
+
+    run('m1', { status: 'ok', execution_count: 1 });
+    await settle();
+    expect(kernel.requestExecute.mock.calls[0][0]).toEqual({
+      code: '',
+      silent: true,
+      store_history: false,
+      user_expressions: { names: NAMES_EXPRESSION },
+      allow_stdin: false,
+      stop_on_error: false
+    });
+
+    run('m2', { status: 'ok', execution_count: 2 });
+    await settle();
+    expect(kernel.requestExecute).toHaveBeenCalledTimes(2);
+    expect(kernel.requestExecute.mock.calls[1][0].user_expressions).toEqual({
+      names: NAMES_EXPRESSION,
+      fingerprints: fingerprintExpression(['x'])
+    });
+    const last = client.analyze.mock.calls.slice(-1)[0][0];
+    expect(last.kernel_names).toEqual(['x']);
+    expect(last.runs[1]).toEqual({
+      cell_id: 'a',
+      source: 'x = 1',
+      execution_count: 2,
+      error: null,
+      fingerprints: { x: 'b68c45ab24fd59d5' }
+    });
+    watched.dispose();
+  });
+
+  it('runs cells one by one, skipping gone ones, and stops at the first failure', async () => {
+    const { content, watched } = setup();
+    const widget = (id: string, type = 'code') => ({ model: { id, type } });
+    content.widgets = [
+      widget('b'),
+      widget('md', 'markdown'),
+      widget('c'),
+      widget('d')
+    ];
+    const ran: string[] = [];
+    const runCells = jest
+      .spyOn(NotebookActions, 'runCells')
+      .mockImplementation(async (_notebook, cells) => {
+        ran.push(cells.map(cell => cell.model.id).join());
+        return cells[0].model.id !== 'c';
+      });
+    try {
+      expect(await watched.runCells(['b', 'gone', 'md', 'c', 'd'])).toBe(false);
+      expect(ran).toEqual(['b', 'c']);
+      expect(runCells.mock.calls[0][0]).toBe(content);
+    } finally {
+      runCells.mockRestore();
+      watched.dispose();
+    }
+  });
+
+  it('runs one sequence at a time', async () => {
+    const { content, watched } = setup();
+    content.widgets = [{ model: { id: 'b', type: 'code' } }];
+    let finish: (ok: boolean) => void = () => undefined;
+    const runCells = jest
+      .spyOn(NotebookActions, 'runCells')
+      .mockImplementation(
+        () => new Promise<boolean>(resolve => (finish = resolve))
+      );
+    try {
+      const first = watched.runCells(['b']);
+      await settle();
+      expect(await watched.runCells(['b'])).toBe(false);
+      finish(true);
+      expect(await first).toBe(true);
+      expect(runCells).toHaveBeenCalledTimes(1);
+    } finally {
+      runCells.mockRestore();
+      watched.dispose();
+    }
   });
 });
