@@ -12,17 +12,19 @@ import {
   UseSignal
 } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { kindWord, reasonText } from '../decorations';
 import {
+  groupWarnings,
+  ICauseGroup,
   ICellWarnings,
   ITimelineEntry,
   IVerdict,
   timelineOf,
-  verdictOf,
-  warningsByCell
+  verdictOf
 } from '../findings';
 import { HealthModel } from '../health';
 import { refactorIcon } from '../icons';
@@ -98,6 +100,11 @@ export function verdictText(
   if (verdict.reproducible) {
     return trans.__('Restart & Run All would reproduce this state.');
   }
+  if (verdict.reasons.length === 0) {
+    return trans.__(
+      'Restart & Run All would not reproduce this state (the warnings that say why are hidden in the settings).'
+    );
+  }
   const reasons = verdict.reasons
     .map(r => reasonPhrase(r.kind, r.cells, trans))
     .join('; ');
@@ -140,57 +147,198 @@ function ActionButton(props: {
   );
 }
 
+/** Notes of a cell (forward flow the server tells quietly), one per line. */
+function notesOf(
+  notebook: IWatchedNotebook,
+  cellId: string
+): readonly string[] {
+  return notebook.tracker.result?.cells[cellId]?.notes ?? [];
+}
+
+/** The actions on a warned cell: run from it down; re-run from the cell an out-of-order warning names. */
+function CellActions(props: {
+  group: ICellWarnings;
+  commands: CommandRegistry;
+}): JSX.Element {
+  const { group, commands } = props;
+  const fixes = [
+    ...new Set(
+      group.warnings
+        .filter(w => w.kind === 'out-of-order' && !!w.fix_cell_id)
+        .map(w => w.fix_cell_id!)
+    )
+  ];
+  const buttons: Array<[string, ReadonlyPartialJSONObject]> = [
+    ...fixes.map((from): [string, ReadonlyPartialJSONObject] => [
+      CommandIDs.rerunFrom,
+      { fromCellId: from, toCellId: group.cellId }
+    ]),
+    [CommandIDs.runFromHere, { cellId: group.cellId }]
+  ];
+  return (
+    <span className="jp-nbrefactor-cell-actions">
+      {buttons.map(([id, args]) => (
+        <button
+          key={`${id}:${JSON.stringify(args)}`}
+          className="jp-nbrefactor-cell-action"
+          data-command={id}
+          disabled={!commands.isEnabled(id, args)}
+          title={commands.caption(id, args)}
+          onClick={event => {
+            event.stopPropagation();
+            void commands.execute(id, args);
+          }}
+        >
+          {commands.label(id, args)}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+function WarningItem(props: {
+  warning: NbRefactorAPI.IWarning;
+  onClick: () => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { warning, onClick, trans } = props;
+  return (
+    <li
+      className="jp-nbrefactor-warning"
+      data-kind={warning.kind}
+      data-certain={String(warning.certain)}
+      title={reasonText(warning, trans)}
+      onClick={onClick}
+    >
+      <span
+        className={`jp-nbrefactor-kind jp-nbrefactor-marker-${warning.kind}`}
+      >
+        {kindWord(warning.kind, trans)}
+      </span>
+      <span className="jp-nbrefactor-message">{warning.message}</span>
+      {warning.names.length > 0 && (
+        <span className="jp-nbrefactor-names">
+          {warning.names.map(name => (
+            <code key={name} className="jp-nbrefactor-name">
+              {name}
+            </code>
+          ))}
+        </span>
+      )}
+      {!warning.certain && (
+        <span className="jp-nbrefactor-uncertain">{trans.__('uncertain')}</span>
+      )}
+    </li>
+  );
+}
+
+function CellRef(props: {
+  group: ICellWarnings;
+  onClick: () => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { group, onClick, trans } = props;
+  return (
+    <button className="jp-nbrefactor-cell-ref" onClick={onClick}>
+      <span className="jp-nbrefactor-cell-label">
+        {cellLabel(group.position, trans)}
+      </span>
+      <span className="jp-nbrefactor-count">
+        {countLabel(group.executionCount)}
+      </span>
+      <code className="jp-nbrefactor-first-line">{group.firstLine}</code>
+    </button>
+  );
+}
+
 function WarningGroup(props: {
   group: ICellWarnings;
   notebook: IWatchedNotebook;
+  commands: CommandRegistry;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { group, notebook, trans } = props;
+  const { group, notebook, commands, trans } = props;
   const reveal = () => void notebook.revealCell(group.cellId);
+  const notes = notesOf(notebook, group.cellId);
   return (
     <li className="jp-nbrefactor-warning-group" data-cell-id={group.cellId}>
-      <button className="jp-nbrefactor-cell-ref" onClick={reveal}>
-        <span className="jp-nbrefactor-cell-label">
-          {cellLabel(group.position, trans)}
-        </span>
-        <span className="jp-nbrefactor-count">
-          {countLabel(group.executionCount)}
-        </span>
-        <code className="jp-nbrefactor-first-line">{group.firstLine}</code>
-      </button>
+      <div className="jp-nbrefactor-group-head">
+        <CellRef group={group} onClick={reveal} trans={trans} />
+        {group.position !== null && (
+          <CellActions group={group} commands={commands} />
+        )}
+      </div>
       <ul className="jp-nbrefactor-warnings">
         {group.warnings.map((warning, i) => (
-          <li
+          <WarningItem
             key={i}
-            className="jp-nbrefactor-warning"
-            data-kind={warning.kind}
-            data-certain={String(warning.certain)}
-            title={reasonText(warning, trans)}
+            warning={warning}
             onClick={reveal}
-          >
-            <span
-              className={`jp-nbrefactor-kind jp-nbrefactor-marker-${warning.kind}`}
-            >
-              {kindWord(warning.kind, trans)}
-            </span>
-            <span className="jp-nbrefactor-message">{warning.message}</span>
-            {warning.names.length > 0 && (
-              <span className="jp-nbrefactor-names">
-                {warning.names.map(name => (
-                  <code key={name} className="jp-nbrefactor-name">
-                    {name}
-                  </code>
-                ))}
-              </span>
-            )}
-            {!warning.certain && (
-              <span className="jp-nbrefactor-uncertain">
-                {trans.__('uncertain')}
-              </span>
-            )}
-          </li>
+            trans={trans}
+          />
         ))}
       </ul>
+      {notes.map((note, i) => (
+        <div key={i} className="jp-nbrefactor-note">
+          {note}
+        </div>
+      ))}
+    </li>
+  );
+}
+
+/** One change and the cells it made stale, collapsed to one line until opened. */
+function CauseGroup(props: {
+  cause: ICauseGroup;
+  notebook: IWatchedNotebook;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { cause, notebook, trans } = props;
+  const names = cause.names.join(', ');
+  const head =
+    cause.position === null
+      ? trans._n(
+          'a deleted cell changed %2: %1 cell read it',
+          'a deleted cell changed %2: %1 cells read it',
+          cause.cells.length,
+          names
+        )
+      : trans._n(
+          'cell %2 changed %3: %1 cell read it',
+          'cell %2 changed %3: %1 cells read it',
+          cause.cells.length,
+          cause.position + 1,
+          names
+        );
+  return (
+    <li className="jp-nbrefactor-cause-group" data-cause-id={cause.causeId}>
+      <details>
+        <summary className="jp-nbrefactor-cause">{head}</summary>
+        <ul className="jp-nbrefactor-cause-cells">
+          {cause.cells.map(group => {
+            const reveal = () => void notebook.revealCell(group.cellId);
+            return (
+              <li
+                key={group.cellId}
+                className="jp-nbrefactor-cause-cell"
+                data-cell-id={group.cellId}
+              >
+                <CellRef group={group} onClick={reveal} trans={trans} />
+                <ul className="jp-nbrefactor-warnings">
+                  {group.warnings.map((warning, i) => (
+                    <WarningItem
+                      key={i}
+                      warning={warning}
+                      onClick={reveal}
+                      trans={trans}
+                    />
+                  ))}
+                </ul>
+              </li>
+            );
+          })}
+        </ul>
+      </details>
     </li>
   );
 }
@@ -230,6 +378,7 @@ function Timeline(props: {
             className="jp-nbrefactor-run"
             data-cell-id={entry.cellId}
             data-deleted={String(entry.deleted)}
+            title={notesOf(notebook, entry.cellId).join('\n') || undefined}
             onClick={
               entry.deleted
                 ? undefined
@@ -273,8 +422,8 @@ function Analysis(props: {
   const cells = tracker.cells();
   const warnings = tracker.warnings;
   const analysed = tracker.result !== null && tracker.notice === null;
-  const groups = warningsByCell(warnings, cells, tracker.runs);
-  const verdict = verdictOf(warnings);
+  const list = groupWarnings(warnings, cells, tracker.runs);
+  const verdict = verdictOf(warnings, tracker.result?.reproducible);
   return (
     <>
       {analysed && (
@@ -328,7 +477,7 @@ function Analysis(props: {
           <h3 className="jp-nbrefactor-section-title">
             {trans.__('Warnings')}
           </h3>
-          {groups.length === 0 ? (
+          {warnings.length === 0 ? (
             <div className="jp-nbrefactor-all-clear">
               {trans.__(
                 'All clear: no stale, out-of-order or hidden state in this kernel session.'
@@ -336,11 +485,20 @@ function Analysis(props: {
             </div>
           ) : (
             <ul className="jp-nbrefactor-warning-groups">
-              {groups.map(group => (
+              {list.causes.map(cause => (
+                <CauseGroup
+                  key={`cause:${cause.causeId}`}
+                  cause={cause}
+                  notebook={notebook}
+                  trans={trans}
+                />
+              ))}
+              {list.cells.map(group => (
                 <WarningGroup
                   key={group.cellId}
                   group={group}
                   notebook={notebook}
+                  commands={commands}
                   trans={trans}
                 />
               ))}
