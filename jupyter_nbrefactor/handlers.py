@@ -67,7 +67,7 @@ class BaseHandler(ExtensionHandlerMixin, APIHandler):
         from .lint import read_contents_notebook
 
         path = self.get_query_argument("path", "")
-        nb, reason, config = await read_contents_notebook(self.contents_manager, path)
+        nb, reason, config = await read_contents_notebook(self.contents_manager, path, run_engine)
         return path.strip("/"), nb, reason, config
 
 
@@ -88,7 +88,6 @@ class AnalyzeHandler(BaseHandler):
         from .session import analyze
 
         self.reply(await run_engine(analyze, self.json_body()))
-
 
 
 class ExtractPlanHandler(BaseHandler):
@@ -159,7 +158,10 @@ class LintHandler(BaseHandler):
         from .lint import invalid_findings, lint_notebook
 
         path, nb, reason, config = await self.saved_notebook()
-        findings = invalid_findings(path, reason, config) if nb is None else lint_notebook(nb, path, config)
+        if nb is None:
+            findings = invalid_findings(path, reason, config)
+        else:
+            findings = await run_engine(lint_notebook, nb, path, config)
         self.reply({"path": path, "findings": [f.to_json() for f in findings]})
 
 
@@ -174,7 +176,7 @@ class ReportHandler(BaseHandler):
         path, nb, reason, config = await self.saved_notebook()
         if nb is None:
             raise RequestError(f"{path}: {reason}")
-        self.reply(health_report(nb, path, config))
+        self.reply(await run_engine(health_report, nb, path, config))
 
 
 ROUTES: list[tuple[str, type]] = [

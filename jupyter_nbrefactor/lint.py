@@ -246,6 +246,7 @@ class NotebookFacts:
         self.cells = nb.get("cells", [])
         self.python = _is_python(nb)
         self.code: list[CodeCell] = []
+        self._duplicates: dict[int, list[Duplicate]] = {}
         for pos, cell in enumerate(self.cells):
             if cell.get("cell_type") != "code":
                 continue
@@ -316,6 +317,11 @@ class NotebookFacts:
         above it (each block reported once, at its later copy)."""
         if not self.python:
             return []
+        if min_lines not in self._duplicates:  # NR205 and the report both ask
+            self._duplicates[min_lines] = self._find_duplicates(min_lines)
+        return self._duplicates[min_lines]
+
+    def _find_duplicates(self, min_lines: int) -> list[Duplicate]:
         norm = [_normalised_lines(c.source) for c in self.code]
         first: dict[tuple[str, ...], tuple[int, int]] = {}  # window -> (code index, offset)
         out = []
@@ -678,13 +684,16 @@ def _suppressions(source: str) -> dict[int, frozenset[str] | None]:
     return out
 
 
-def lint_notebook(nb, path: str = "", config: Config | None = None, source_text: str | None = None) -> list[Finding]:
+def lint_notebook(
+    nb, path: str = "", config: Config | None = None, source_text: str | None = None, facts: NotebookFacts | None = None
+) -> list[Finding]:
     """Findings of one notebook (an nbformat v4 node or dict), sorted by cell and line.
 
-    ``source_text`` (the file as saved) lets each finding also carry its line in the file.
+    ``source_text`` (the file as saved) lets each finding also carry its line in the file;
+    ``facts``, the notebook's ``NotebookFacts`` when the caller has them (the report).
     """
     config = config or Config()
-    facts = NotebookFacts(nb)
+    facts = facts if facts is not None else NotebookFacts(nb)
     by_pos = {c.pos: c for c in facts.code}
     suppressed: dict[int, dict] = {}
     out = []
@@ -834,10 +843,12 @@ def notebook_files(paths: Iterable[Path]) -> Iterator[Path]:
             raise FileNotFoundError(str(p))
 
 
-async def read_contents_notebook(contents_manager, path: str):
+async def read_contents_notebook(contents_manager, path: str, run=None):
     """(notebook or None, reason it is unreadable, Config) of a notebook saved at ``path``
     (relative to the server root), read through the ContentsManager. A missing file is a
-    404, a path that is no notebook or leaves the root a 400 (``RequestError``)."""
+    404, a path that is no notebook or leaves the root a 400 (``RequestError``). ``run``
+    (``await run(function, *args)``) is where the JSON is parsed: the server's engine
+    thread, so a big notebook does not stall the event loop; default: here."""
     from jupyter_core.utils import ensure_async
     from tornado.web import HTTPError
 
@@ -854,7 +865,8 @@ async def read_contents_notebook(contents_manager, path: str):
         model = await ensure_async(contents_manager.get(path, content=True, type="file", format="text"))
     except HTTPError as err:
         raise RequestError(err.log_message or f"cannot read {path}", 400 if err.status_code >= 500 else err.status_code) from None
-    nb, _, reason = read_notebook(model["content"])
+    content = model["content"]
+    nb, _, reason = read_notebook(content) if run is None else await run(read_notebook, content)
     config = Config()
     root = getattr(contents_manager, "root_dir", None)
     if isinstance(root, str) and Path(root).is_dir():

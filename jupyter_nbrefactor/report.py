@@ -9,9 +9,11 @@ only runs it accepts are proposed.
 from __future__ import annotations
 
 import ast
+import heapq
 import keyword
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import PurePath
 
 from .dataflow import is_predefined
@@ -29,7 +31,7 @@ def health_report(nb, path: str = "", config: Config | None = None, candidates: 
     """The health report of one notebook (nbformat v4 node or dict) as JSON-ready data."""
     config = config or Config()
     facts = NotebookFacts(nb)
-    findings = lint_notebook(nb, path, config)
+    findings = lint_notebook(nb, path, config, facts=facts)
     functions, classes = facts.definitions
     duplicates = facts.duplicates(config["duplicate-lines"])
     report = {
@@ -155,41 +157,53 @@ def extraction_candidates(nb, facts: NotebookFacts, path: str = "", limit: int =
     return out
 
 
-def _ranked_runs(facts: NotebookFacts):
+def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]:
     """(score, code indices, lines of code) of every run of up to MAX_RUN_CELLS code cells
     with no other cell between them, best first. The score estimates the engine's
     params/returns from the def-use: names read from cells above the run (imports are
-    not parameters: the module imports them), names defined in it and read below."""
+    not parameters: the module imports them), names defined in it and read below.
+
+    Linear in the number of cells: the def-use is indexed once, each run's estimate looks
+    at its own cells only, and the runs come off a heap, as many as the caller takes."""
     defs = facts.definers
     code = facts.code
     imports = set()
     for c in code:
         if c.facts.tree is not None:
             imports.update(c.facts.imports)
-    # (reading code index, name, producing code index)
-    uses = []
+    # read_by[k]: (name, producing code index) of what cell k reads from a cell above it;
+    # last_read[p]: name -> the last code index reading the value that cell p produced.
+    read_by: list[list[tuple[str, int]]] = [[] for _ in code]
+    last_read: list[dict[str, int]] = [{} for _ in code]
     for k, c in enumerate(code):
         if c.facts.tree is None:
             continue
         for name in defs.reads(k):
             p = defs.above(name, k)
             if p is not None and not is_predefined(name):
-                uses.append((k, name, p))
-    runs = []
+                read_by[k].append((name, p))
+                last_read[p][name] = k
+    loose = [_loose_lines(c) if c.facts.tree is not None else 0 for c in code]
+    runs: list[tuple[float, int, int, list[int], int]] = []
     for start in range(len(code)):
         lines = 0
+        params: set[str] = set()
         for end in range(start, min(start + MAX_RUN_CELLS, len(code))):
             c = code[end]
             if c.facts.tree is None or (end > start and c.pos != code[end - 1].pos + 1):
                 break
-            lines += _loose_lines(c)
+            lines += loose[end]
+            params.update(n for n, p in read_by[end] if p < start and n not in imports)
             if lines < MIN_CANDIDATE_LINES:
                 continue
-            params = {n for k, n, p in uses if start <= k <= end and p < start and n not in imports}
-            returns = {n for k, n, p in uses if k > end and start <= p <= end}
-            runs.append((lines / (1 + len(params) + len(returns)), list(range(start, end + 1)), lines))
-    runs.sort(key=lambda r: (-r[0], r[1][0], len(r[1])))
-    return runs
+            returns = {n for p in range(start, end + 1) for n, k in last_read[p].items() if k > end}
+            score = lines / (1 + len(params) + len(returns))
+            # ties: the run that starts first, then the shorter one
+            runs.append((-score, start, end, list(range(start, end + 1)), lines))
+    heapq.heapify(runs)
+    while runs:
+        neg_score, _, _, run, lines = heapq.heappop(runs)
+        yield -neg_score, run, lines
 
 
 def _loose_lines(cell) -> int:

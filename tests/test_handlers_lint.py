@@ -101,3 +101,36 @@ async def test_routes_need_a_token(jp_fetch, jp_root_dir, route):
     with pytest.raises(HTTPClientError) as err:
         await get(jp_fetch, route, "a.ipynb", headers={"Authorization": ""})
     assert err.value.code == 403
+
+
+async def test_the_server_answers_while_a_big_report_is_computed(jp_fetch, jp_root_dir, monkeypatch):
+    """The report runs on the engine's thread: GET version answers within 100 ms meanwhile."""
+    import asyncio
+    import threading
+    import time
+
+    from jupyter_nbrefactor import report
+
+    started = threading.Event()
+    real = report.health_report
+
+    def health_report(*args, **kwargs):
+        started.set()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report, "health_report", health_report)
+    sources = [f"v{i} = v{i - 1} + 1\nw{i} = [v{i}] * 3\nprint(w{i})" for i in range(1, 4000)]
+    save(jp_root_dir, "big.ipynb", "v0 = 0", *sources)
+    pending = asyncio.ensure_future(get(jp_fetch, "report", "big.ipynb"))
+    deadline = time.monotonic() + 60
+    while not started.is_set():
+        assert time.monotonic() < deadline and not pending.done()
+        await asyncio.sleep(0.005)
+    t0 = time.perf_counter()
+    response = await jp_fetch("jupyter-nbrefactor", "version")
+    elapsed = time.perf_counter() - t0
+    assert response.code == 200
+    assert not pending.done(), "the report finished before the version request: nothing was measured"
+    assert elapsed < 0.1
+    code, answer = await pending
+    assert (code, answer["code_cells"]) == (200, 4000)
