@@ -188,9 +188,9 @@ export function rerunCellIds(
 }
 
 /**
- * The code cells from `fromId` down, in notebook order: to the last cell, or
- * to `toId` (included) when it is given and not above `fromId`. Empty when
- * `fromId` is not in the notebook.
+ * The code cells from `fromId` down, in notebook order: to the last cell, or,
+ * when `toId` is given, to that cell (included). Empty when `fromId` is not
+ * in the notebook, or `toId` is given and is gone or above `fromId`.
  */
 export function codeCellsFrom(
   cells: readonly Cell[],
@@ -198,15 +198,40 @@ export function codeCellsFrom(
   toId?: string
 ): string[] {
   const start = cells.findIndex(cell => cell.id === fromId);
-  if (start < 0) {
+  const end =
+    toId === undefined
+      ? cells.length - 1
+      : cells.findIndex(cell => cell.id === toId);
+  if (start < 0 || end < start) {
     return [];
   }
-  const found = toId === undefined ? -1 : cells.findIndex(c => c.id === toId);
-  const end = found >= start ? found : cells.length - 1;
   return cells
     .slice(start, end + 1)
     .filter(cell => cell.cell_type === 'code')
     .map(cell => cell.id);
+}
+
+/** The server's quiet notes of one cell (forward flow: not a warning). */
+export interface ICellNotes {
+  cellId: string;
+  /** 0-based position in the notebook. */
+  position: number;
+  notes: string[];
+}
+
+/** The cells that have notes, in notebook order. */
+export function notesByCell(
+  result: NbRefactorAPI.IAnalyzeResponse | null,
+  cells: readonly Cell[]
+): ICellNotes[] {
+  const found: ICellNotes[] = [];
+  cells.forEach((cell, position) => {
+    const notes = result?.cells[cell.id]?.notes ?? [];
+    if (notes.length > 0) {
+      found.push({ cellId: cell.id, position, notes });
+    }
+  });
+  return found;
 }
 
 /** Stale and depends-on-stale warnings of several cells that one change explains. */

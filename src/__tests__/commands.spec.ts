@@ -135,6 +135,14 @@ describe('addPanelCommands', () => {
     );
     await commands.execute(CommandIDs.rerunFrom, args);
     expect(notebook.runCells.mock.calls).toEqual([[['a', 'b', 'c']]]);
+
+    // A fix below the warned cell would not fix it.
+    expect(
+      commands.isEnabled(CommandIDs.rerunFrom, {
+        fromCellId: 'd',
+        toCellId: 'b'
+      })
+    ).toBe(false);
   });
 
   it("Re-run from cell N uses the active cell's out-of-order fix from the palette", async () => {

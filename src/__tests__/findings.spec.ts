@@ -6,6 +6,7 @@ import {
   codeCellsFrom,
   groupWarnings,
   nextWarnedCell,
+  notesByCell,
   rerunCellIds,
   staleCellIds,
   timelineOf,
@@ -219,9 +220,9 @@ describe('codeCellsFrom', () => {
     expect(codeCellsFrom(more, 'a', 'c')).toEqual(['a', 'b', 'c']);
   });
 
-  it('goes to the end when the last cell is above or gone', () => {
-    expect(codeCellsFrom(more, 'c', 'a')).toEqual(['c', 'd']);
-    expect(codeCellsFrom(more, 'c', 'gone')).toEqual(['c', 'd']);
+  it('is empty when the last cell is above or gone', () => {
+    expect(codeCellsFrom(more, 'c', 'a')).toEqual([]);
+    expect(codeCellsFrom(more, 'c', 'gone')).toEqual([]);
   });
 
   it('is empty for a cell no longer there', () => {
@@ -380,5 +381,35 @@ describe('settingsFrom', () => {
     expect(settingsFrom({ debounceMs: -1, markers: 'yes' })).toEqual(
       DEFAULT_SETTINGS
     );
+  });
+});
+
+describe('notesByCell', () => {
+  it("lists the server's notes of the cells that have some, in notebook order", () => {
+    const facts = (notes?: string[]): NbRefactorAPI.ICellFacts => ({
+      defines: [],
+      reads: [],
+      mutates: [],
+      imports: [],
+      error: null,
+      notes
+    });
+    const note =
+      're-running this cell now would see x as changed below by cell 4';
+    expect(
+      notesByCell(
+        {
+          cells: {
+            c: facts([]),
+            b: facts([note]),
+            a: facts(),
+            gone: facts(['x'])
+          },
+          warnings: []
+        },
+        cells
+      )
+    ).toEqual([{ cellId: 'b', position: 2, notes: [note] }]);
+    expect(notesByCell(null, cells)).toEqual([]);
   });
 });

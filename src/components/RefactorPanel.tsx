@@ -21,8 +21,10 @@ import {
   groupWarnings,
   ICauseGroup,
   ICellWarnings,
+  ICellNotes,
   ITimelineEntry,
   IVerdict,
+  notesByCell,
   timelineOf,
   verdictOf
 } from '../findings';
@@ -343,6 +345,45 @@ function CauseGroup(props: {
   );
 }
 
+/** Forward flow the server noticed: quiet, folded away, never a warning. */
+function Notes(props: {
+  notes: ICellNotes[];
+  notebook: IWatchedNotebook;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { notes, notebook, trans } = props;
+  return (
+    <details className="jp-nbrefactor-notes">
+      <summary className="jp-nbrefactor-notes-title">
+        {trans._n(
+          'Notes on %1 cell (changed later by cells below it)',
+          'Notes on %1 cells (changed later by cells below them)',
+          notes.length
+        )}
+      </summary>
+      <ul className="jp-nbrefactor-notes-list">
+        {notes.map(entry => (
+          <li
+            key={entry.cellId}
+            className="jp-nbrefactor-notes-cell"
+            data-cell-id={entry.cellId}
+            onClick={() => void notebook.revealCell(entry.cellId)}
+          >
+            <span className="jp-nbrefactor-cell-label">
+              {cellLabel(entry.position, trans)}
+            </span>
+            {entry.notes.map((note, i) => (
+              <div key={i} className="jp-nbrefactor-note">
+                {note}
+              </div>
+            ))}
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
 function Timeline(props: {
   entries: ITimelineEntry[];
   notebook: IWatchedNotebook;
@@ -423,6 +464,7 @@ function Analysis(props: {
   const warnings = tracker.warnings;
   const analysed = tracker.result !== null && tracker.notice === null;
   const list = groupWarnings(warnings, cells, tracker.runs);
+  const notes = notesByCell(tracker.result, cells);
   const verdict = verdictOf(warnings, tracker.result?.reproducible);
   return (
     <>
@@ -503,6 +545,9 @@ function Analysis(props: {
                 />
               ))}
             </ul>
+          )}
+          {notes.length > 0 && (
+            <Notes notes={notes} notebook={notebook} trans={trans} />
           )}
         </section>
       )}
