@@ -1,6 +1,8 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
+import { restartAndRunAll } from './helpers';
+
 const NOTEBOOK = 'big_messy_notebook.ipynb';
 const EXAMPLES = path.resolve(__dirname, '../../examples');
 const SCREENSHOT = path.resolve(
@@ -78,16 +80,6 @@ async function ctrlZRestores(
     .poll(() => output(LAST - 1))
     .toContain('contract_Month-to-month');
   await expect.poll(() => output(LAST)).toContain('(2000, 20) (2000,)');
-}
-
-/** Restart & Run All, as a person does it: the command, then "Restart" in its dialog. */
-async function restartAndRunAll(page: IJupyterLabPageFixture): Promise<void> {
-  await page.evaluate(() => window.galata.resetExecutionCount());
-  void page.evaluate(() =>
-    window.jupyterapp.commands.execute('notebook:restart-run-all')
-  );
-  await page.locator('.jp-Dialog .jp-mod-accept').click();
-  await page.notebook.waitForRun();
 }
 
 /** Extract cells 29-31 with the keyboard shortcut and the dialog's defaults (or `name`). */

@@ -143,3 +143,19 @@ export async function runAll(cells: number): Promise<number> {
   });
   return performance.now() - start;
 }
+
+/**
+ * Restart & Run All, as a person does it: the command, then "Restart" in its
+ * dialog. Tests that use it set `test.use({ kernels: null })` (Galata's
+ * kernel tracking answers a restart so that JupyterLab never sees the kernel idle).
+ */
+export async function restartAndRunAll(
+  page: IJupyterLabPageFixture
+): Promise<void> {
+  await page.evaluate(() => window.galata.resetExecutionCount());
+  void page.evaluate(() =>
+    window.jupyterapp.commands.execute('notebook:restart-run-all')
+  );
+  await page.locator('.jp-Dialog .jp-mod-accept').click();
+  await page.notebook.waitForRun();
+}

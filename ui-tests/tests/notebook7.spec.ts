@@ -84,7 +84,7 @@ test.describe('In Notebook 7', () => {
     ]);
     await expect(reader.locator('.jp-nbrefactor-marker-stale')).toHaveAttribute(
       'title',
-      'x was redefined by cell [3] after this cell ran'
+      'x was redefined by cell 1 after this cell ran'
     );
     await expect(cellAt(page, 0).locator('.jp-nbrefactor-marker')).toHaveCount(
       0
@@ -107,8 +107,8 @@ test.describe('In Notebook 7', () => {
     await expect(
       group.locator('.jp-nbrefactor-warning .jp-nbrefactor-message')
     ).toHaveText([
-      'x was redefined by cell [3] after this cell ran',
-      'x came from cell [1], below this cell: Restart & Run All would not reproduce it'
+      'x was redefined by cell 1 after this cell ran',
+      'x came from cell 3, below this cell: Restart & Run All would not reproduce it'
     ]);
 
     // A click on a warning selects its cell.

@@ -12,7 +12,11 @@ import {
 
 const NOTEBOOK = 'order.ipynb';
 
-/** A notebook made for the test: x is defined above and (again) below its reader. */
+/**
+ * A notebook made for the test: x is defined above and (again) below its
+ * reader. Run bottom-up, the reader reads x from below (out of order), then
+ * the cell above it re-runs with another value (stale).
+ */
 const SOURCES = ['x = 1', 'y = x * 2', 'x = 10'];
 
 test.describe('Execution-order warnings', () => {
@@ -33,7 +37,7 @@ test.describe('Execution-order warnings', () => {
     ).toHaveText('out of order');
     await expect(reader.locator('.jp-nbrefactor-marker-stale')).toHaveAttribute(
       'title',
-      'x was redefined by cell [3] after this cell ran'
+      'x was redefined by cell 1 after this cell ran'
     );
     await expect(
       (await cell(page, 0)).locator('.jp-nbrefactor-marker')
@@ -45,10 +49,10 @@ test.describe('Execution-order warnings', () => {
     await expect(group.locator('.jp-nbrefactor-warning')).toHaveCount(2);
     await expect(
       group.locator('.jp-nbrefactor-warning[data-kind="stale"]')
-    ).toContainText('x was redefined by cell [3] after this cell ran');
+    ).toContainText('x was redefined by cell 1 after this cell ran');
     await expect(
       group.locator('.jp-nbrefactor-warning[data-kind="out-of-order"]')
-    ).toContainText('x came from cell [1], below this cell');
+    ).toContainText('x came from cell 3, below this cell');
     await expect(
       group.locator('.jp-nbrefactor-warning .jp-nbrefactor-name').first()
     ).toHaveText('x');
@@ -136,7 +140,9 @@ test.describe('Execution-order warnings', () => {
     ).toHaveText('hidden state');
     await expect(
       panel.locator('.jp-nbrefactor-warning[data-kind="hidden-state"]')
-    ).toContainText('x comes from cell [1], which no longer exists');
+    ).toContainText(
+      'x comes from a deleted cell ([1]), which no longer exists'
+    );
     await expect(
       panel.locator('.jp-nbrefactor-run[data-deleted="true"]')
     ).toHaveCount(1);
@@ -185,7 +191,12 @@ test.describe('Execution-order warnings', () => {
 });
 
 test.describe('On the example notebook (fully windowed)', () => {
-  const ids = { features: '1d5e3616', contract: 'a0f7bc9b', calls: 'b43abc16' };
+  const ids = {
+    cleaning: '6d7cbcfa',
+    features: '1d5e3616',
+    contract: 'a0f7bc9b',
+    calls: 'b43abc16'
+  };
 
   test.use({
     mockSettings: {
@@ -198,25 +209,36 @@ test.describe('On the example notebook (fully windowed)', () => {
     await openExample(page, tmpPath);
   });
 
-  test('stale cells after reloading the data; a click reaches a cell out of view', async ({
+  test('loading other data makes the cells that read it stale, under one group; a click reaches a cell out of view', async ({
     page
   }) => {
     const panel = await openPanel(page);
-    // imports, constants, load, two reads of df, a mutation of df, load again
-    await runInOrder(page, [2, 3, 5, 18, 24, 13, 5]);
+    // imports, constants, load, cleaning, features, two reads of df: in order.
+    await runInOrder(page, [2, 3, 5, 12, 13, 18, 24]);
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+    // The load above them re-runs with other data.
+    await page.notebook.setCell(
+      5,
+      'code',
+      'df = pd.read_csv(DATA_PATH).head(500)\ndf.shape'
+    );
+    await page.notebook.runCell(5);
 
-    const groups = panel.locator('.jp-nbrefactor-warning-group');
-    await expect(groups).toHaveCount(3);
+    const cause = panel.locator('.jp-nbrefactor-cause-group');
+    await expect(cause).toHaveCount(1);
+    await expect(cause.locator('.jp-nbrefactor-cause')).toHaveText(
+      'cell 6 changed df: 4 cells read it'
+    );
+    await cause.locator('.jp-nbrefactor-cause').click();
+    const readers = cause.locator('.jp-nbrefactor-cause-cell');
     expect(
-      await groups.evaluateAll(nodes =>
+      await readers.evaluateAll(nodes =>
         nodes.map(node => node.getAttribute('data-cell-id'))
       )
-    ).toEqual([ids.features, ids.contract, ids.calls]);
-    for (const group of await groups.all()) {
-      await expect(group.locator('.jp-nbrefactor-warning')).toHaveText(
-        'staledf was redefined by cell [7] after this cell randf'
-      );
-    }
+    ).toEqual([ids.cleaning, ids.features, ids.contract, ids.calls]);
+    await expect(
+      cause.locator('.jp-nbrefactor-warning[data-kind="stale"]').first()
+    ).toContainText('df was redefined by cell 6 after this cell ran');
 
     await page.notebook.setCell(
       18,
@@ -235,7 +257,9 @@ test.describe('On the example notebook (fully windowed)', () => {
     // Back to the top: cell 25 is then not attached to the DOM.
     await page.notebook.selectCells(0);
     await panel
-      .locator(`[data-cell-id="${ids.calls}"] .jp-nbrefactor-cell-ref`)
+      .locator(
+        `.jp-nbrefactor-cause-cell[data-cell-id="${ids.calls}"] .jp-nbrefactor-cell-ref`
+      )
       .click();
 
     const target = page.locator(

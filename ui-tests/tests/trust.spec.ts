@@ -1,0 +1,199 @@
+/**
+ * Warnings you can trust (issue 20): notebook order is the reference. A clean
+ * top-to-bottom run gives no warning; a cell is stale only when a cell above
+ * it re-ran with a changed value; Run Stale Cells runs the server's list one
+ * cell at a time and stops at the first error without touching other cells.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+
+import {
+  cell,
+  notebookJSON,
+  openExample,
+  openNotebook,
+  openPanel,
+  restartAndRunAll,
+  runInOrder
+} from './helpers';
+
+const NOTEBOOK = 'trust.ipynb';
+const REPRODUCES = 'Restart & Run All would reproduce this state.';
+
+/** The execution count each cell shows (null: markdown or never run). */
+async function counts(
+  page: IJupyterLabPageFixture
+): Promise<(number | null)[]> {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as any;
+    return Array.from(panel.content.model.cells).map((c: any) =>
+      c.type === 'code' ? c.executionCount : null
+    );
+  });
+}
+
+test.describe('Notebook order is the reference', () => {
+  test.beforeEach(async ({ page, tmpPath }) => {
+    await openNotebook(
+      page,
+      tmpPath,
+      NOTEBOOK,
+      notebookJSON(['x = 1', 'y = x * 2', 'x = 10'])
+    );
+  });
+
+  test('Run All gives no warning; re-running a cell above with a new value makes its reader stale', async ({
+    page
+  }) => {
+    const panel = await openPanel(page);
+    await page.notebook.run();
+
+    await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
+      REPRODUCES
+    );
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+
+    // x = 10 below the reader is forward flow; x = 5 above it is a change.
+    await page.notebook.setCell(0, 'code', 'x = 5');
+    await page.notebook.runCell(0);
+
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(1);
+    const reader = await cell(page, 1);
+    await expect(reader.locator('.jp-nbrefactor-marker')).toHaveText(['stale']);
+    await expect(reader.locator('.jp-nbrefactor-marker-stale')).toHaveAttribute(
+      'title',
+      'x was redefined by cell 1 after this cell ran'
+    );
+    await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
+      'Restart & Run All would not reproduce this state: 1 cell ran before its inputs changed.'
+    );
+
+    // Run Stale Cells runs exactly the reader.
+    await panel
+      .locator(
+        '.jp-nbrefactor-action[data-command="nbrefactor:run-stale-cells"]'
+      )
+      .click();
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+    await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
+      REPRODUCES
+    );
+    await expect(panel.locator('.jp-nbrefactor-run')).toHaveCount(5);
+    expect(await counts(page)).toEqual([4, 5, 3]);
+  });
+
+  test('"Run from Here Down" next to a warning runs the cell and all below it', async ({
+    page
+  }) => {
+    const panel = await openPanel(page);
+    await page.notebook.run();
+    await page.notebook.setCell(0, 'code', 'x = 5');
+    await page.notebook.runCell(0);
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(1);
+
+    await panel
+      .locator(
+        '.jp-nbrefactor-warning-group[data-cell-id="cell-1"] .jp-nbrefactor-cell-action[data-command="nbrefactor:run-from-here"]'
+      )
+      .click();
+
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+    expect(await counts(page)).toEqual([4, 5, 6]);
+  });
+});
+
+test.describe('Running cells one by one', () => {
+  test('Run Stale Cells stops at the first error and leaves the other cells alone', async ({
+    page,
+    tmpPath
+  }) => {
+    await openNotebook(
+      page,
+      tmpPath,
+      NOTEBOOK,
+      notebookJSON([
+        'x = 1',
+        'y = x * 2',
+        'assert y < 5, y',
+        'z = y + 1',
+        'print("kept")'
+      ])
+    );
+    const panel = await openPanel(page);
+    await page.notebook.run();
+    await page.notebook.setCell(0, 'code', 'x = 5');
+    await page.notebook.runCell(0);
+    // y (cell 2) is stale; cells 3 and 4 used it.
+    await expect(
+      (await cell(page, 1)).locator('.jp-nbrefactor-marker-stale')
+    ).toHaveCount(1);
+
+    await panel
+      .locator(
+        '.jp-nbrefactor-action[data-command="nbrefactor:run-stale-cells"]'
+      )
+      .click();
+
+    const failed = await cell(page, 2);
+    await expect(failed.locator('.jp-OutputArea-output')).toContainText(
+      'AssertionError'
+    );
+    // Cell 4 never ran again: it keeps its count; cell 5 keeps its output.
+    await expect(panel.locator('.jp-nbrefactor-run')).toHaveCount(8);
+    expect(await counts(page)).toEqual([6, 7, 8, 4, 5]);
+    await expect(
+      (await cell(page, 4)).locator('.jp-OutputArea-output')
+    ).toHaveText('kept');
+  });
+
+  test('an out-of-order cell offers "Re-run from cell N", which fixes it', async ({
+    page,
+    tmpPath
+  }) => {
+    await openNotebook(
+      page,
+      tmpPath,
+      NOTEBOOK,
+      notebookJSON(['x = 1', 'x += 1', 'print(x)'])
+    );
+    const panel = await openPanel(page);
+    // x += 1 twice: its second run read its own first run's value.
+    await runInOrder(page, [0, 1, 1]);
+    const group = panel.locator(
+      '.jp-nbrefactor-warning-group[data-cell-id="cell-1"]'
+    );
+    await expect(
+      group.locator('.jp-nbrefactor-warning[data-kind="out-of-order"]')
+    ).toContainText('re-run from cell 1, which creates x');
+
+    await group
+      .locator(
+        '.jp-nbrefactor-cell-action[data-command="nbrefactor:rerun-from"]'
+      )
+      .click();
+
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+    expect(await counts(page)).toEqual([4, 5, null]);
+  });
+});
+
+test.describe('On the example notebook', () => {
+  test.use({ kernels: null });
+
+  test('Restart Kernel and Run All: it would reproduce, no cell has a marker', async ({
+    page,
+    tmpPath
+  }) => {
+    await openExample(page, tmpPath);
+    const panel = await openPanel(page);
+
+    await restartAndRunAll(page);
+
+    await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
+      REPRODUCES
+    );
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+  });
+});
