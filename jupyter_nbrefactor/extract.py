@@ -28,6 +28,7 @@ import libcst as cst
 
 from .cells import CellFacts, cell_facts, match_is_exhaustive, terminates
 from .errors import RequestError
+from .language import PYTHON, notebook_language
 from .modpath import dotted_name, validate_module_path
 from .request import BOOLEAN, JSON_OBJECT, Kind, as_text, check, get_field, is_text
 
@@ -157,21 +158,6 @@ def parse_request(request: object) -> Request:
     notebook_name = posixpath.basename(path) if isinstance(path, str) and path else "the notebook"
     language = notebook_language(request["notebook"])
     return Request(cells, sorted(selected), name, module, mode, module_source, overwrite, notebook_name, language)
-
-
-def notebook_language(notebook: dict) -> str:
-    """The language the notebook's metadata records (kernel's language_info, else kernelspec), lower case.
-
-    A notebook that records none counts as Python, as the frontend does.
-    """
-    metadata = notebook.get("metadata")
-    metadata = metadata if isinstance(metadata, dict) else {}
-    for key, field_name in (("language_info", "name"), ("kernelspec", "language")):
-        value = metadata.get(key)
-        language = value.get(field_name) if isinstance(value, dict) else None
-        if isinstance(language, str) and language:
-            return language.lower()
-    return "python"
 
 
 # ----- small ast helpers --------------------------------------------------------------
@@ -1400,7 +1386,7 @@ def plan_extraction(request: dict) -> dict:
         "refused_at": None,
         "overwrite_would_help": False,
     }
-    if req.language != "python":
+    if req.language != PYTHON:
         plan["refused"] = f"this notebook runs {req.language}, not Python: only Python cells can move into a module"
         return plan
     planner = _Planner(req)

@@ -18,7 +18,7 @@ import ast
 import hashlib
 import json
 import re
-import tomllib
+import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -27,15 +27,20 @@ from pathlib import Path
 
 import nbformat
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # the same parser, from PyPI
+    import tomli as tomllib
+
 from .cells import CellFacts, cell_facts
 from .dataflow import Definers, is_predefined
+from .language import is_python
 from .request import as_text
 
 SEVERITIES = ("info", "warning", "error")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 IGNORE_TAG = "nbrefactor-ignore"
 CONFIG_TABLE = "jupyter-nbrefactor"
-_PYTHON = ("python", "python3", "ipython", "ipython3")
 # `# nbrefactor: ignore` or `# nbrefactor: ignore[NR105, NR106]`
 _SUPPRESS = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
 
@@ -244,7 +249,7 @@ class NotebookFacts:
 
     def __init__(self, nb):
         self.cells = nb.get("cells", [])
-        self.python = _is_python(nb)
+        self.python = is_python(nb)
         self.code: list[CodeCell] = []
         self._duplicates: dict[int, list[Duplicate]] = {}
         for pos, cell in enumerate(self.cells):
@@ -358,17 +363,6 @@ class NotebookFacts:
                 if m.name in ("run", "pylab") or (m.name == "store" and " -r" in f" {m.text}"):
                     return True
         return False
-
-
-def _is_python(nb) -> bool:
-    """Unless the metadata names another language (a notebook without one is Python)."""
-    meta = nb.get("metadata", {})
-    for key, field_ in (("kernelspec", "language"), ("language_info", "name"), ("jupytext", "main_language")):
-        entry = meta.get(key)
-        language = entry.get(field_) if isinstance(entry, dict) else None
-        if isinstance(language, str) and language:
-            return language.lower() in _PYTHON
-    return True
 
 
 def _label(pos: int) -> str:
