@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ("pytest_jupyter.jupyter_server", )
+pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
 
 @pytest.fixture

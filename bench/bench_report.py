@@ -47,7 +47,9 @@ def notebook(n_cells: int):
             cells.append(new_markdown_cell(f"## Part {i // 10}: cleaning the data"))
         template = FUNCTION if i % 5 == 0 else TEMPLATE
         cells.append(new_code_cell(template.format(i=i, p=i - 1, m=i % 7 + 2)))
-    return new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    return new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    )
 
 
 def timed(function, repeat: int, cold: bool) -> float:

@@ -28,7 +28,7 @@ def replace_cells(notebook: dict, cells: list[int], replacement: str) -> nbforma
         cell.pop("id", None)  # cell ids exist from nbformat 4.5 on
     kept = [c for i, c in enumerate(notebook["cells"]) if i not in selected]
     # from_dict copies every dict and list, so the result shares no container with the input
-    return nbformat.from_dict({**notebook, "cells": kept[:first] + [cell] + kept[first:]})
+    return nbformat.from_dict({**notebook, "cells": [*kept[:first], cell, *kept[first:]]})
 
 
 def kernel_code(module_path: str) -> str:

@@ -101,8 +101,10 @@ def run_extract(args) -> int:
         raise UsageError("--name is required with --mode function")
     try:
         notebook = nbformat.read(path, as_version=4)
-    except Exception as err:  # noqa: BLE001 - any unreadable notebook is a usage error
-        raise UsageError(f"cannot read {path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}") from None
+    except Exception as err:  # any unreadable notebook is a usage error
+        raise UsageError(
+            f"cannot read {path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+        ) from None
     cells = parse_cells(args.cells, len(notebook.cells))
     code = [i for i in cells if notebook.cells[i].cell_type == "code"]
     cells = code or cells  # markdown in a range stays where it is; alone, it is refused
@@ -155,8 +157,7 @@ def run_extract(args) -> int:
             print(f"wrote {file}")
         print(f"wrote {output}")
         print(
-            f"A running kernel that already imported {dotted_name(args.module)} must reload it "
-            "(see --help) or restart."
+            f"A running kernel that already imported {dotted_name(args.module)} must reload it (see --help) or restart."
         )
     return 0
 
@@ -198,7 +199,9 @@ def run_lint(args) -> int:
     from . import __version__
     from .lint import FORMATS, Config, ConfigError, find_config, lint_path, notebook_files, severity_at_least
 
-    overrides = {k: v for k, v in (("select", _rule_list(args.select)), ("ignore", _rule_list(args.ignore))) if v is not None}
+    overrides = {
+        k: v for k, v in (("select", _rule_list(args.select)), ("ignore", _rule_list(args.ignore))) if v is not None
+    }
     findings = []
     count = 0
     try:

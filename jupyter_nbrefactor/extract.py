@@ -56,15 +56,41 @@ _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # Expressions whose value is never None: display(E) shows exactly what the cell showed.
 _NEVER_NONE = (
-    ast.JoinedStr, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.ListComp, ast.SetComp,
-    ast.DictComp, ast.GeneratorExp, ast.Lambda,
+    ast.JoinedStr,
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.Dict,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.Lambda,
 )
 # What a constant assignment moved as-is may contain (no calls: they could have effects).
 _CONSTANT_NODES = (
-    ast.Constant, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.UnaryOp, ast.BinOp,
-    ast.BoolOp, ast.Compare, ast.Name, ast.Attribute, ast.Subscript, ast.Slice,
-    ast.JoinedStr, ast.FormattedValue, ast.IfExp, ast.Starred, ast.expr_context,
-    ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+    ast.Constant,
+    ast.Tuple,
+    ast.List,
+    ast.Set,
+    ast.Dict,
+    ast.UnaryOp,
+    ast.BinOp,
+    ast.BoolOp,
+    ast.Compare,
+    ast.Name,
+    ast.Attribute,
+    ast.Subscript,
+    ast.Slice,
+    ast.JoinedStr,
+    ast.FormattedValue,
+    ast.IfExp,
+    ast.Starred,
+    ast.expr_context,
+    ast.operator,
+    ast.unaryop,
+    ast.boolop,
+    ast.cmpop,
 )
 
 
@@ -118,9 +144,9 @@ _NOTEBOOK = Kind(
 )
 _SELECTION = Kind(
     "a non-empty list of 0-based cell indices",
-    lambda value: isinstance(value, list)
-    and bool(value)
-    and all(isinstance(i, int) and not isinstance(i, bool) for i in value),
+    lambda value: (
+        isinstance(value, list) and bool(value) and all(isinstance(i, int) and not isinstance(i, bool) for i in value)
+    ),
 )
 _MODULE_SOURCE = Kind("text", lambda value: isinstance(value, str)).or_null()
 
@@ -487,12 +513,7 @@ class _Flow:
                     if isinstance(m, ast.Name) and isinstance(m.ctx, ast.Load) and m.id not in params:
                         self.read(m.id, m.lineno, deferred=True)
             elif isinstance(n, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-                targets = {
-                    m.id
-                    for g in n.generators
-                    for m in ast.walk(g.target)
-                    if isinstance(m, ast.Name)
-                }
+                targets = {m.id for g in n.generators for m in ast.walk(g.target) if isinstance(m, ast.Name)}
                 stack.append(n.generators[0].iter)
                 rest = [*(g.iter for g in n.generators[1:]), *(c for g in n.generators for c in g.ifs)]
                 rest += [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
@@ -572,7 +593,11 @@ class _Planner:
                 _refuse(i + 1, None, f"is a {kind} cell: select code cells only")
         for i in self.cells:
             if req.selected[0] < i < req.selected[-1] and i not in req.selected:
-                _refuse(i + 1, None, "is a code cell between the selected cells: select cells with no code cell between them")
+                _refuse(
+                    i + 1,
+                    None,
+                    "is a code cell between the selected cells: select cells with no code cell between them",
+                )
         for c in self.sel:
             f = c.facts
             if f.error is not None:
@@ -581,7 +606,11 @@ class _Planner:
                 _refuse(c.pos, f.star_import, "`import *` hides which names the code uses")
             for call, line in f.dynamic_namespace:
                 if call != "%run":  # a leading %run moves to the replacement cell
-                    _refuse(c.pos, line, f"{call} without an explicit namespace sees the notebook's variables, not the moved code's")
+                    _refuse(
+                        c.pos,
+                        line,
+                        f"{call} without an explicit namespace sees the notebook's variables, not the moved code's",
+                    )
             for n in ast.walk(f.tree):
                 line = getattr(n, "lineno", 0) + c.shift
                 if isinstance(n, ast.Global):
@@ -599,9 +628,17 @@ class _Planner:
                 ):
                     # cells.py reports only module-level ones; in a def, too, the globals
                     # would become the module's
-                    _refuse(c.pos, line, f"{n.func.id} without an explicit namespace sees the notebook's variables, not the moved code's")
+                    _refuse(
+                        c.pos,
+                        line,
+                        f"{n.func.id} without an explicit namespace sees the notebook's variables, not the moved code's",
+                    )
             for name in f.output_history:
-                _refuse(c.pos, c.line_of(name) or c.line_of("Out"), f"reads the output history ({name}), which depends on the cell order")
+                _refuse(
+                    c.pos,
+                    c.line_of(name) or c.line_of("Out"),
+                    f"reads the output history ({name}), which depends on the cell order",
+                )
             for name in f.reads_dunder:
                 _refuse(c.pos, c.line_of(name), f"reads {name}, which is different inside a module")
             for n in _walk_scope(f.tree):
@@ -613,9 +650,17 @@ class _Planner:
             for call, line in f.dynamic_namespace:
                 text = lines[line - 1] if call == "%run" and 0 < line <= len(lines) else ""
                 if call != "%run" or " -i" in text:
-                    _refuse(c.pos, line, f"{call} may read any variable, so the names the selection must give back are unknown")
+                    _refuse(
+                        c.pos,
+                        line,
+                        f"{call} may read any variable, so the names the selection must give back are unknown",
+                    )
             for name in f.output_history:
-                _refuse(c.pos, c.line_of(name) or c.line_of("Out"), f"reads the output history ({name}), which changes when cells are replaced")
+                _refuse(
+                    c.pos,
+                    c.line_of(name) or c.line_of("Out"),
+                    f"reads the output history ({name}), which changes when cells are replaced",
+                )
 
     def split_selection(self) -> _Selection:
         """The selected cells as libcst statements, leading magics taken out for hoisting."""
@@ -629,7 +674,12 @@ class _Planner:
                     _refuse(c.pos, m.line, f"the cell magic {m.text.split()[0]} cannot move into a module")
             body = f.tree.body
             k = 0
-            while not code_started and k < len(body) and _magic_method(body[k]) in ("run_line_magic", "system") and isinstance(body[k], ast.Expr):
+            while (
+                not code_started
+                and k < len(body)
+                and _magic_method(body[k]) in ("run_line_magic", "system")
+                and isinstance(body[k], ast.Expr)
+            ):
                 if k >= len(magics):
                     break
                 m = magics[k]
@@ -640,7 +690,11 @@ class _Planner:
                 k += 1
             if k < len(magics):
                 m = magics[k]
-                _refuse(c.pos, m.line, f"the magic `{m.text.strip()}` comes after code (or reads variables): only leading magics without variables can move into the replacement cell")
+                _refuse(
+                    c.pos,
+                    m.line,
+                    f"the magic `{m.text.strip()}` comes after code (or reads variables): only leading magics without variables can move into the replacement cell",
+                )
             if k < len(body):
                 code_started = True
             lines = f.source.splitlines(keepends=True)
@@ -689,7 +743,7 @@ class _Planner:
             need.update(n for n in c.facts.reads if n not in killed)
             killed.update(n for n in c.facts.defines if n not in c.facts.uncertain_defines)
         for c in self.outside:
-            for fn, free in c.facts.functions.items():
+            for free in c.facts.functions.values():
                 need.update(free)
         return need
 
@@ -719,9 +773,15 @@ def _plan_function(p: _Planner) -> dict:
     for c in p.sel:
         for n in _walk_scope(c.facts.tree):
             if isinstance(n, ast.ClassDef):
-                _refuse(c.pos, n.lineno + c.shift, f"class {n.name} would become local to {name}() (its repr and pickling change): move classes with mode \"module\"")
+                _refuse(
+                    c.pos,
+                    n.lineno + c.shift,
+                    f'class {n.name} would become local to {name}() (its repr and pickling change): move classes with mode "module"',
+                )
             if isinstance(n, ast.AnnAssign) and n.value is None and isinstance(n.target, ast.Name):
-                _refuse(c.pos, n.lineno + c.shift, f"the bare annotation of {n.target.id} would make it a local variable")
+                _refuse(
+                    c.pos, n.lineno + c.shift, f"the bare annotation of {n.target.id} would make it a local variable"
+                )
     sel = p.split_selection()
 
     sel_defines: dict[str, _Cell] = {}
@@ -743,13 +803,15 @@ def _plan_function(p: _Planner) -> dict:
         if not all(import_only_in_selection(_bound(a)) for s in u.stmts for a in s.names):
             break
         leading.append(u)
-    hoisted_imports = {
-        _bound(a): _import_text(s, a) for u in leading for s in u.stmts for a in s.names
-    }
-    body_units = sel.units[len(leading):]
+    hoisted_imports = {_bound(a): _import_text(s, a) for u in leading for s in u.stmts for a in s.names}
+    body_units = sel.units[len(leading) :]
     local_names = {n for n in sel_defines if n not in hoisted_imports}
     if name in local_names:
-        _refuse(sel_defines[name].pos, sel_defines[name].line_of(name, True), f"the selection itself binds {name}: choose another function name")
+        _refuse(
+            sel_defines[name].pos,
+            sel_defines[name].line_of(name, True),
+            f"the selection itself binds {name}: choose another function name",
+        )
 
     # Displayed values: the last one becomes the function's result, the others display().
     last_cell = p.sel[-1]
@@ -774,7 +836,11 @@ def _plan_function(p: _Planner) -> dict:
             if isinstance(n, ast.Delete) and n not in c.facts.tree.body:
                 target = next((t.id for t in n.targets if isinstance(t, ast.Name)), None)
                 if target is not None:
-                    _refuse(c.pos, n.lineno + c.shift, f"`del {target}` runs only on some paths, so whether {target} exists afterwards is unknown")
+                    _refuse(
+                        c.pos,
+                        n.lineno + c.shift,
+                        f"`del {target}` runs only on some paths, so whether {target} exists afterwards is unknown",
+                    )
 
     # cells.py's reads are exact for what they cover; add them to the flow's.
     certain = set(hoisted_imports)
@@ -821,9 +887,15 @@ def _plan_function(p: _Planner) -> dict:
             for n in free:
                 later = p.later_binders(n)
                 if later is not None:
-                    _refuse(c.pos, c.line_of(fn, True), f"{fn} reads the global {n}, which cell {later.pos} rebinds later; inside {name}() it would keep the old value")
+                    _refuse(
+                        c.pos,
+                        c.line_of(fn, True),
+                        f"{fn} reads the global {n}, which cell {later.pos} rebinds later; inside {name}() it would keep the old value",
+                    )
     if any(c.facts.functions for c in p.sel):
-        p.notes.append(f"functions defined in the selection become nested functions of {name}() (their repr shows {name}.<locals>)")
+        p.notes.append(
+            f"functions defined in the selection become nested functions of {name}() (their repr shows {name}.<locals>)"
+        )
 
     _check_outside_functions(p, local_names)
 
@@ -852,7 +924,11 @@ def _plan_function(p: _Planner) -> dict:
         elif n in KERNEL_BUILTINS and not binders:
             params.append(n)
         else:
-            _refuse(c.pos, c.line_of(n, True), f"{n} is bound only on some paths (if/try/for/while/match) and no cell above gives it a value, but later code reads it")
+            _refuse(
+                c.pos,
+                c.line_of(n, True),
+                f"{n} is bound only on some paths (if/try/for/while/match) and no cell above gives it a value, but later code reads it",
+            )
     dels = [n for n in flow.deleted if n in params or p.earlier_binders(n)]
     dels = [n for n in sel_defines if n in dels]
 
@@ -954,7 +1030,9 @@ def _plan_function(p: _Planner) -> dict:
     for text in sel.hoisted:
         p.notes.append(f"`{text.strip()}` stays in the notebook, before the call")
     if module_imports:
-        p.notes.append(f"{req.module} imports what the code uses instead of taking it as a parameter: {', '.join(dict.fromkeys(module_imports.values()))}")
+        p.notes.append(
+            f"{req.module} imports what the code uses instead of taking it as a parameter: {', '.join(dict.fromkeys(module_imports.values()))}"
+        )
     return {
         "params": params,
         "returns": returns,
@@ -987,7 +1065,11 @@ def _classify(p: _Planner, n: str, local_names: set[str]) -> str:
     if binders:
         if all(n in b.facts.uncertain_defines for b in binders):
             b = binders[-1]
-            _refuse(b.pos, b.line_of(n, True), f"{n} is bound only on some paths (if/try/for/while), so it cannot be passed to the function")
+            _refuse(
+                b.pos,
+                b.line_of(n, True),
+                f"{n} is bound only on some paths (if/try/for/while), so it cannot be passed to the function",
+            )
         if n not in local_names and all(b.import_only(n) for b in binders):
             return "import"
         return "param"
@@ -1006,10 +1088,7 @@ def _check_outside_functions(p: _Planner, local_names: set[str]):
         for fn, names in c.facts.functions.items():
             free[fn] = (c, names)
     referenced = {
-        n.id
-        for c in p.sel
-        for n in ast.walk(c.facts.tree)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        n.id for c in p.sel for n in ast.walk(c.facts.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     }
     reached: dict[str, str] = {}  # global name -> a function that reads it
     stack = [n for n in referenced if n in free]
@@ -1027,7 +1106,11 @@ def _check_outside_functions(p: _Planner, local_names: set[str]):
             if isinstance(n, ast.Global):
                 for g in n.names:
                     if g in referenced or g in local_names:
-                        _refuse(c.pos, n.lineno + c.shift, f"{fn} assigns the global {g}, which the selection also uses: inside a function the selection would not see the change")
+                        _refuse(
+                            c.pos,
+                            n.lineno + c.shift,
+                            f"{fn} assigns the global {g}, which the selection also uses: inside a function the selection would not see the change",
+                        )
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("globals", "exec", "eval"):
                 _refuse(c.pos, n.lineno + c.shift, f"{fn} calls {n.func.id}(), which works on the notebook's globals")
     for g, fn in reached.items():
@@ -1038,7 +1121,11 @@ def _check_outside_functions(p: _Planner, local_names: set[str]):
         if all(b.import_only(g) for b in binders) and earlier == {b.facts.imports[g] for b in binders}:
             continue  # the same import again: the value does not change
         b = binders[0]
-        _refuse(b.pos, b.line_of(g, True), f"rebinds {g}, which {fn} (cell {free[fn][0].pos}) reads as a global; inside a function the new value would not reach {fn}")
+        _refuse(
+            b.pos,
+            b.line_of(g, True),
+            f"rebinds {g}, which {fn} (cell {free[fn][0].pos}) reads as a global; inside a function the new value would not reach {fn}",
+        )
 
 
 def _check_name_free(p: _Planner, names, later):
@@ -1048,7 +1135,9 @@ def _check_name_free(p: _Planner, names, later):
         for c in p.cells.values():
             if n in c.facts.defines and (not p.req.overwrite or n in later):
                 _refuse(
-                    c.pos, c.line_of(n, True), f"{n} already exists in the notebook: choose another name",
+                    c.pos,
+                    c.line_of(n, True),
+                    f"{n} already exists in the notebook: choose another name",
                     overwritable=not p.req.overwrite and n not in later,
                 )
 
@@ -1155,7 +1244,11 @@ def _plan_module(p: _Planner) -> dict:
                 targets = s.targets if isinstance(s, ast.Assign) else [s.target]
                 names += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
             else:
-                _refuse(c.pos, line, "only imports, def, class and constant assignments can move as they are (use mode \"function\" for other code)")
+                _refuse(
+                    c.pos,
+                    line,
+                    'only imports, def, class and constant assignments can move as they are (use mode "function" for other code)',
+                )
         for n in names:
             moved.setdefault(n, c)
         if not all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in u.stmts):
@@ -1177,11 +1270,19 @@ def _plan_module(p: _Planner) -> dict:
             if binders and all(b.import_only(n) for b in binders):
                 module_imports[n] = binders[-1].facts.imports[n]
             elif binders:
-                _refuse(c.pos, c.line_of(n, False), f"{user} {n}, which cell {binders[-1].pos} defines and which does not move with it (move that cell too, or use mode \"function\")")
+                _refuse(
+                    c.pos,
+                    c.line_of(n, False),
+                    f'{user} {n}, which cell {binders[-1].pos} defines and which does not move with it (move that cell too, or use mode "function")',
+                )
             elif n in KERNEL_BUILTINS:
                 shadow = p.shadowed_anywhere(n)
                 if shadow is not None:
-                    _refuse(c.pos, c.line_of(n, False), f"{user} {n}, which cell {shadow.pos} rebinds: in a module it would be the builtin")
+                    _refuse(
+                        c.pos,
+                        c.line_of(n, False),
+                        f"{user} {n}, which cell {shadow.pos} rebinds: in a module it would be the builtin",
+                    )
                 module_globals.add(n)
                 if n in IPYTHON_IMPORTS:
                     module_imports[n] = IPYTHON_IMPORTS[n]
@@ -1193,7 +1294,11 @@ def _plan_module(p: _Planner) -> dict:
             for n in free:
                 later = p.later_binders(n)
                 if later is not None:
-                    _refuse(c.pos, c.line_of(fn, True), f"{fn} reads {n}, which cell {later.pos} rebinds later; in the module it would keep the old value")
+                    _refuse(
+                        c.pos,
+                        c.line_of(fn, True),
+                        f"{fn} reads {n}, which cell {later.pos} rebinds later; in the module it would keep the old value",
+                    )
     imports = [(n, s, None) for n, s in module_imports.items()]
     imports += [(n, s, None) for n, s in imports_moved.items()]
     module_source = _merge(p, imports, definitions, module_globals)
@@ -1257,9 +1362,13 @@ def _merge(p: _Planner, imports, definitions, module_globals: set[str]) -> str:
             current = existing.imports.get(name) or "not by an import"
             _refuse(None, None, f"{req.module} already binds {name} ({current}), differently from `{statement}`")
         if name in existing_reads:
-            _refuse(None, None, f"adding `{statement}` to {req.module} would change what its existing code reads as {name}")
+            _refuse(
+                None, None, f"adding `{statement}` to {req.module} would change what its existing code reads as {name}"
+            )
         whole = [(_bound(a), _import_text(s, a)) for s in unit.stmts for a in s.names] if unit else []
-        if whole and all(n not in existing.defines and t not in seen and not _imports_module(t, p.dotted) for n, t in whole):
+        if whole and all(
+            n not in existing.defines and t not in seen and not _imports_module(t, p.dotted) for n, t in whole
+        ):
             # the selection's own import line, with its comments
             comments = [ln for ln in unit.node.leading_lines if ln.comment is not None]
             new_imports.append(unit.node.with_changes(leading_lines=comments))
@@ -1280,7 +1389,9 @@ def _merge(p: _Planner, imports, definitions, module_globals: set[str]) -> str:
                 index = _top_level_def(module, n)
                 if not req.overwrite or index is None or len(names) != 1:
                     _refuse(
-                        None, None, f"{req.module} already defines {n}: choose another name",
+                        None,
+                        None,
+                        f"{req.module} already defines {n}: choose another name",
                         overwritable=index is not None and len(names) == 1 and not req.overwrite,
                     )
             elif n in existing_reads:

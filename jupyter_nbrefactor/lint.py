@@ -409,10 +409,7 @@ _PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear
 
 def _is_sys_path(node) -> bool:
     return (
-        type(node) is ast.Attribute
-        and node.attr == "path"
-        and type(node.value) is ast.Name
-        and node.value.id == "sys"
+        type(node) is ast.Attribute and node.attr == "path" and type(node.value) is ast.Name and node.value.id == "sys"
     )
 
 
@@ -508,7 +505,11 @@ def nr105(nb, cfg):
             below = defs.below(name, k)
             if below is not None:
                 line = first_line(c.facts, via or name)
-                yield c.pos, line, f"{_use(name, via)} here but defined only further down, in {_label(nb.code[below].pos)}"
+                yield (
+                    c.pos,
+                    line,
+                    f"{_use(name, via)} here but defined only further down, in {_label(nb.code[below].pos)}",
+                )
 
 
 def nr106(nb, cfg):
@@ -581,8 +582,7 @@ def nr205(nb, cfg):
         yield (
             d.cell,
             d.line,
-            f"{d.lines} lines here are similar to {_label(d.of_cell)} from line {d.of_line}: "
-            "make it a function",
+            f"{d.lines} lines here are similar to {_label(d.of_cell)} from line {d.of_line}: make it a function",
         )
 
 
@@ -708,7 +708,9 @@ def lint_notebook(
                     if rules is None or rule.id in rules:
                         continue
             cell_id = cell.get("id") if cell is not None else None
-            out.append(Finding(path, pos, cell_id if isinstance(cell_id, str) else None, line, rule.id, severity, message))
+            out.append(
+                Finding(path, pos, cell_id if isinstance(cell_id, str) else None, line, rule.id, severity, message)
+            )
     if source_text is not None and any(f.cell is not None for f in out):
         lines = _file_lines(source_text, len(facts.cells))
         if lines is not None:
@@ -858,7 +860,9 @@ async def read_contents_notebook(contents_manager, path: str, run=None):
             raise RequestError(f"no notebook at {path}", 404)
         model = await ensure_async(contents_manager.get(path, content=True, type="file", format="text"))
     except HTTPError as err:
-        raise RequestError(err.log_message or f"cannot read {path}", 400 if err.status_code >= 500 else err.status_code) from None
+        raise RequestError(
+            err.log_message or f"cannot read {path}", 400 if err.status_code >= 500 else err.status_code
+        ) from None
     content = model["content"]
     nb, _, reason = read_notebook(content) if run is None else await run(read_notebook, content)
     config = Config()

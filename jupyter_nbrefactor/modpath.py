@@ -14,7 +14,10 @@ from .errors import RequestError
 
 # Device names Windows refuses as file names, whatever the extension.
 _WINDOWS_RESERVED = {
-    "con", "prn", "aux", "nul",
+    "con",
+    "prn",
+    "aux",
+    "nul",
     *(f"com{i}" for i in range(1, 10)),
     *(f"lpt{i}" for i in range(1, 10)),
 }
@@ -63,9 +66,7 @@ def validate_module_path(path: object) -> str:
     if segments[-1] == "__init__" or segments[-1] == "__main__":
         raise RequestError(f"module path {path!r}: extract into a named module, not {parts[-1]}")
     if segments[0] in _RESERVED_TOP:
-        raise RequestError(
-            f"module path {path!r}: top-level name {segments[0]!r} would shadow a standard module"
-        )
+        raise RequestError(f"module path {path!r}: top-level name {segments[0]!r} would shadow a standard module")
     return "/".join(parts)
 
 

@@ -84,9 +84,7 @@ def _verdict(report, facts, config, findings) -> dict:
     if loc > config["max-notebook-lines"]:
         structure.append(f"{loc} lines of code (more than {config['max-notebook-lines']})")
     if report["module_level_names"] > config["max-module-names"]:
-        structure.append(
-            f"{report['module_level_names']} module-level names (more than {config['max-module-names']})"
-        )
+        structure.append(f"{report['module_level_names']} module-level names (more than {config['max-module-names']})")
     if loc > config["no-functions-lines"] and not report["functions"] and not report["classes"]:
         structure.append(f"{loc} lines of code and not one function or class")
     if report["duplicated_blocks"]:
@@ -94,14 +92,18 @@ def _verdict(report, facts, config, findings) -> dict:
         structure.append(f"{n} duplicated block{'s' if n > 1 else ''} of code")
     long_cells = sum(1 for c in facts.code if code_lines(c.source) > config["max-cell-lines"])
     if long_cells:
-        structure.append(f"{long_cells} cell{'s' if long_cells > 1 else ''} longer than {config['max-cell-lines']} lines")
+        structure.append(
+            f"{long_cells} cell{'s' if long_cells > 1 else ''} longer than {config['max-cell-lines']} lines"
+        )
     order = []
     if report["out_of_order_cells"]:
         n = len(report["out_of_order_cells"])
         order.append(f"{n} cell{'s' if n > 1 else ''} ran out of order")
     errors = sum(1 for f in findings if f.severity == "error")
     if errors:
-        order.append(f"{errors} error finding{'s' if errors > 1 else ''} (the notebook may not survive Restart & Run All)")
+        order.append(
+            f"{errors} error finding{'s' if errors > 1 else ''} (the notebook may not survive Restart & Run All)"
+        )
     if structure:
         level, summary = "refactor", "time to move code into modules"
     elif order:
@@ -125,7 +127,7 @@ def extraction_candidates(nb, facts: NotebookFacts, path: str = "", limit: int =
     used_names = _all_names(facts)
     out = []
     planned = 0
-    for score, run, lines in _ranked_runs(facts):
+    for _, run, lines in _ranked_runs(facts):
         if len(out) >= limit or planned >= MAX_PLANS:
             break
         positions = [facts.code[k].pos for k in run]
@@ -289,7 +291,10 @@ def format_report(report: dict) -> str:
             "duplicated blocks",
             str(len(dup))
             + (
-                ": " + "; ".join(f"{_cells([d['cell_index']])} ({d['lines']} lines, like cell {d['of_cell_index'] + 1})" for d in dup)
+                ": "
+                + "; ".join(
+                    f"{_cells([d['cell_index']])} ({d['lines']} lines, like cell {d['of_cell_index'] + 1})" for d in dup
+                )
                 if dup
                 else ""
             ),

@@ -70,7 +70,10 @@ def test_dry_run_prints_diffs_and_writes_nothing(notebook, capsys):
 
 
 def test_json_prints_the_plan(notebook, capsys):
-    assert run("extract", notebook, "--cells", "3", "--name", "disc_area", "--module", "src/g.py", "--json", "--dry-run") == 0
+    assert (
+        run("extract", notebook, "--cells", "3", "--name", "disc_area", "--module", "src/g.py", "--json", "--dry-run")
+        == 0
+    )
     plan = json.loads(capsys.readouterr().out)
     assert plan["params"] == ["radius"]
     assert plan["returns"] == ["area"]
@@ -83,7 +86,10 @@ def test_refused_exits_1_with_reason_and_writes_nothing(notebook, capsys):
     code = run("extract", notebook, "--cells", "3", "--name", "radius", "--module", "src/g.py")
     assert code == 1
     err = capsys.readouterr().err
-    assert err == "refused: cell 2 line 2: radius already exists in the notebook: choose another name (or ask to overwrite)\n"
+    assert (
+        err
+        == "refused: cell 2 line 2: radius already exists in the notebook: choose another name (or ask to overwrite)\n"
+    )
     assert not (notebook.parent / "src").exists()
     assert notebook.read_text() == text
 
@@ -105,14 +111,19 @@ def test_merges_into_an_existing_module_keeping_its_text(notebook):
     (src / "g.py").write_text(existing)
     assert run("extract", notebook, "--cells", "3", "--name", "disc_area", "--module", "src/g.py") == 0
     text = (src / "g.py").read_text()
-    assert text.startswith('"""Helpers."""\n# keep me\nimport os\nimport math\n\n\ndef here():\n    return os.getcwd()  # cwd\n')
+    assert text.startswith(
+        '"""Helpers."""\n# keep me\nimport os\nimport math\n\n\ndef here():\n    return os.getcwd()  # cwd\n'
+    )
     assert text.endswith("    return area\n")
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--cells", "9", "--name", "f", "--module", "m.py"], "--cells: cell 9 does not exist (the notebook has 4 cells)"),
+        (
+            ["--cells", "9", "--name", "f", "--module", "m.py"],
+            "--cells: cell 9 does not exist (the notebook has 4 cells)",
+        ),
         (["--cells", "2-x", "--name", "f", "--module", "m.py"], "is not a cell number or range"),
         (["--cells", "3", "--name", "f", "--module", "../m.py"], "must stay inside the notebook's folder"),
         (["--cells", "3", "--module", "m.py"], "--name is required with --mode function"),
@@ -142,9 +153,23 @@ def test_unreadable_notebook_exits_2(tmp_path, capsys):
 
 def test_console_script_entry_point(notebook):
     result = subprocess.run(
-        [sys.executable, "-m", "jupyter_nbrefactor.cli", "extract", str(notebook), "--cells", "3", "--name", "f",
-         "--module", "src/g.py", "--dry-run"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "jupyter_nbrefactor.cli",
+            "extract",
+            str(notebook),
+            "--cells",
+            "3",
+            "--name",
+            "f",
+            "--module",
+            "src/g.py",
+            "--dry-run",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "+def f(radius):" in result.stdout

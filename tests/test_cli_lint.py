@@ -70,7 +70,10 @@ def test_fail_on_levels(project, capsys):
     "argv, message",
     [
         (["missing.ipynb"], "jupyter nbrefactor lint: error: no such file or folder: missing.ipynb\n"),
-        (["warn.ipynb", "--select", "XY1"], "jupyter nbrefactor lint: error: [tool.jupyter-nbrefactor] select: no rule matches 'XY1'\n"),
+        (
+            ["warn.ipynb", "--select", "XY1"],
+            "jupyter nbrefactor lint: error: [tool.jupyter-nbrefactor] select: no rule matches 'XY1'\n",
+        ),
         (["warn.ipynb", "--format", "xml"], None),
         (["warn.ipynb", "--fail-on", "never"], None),
         ([], None),
@@ -125,7 +128,11 @@ def test_sarif_structure_for_github_code_scanning(project, capsys):
     assert driver["name"] == "jupyter-nbrefactor" and driver["version"] == __version__
     assert [r["id"] for r in driver["rules"]] == list(RULES)
     for rule in driver["rules"]:
-        assert rule["shortDescription"]["text"] and rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        assert rule["shortDescription"]["text"] and rule["defaultConfiguration"]["level"] in (
+            "error",
+            "warning",
+            "note",
+        )
     results = sarif_run["results"]
     assert [(r["ruleId"], r["level"]) for r in results] == [
         ("NR105", "error"),
@@ -154,9 +161,7 @@ def test_sarif_without_findings_is_still_a_valid_log(project, capsys):
 
 def test_pyproject_config_and_suppression(project, capsys):
     (project / "pyproject.toml").write_text(
-        "[tool.jupyter-nbrefactor]\n"
-        'ignore = ["NR102"]\n'
-        'severity = { NR101 = "error" }\n'
+        '[tool.jupyter-nbrefactor]\nignore = ["NR102"]\nseverity = { NR101 = "error" }\n'
     )
     write(
         project / "nbs" / "quiet.ipynb",

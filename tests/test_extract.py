@@ -14,7 +14,9 @@ from jupyter_nbrefactor.errors import RequestError
 
 def plan(cells, selected, name="f", module="src/m.py", **extra):
     nb = new_notebook(cells=[new_code_cell(c) for c in cells])
-    return plan_extraction({"notebook": nb, "cells": selected, "name": name, "module": module, "path": "nb.ipynb", **extra})
+    return plan_extraction(
+        {"notebook": nb, "cells": selected, "name": name, "module": module, "path": "nb.ipynb", **extra}
+    )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -40,7 +42,18 @@ def test_case(case):
 
 def test_plan_has_exactly_the_contract_keys():
     result = plan(["x = 1", "y = x"], [1])
-    assert set(result) == {"params", "returns", "module_path", "module_source", "base_hash", "replacement", "notes", "refused", "refused_at", "overwrite_would_help"}
+    assert set(result) == {
+        "params",
+        "returns",
+        "module_path",
+        "module_source",
+        "base_hash",
+        "replacement",
+        "notes",
+        "refused",
+        "refused_at",
+        "overwrite_would_help",
+    }
     assert result["module_path"] == "src/m.py"
     assert result["base_hash"] is None
 
@@ -81,7 +94,9 @@ def test_merge_keeps_every_existing_byte_and_adds_missing_imports():
     result = plan(["import os\nimport json", "s = json.dumps(os.sep)", "print(s)"], [1], module_source=existing)
     text = result["module_source"]
     assert result["base_hash"] == hashlib.sha256(existing.encode()).hexdigest()
-    assert text.startswith('"""Helpers."""\n\nimport os  # for paths\nimport json\n\n\ndef here():\n    return os.getcwd()\n')
+    assert text.startswith(
+        '"""Helpers."""\n\nimport os  # for paths\nimport json\n\n\ndef here():\n    return os.getcwd()\n'
+    )
     assert text.count("import os") == 1
     assert "# end of helpers\n" in text and "def f():" in text
     assert text.index("# end of helpers") < text.index("def f():") or text.endswith("# end of helpers\n")
@@ -104,8 +119,15 @@ def test_merge_refuses_a_module_that_does_not_parse():
 
 
 def test_merge_refuses_an_import_that_changes_what_existing_code_reads():
-    result = plan(["from gzip import open", "fh = open('x')", "print(fh)"], [1], module_source="def read(p):\n    return open(p).read()\n")
-    assert result["refused"] == "adding `from gzip import open` to src/m.py would change what its existing code reads as open"
+    result = plan(
+        ["from gzip import open", "fh = open('x')", "print(fh)"],
+        [1],
+        module_source="def read(p):\n    return open(p).read()\n",
+    )
+    assert (
+        result["refused"]
+        == "adding `from gzip import open` to src/m.py would change what its existing code reads as open"
+    )
 
 
 def test_overwrite_replaces_the_function_in_the_module_in_place():
@@ -126,7 +148,10 @@ def test_overwrite_would_help_says_when_overwrite_would_plan():
     assert plan(["y = 2"], [0], module_source="def f():\n    return 1\n", overwrite=True)["refused"] is None
     # A notebook cell defines the name, and nothing after the selection uses it.
     result = plan(["def f():\n    return 1", "y = 2"], [1])
-    assert result["refused"] == "cell 1 line 1: f already exists in the notebook: choose another name (or ask to overwrite)"
+    assert (
+        result["refused"]
+        == "cell 1 line 1: f already exists in the notebook: choose another name (or ask to overwrite)"
+    )
     assert result["overwrite_would_help"] is True
     # ... but a later cell still calls the notebook's f: overwriting would change it.
     result = plan(["def f():\n    return 1", "y = 2", "print(f())"], [1])
@@ -142,7 +167,9 @@ def test_overwrite_would_help_says_when_overwrite_would_plan():
 def test_module_mode_merges_and_refuses_existing_names():
     result = plan(["LIMIT = 3"], [0], mode="module", module_source="LIMIT = 2\n")
     assert result["refused"] == "src/m.py already defines LIMIT: choose another name"
-    result = plan(["LIMIT = 3\n# why\ndef cap(v):\n    return min(v, LIMIT)"], [0], mode="module", module_source="import os\n")
+    result = plan(
+        ["LIMIT = 3\n# why\ndef cap(v):\n    return min(v, LIMIT)"], [0], mode="module", module_source="import os\n"
+    )
     assert result["module_source"] == "import os\n\n\nLIMIT = 3\n\n\n# why\ndef cap(v):\n    return min(v, LIMIT)\n"
     assert result["replacement"] == "from src.m import LIMIT, cap"
     assert result["returns"] == ["LIMIT", "cap"]
@@ -169,12 +196,17 @@ def test_list_sources_are_accepted():
 
 def test_docstring_names_the_cells_params_and_returns():
     result = plan(["a = 1", "b = 2", "c = a + b", "d = c", "print(d)"], [2, 3])
-    assert '    """Cells 3-4 of nb.ipynb.\n\n    Parameters: a, b.\n    Returns: d.\n    """\n' in result["module_source"]
+    assert (
+        '    """Cells 3-4 of nb.ipynb.\n\n    Parameters: a, b.\n    Returns: d.\n    """\n' in result["module_source"]
+    )
 
 
 def test_eval_inside_a_nested_function_is_refused():
     result = plan(["t = 1", "def g():\n    return eval('t')\nv = g()"], [1])
-    assert result["refused"] == "cell 2 line 2: eval without an explicit namespace sees the notebook's variables, not the moved code's"
+    assert (
+        result["refused"]
+        == "cell 2 line 2: eval without an explicit namespace sees the notebook's variables, not the moved code's"
+    )
     assert result["refused_at"] == {"cell": 1, "line": 2}
 
 
@@ -184,7 +216,13 @@ def test_eval_inside_a_nested_function_is_refused():
         ({"language_info": {"name": "bash"}}, "bash"),
         ({"kernelspec": {"name": "ir", "display_name": "R", "language": "R"}}, "r"),
         # The kernel's own language_info wins over the kernelspec.
-        ({"language_info": {"name": "julia"}, "kernelspec": {"name": "python3", "display_name": "P", "language": "python"}}, "julia"),
+        (
+            {
+                "language_info": {"name": "julia"},
+                "kernelspec": {"name": "python3", "display_name": "P", "language": "python"},
+            },
+            "julia",
+        ),
     ],
 )
 def test_non_python_notebook_is_refused(metadata, language):
@@ -195,7 +233,11 @@ def test_non_python_notebook_is_refused(metadata, language):
 
 
 def test_python_recorded_or_unrecorded_language_is_planned():
-    for metadata in ({}, {"language_info": {"name": "python"}}, {"kernelspec": {"name": "python3", "display_name": "P", "language": "Python"}}):
+    for metadata in (
+        {},
+        {"language_info": {"name": "python"}},
+        {"kernelspec": {"name": "python3", "display_name": "P", "language": "Python"}},
+    ):
         nb = new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("print(x)")], metadata=metadata)
         result = plan_extraction({"notebook": nb, "cells": [0], "name": "f", "module": "src/m.py"})
         assert result["refused"] is None and result["returns"] == ["x"], metadata
@@ -262,7 +304,7 @@ def test_kernel_code_reloads_an_imported_module_and_binds_nothing(tmp_path, monk
 
     (tmp_path / "pkg_k" / "mod.py").write_text("VALUE = 2  # changed\n")
     namespace = {}
-    exec(kernel_code("pkg_k/mod.py"), namespace)  # noqa: S102 - the code under test
+    exec(kernel_code("pkg_k/mod.py"), namespace)  # the code under test
     assert set(namespace) == {"__builtins__"}
     assert pkg_k.mod.VALUE == 2
 
@@ -272,7 +314,10 @@ def test_kernel_code_reloads_an_imported_module_and_binds_nothing(tmp_path, monk
     [
         ({"notebook": None}, '"notebook" must be an nbformat v4 notebook'),
         ({"notebook": {"cells": [{"source": "x"}]}}, "notebook cell 1 is not an nbformat cell"),
-        ({"notebook": {"cells": [{"cell_type": "code", "source": 3}]}}, "notebook cell 1 has a source that is not text"),
+        (
+            {"notebook": {"cells": [{"cell_type": "code", "source": 3}]}},
+            "notebook cell 1 has a source that is not text",
+        ),
         ({"cells": []}, '"cells" must be a non-empty list'),
         ({"cells": [True]}, '"cells" must be a non-empty list'),
         ({"cells": [0, 0]}, '"cells" lists a cell twice'),

@@ -139,7 +139,13 @@ async def test_every_small_extraction_of_the_example_refuses_or_keeps_outputs(ex
     for number, cells in enumerate(runs):
         for mode in ("function", "module"):
             plan = plan_extraction(
-                {"notebook": nb, "cells": cells, "name": f"extracted_{number}", "module": f"src/sweep_{number}.py", "mode": mode}
+                {
+                    "notebook": nb,
+                    "cells": cells,
+                    "name": f"extracted_{number}",
+                    "module": f"src/sweep_{number}.py",
+                    "mode": mode,
+                }
             )
             if plan["refused"] is None:
                 jobs.append((cells, plan))
@@ -168,7 +174,13 @@ async def test_second_extraction_into_the_same_module_uses_the_first(tmp_path):
     plan1, step1 = refactor(original, [0], folder, module="src/m.py", mode="module")
     assert plan1["refused"] is None and step1.cells[0].source == "from src.m import add"
     plan2 = plan_extraction(
-        {"notebook": step1, "cells": [1], "name": "first_total", "module": "src/m.py", "module_source": plan1["module_source"]}
+        {
+            "notebook": step1,
+            "cells": [1],
+            "name": "first_total",
+            "module": "src/m.py",
+            "module_source": plan1["module_source"],
+        }
     )
     assert plan2["refused"] is None, plan2["refused"]
     assert "import" not in plan2["module_source"]

@@ -32,12 +32,47 @@ FUZZ = settings(
 
 # Lines a notebook has and a grammar does not: magics, shell escapes, half-written code.
 NOTEBOOK_LINES = [
-    "x = 1", "y = x + 1", "print(y)", "del x", "x += 1", "import math", "from os import path",
-    "%time z = x", "%matplotlib inline", "!ls {x}", "%%capture out", "%%time", "def f(a):",
-    "    return a + y", "class C:", "    n = x", "for i in range(3):", "    x = i", "if y:",
-    "    global x", "lambda: x", "await g()", "x.append(1)", "df.drop(columns=['a'], inplace=True)",
-    "_", "Out[1]", "_3", "globals()['q'] = 1", "exec('w = 1')", "%run other.py", "yield x",
-    "return x", "(", "'''", "    ", "\t", "x = (", "\\", "@dec", "match x:", "    case 1: pass",
+    "x = 1",
+    "y = x + 1",
+    "print(y)",
+    "del x",
+    "x += 1",
+    "import math",
+    "from os import path",
+    "%time z = x",
+    "%matplotlib inline",
+    "!ls {x}",
+    "%%capture out",
+    "%%time",
+    "def f(a):",
+    "    return a + y",
+    "class C:",
+    "    n = x",
+    "for i in range(3):",
+    "    x = i",
+    "if y:",
+    "    global x",
+    "lambda: x",
+    "await g()",
+    "x.append(1)",
+    "df.drop(columns=['a'], inplace=True)",
+    "_",
+    "Out[1]",
+    "_3",
+    "globals()['q'] = 1",
+    "exec('w = 1')",
+    "%run other.py",
+    "yield x",
+    "return x",
+    "(",
+    "'''",
+    "    ",
+    "\t",
+    "x = (",
+    "\\",
+    "@dec",
+    "match x:",
+    "    case 1: pass",
 ]
 
 programs = hypothesmith.from_grammar() | hypothesmith.from_node()
@@ -53,24 +88,33 @@ def cell_texts(draw, max_size):
     texts = draw(st.lists(other_sources, max_size=max_size - 1))
     texts.insert(draw(st.integers(0, len(texts))), draw(programs))
     return texts
-identifiers = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True).filter(
-    lambda n: not keyword.iskeyword(n)
-)
+
+
+identifiers = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True).filter(lambda n: not keyword.iskeyword(n))
 
 
 @st.composite
 def analyze_requests(draw):
     texts = draw(cell_texts(5))
     ids = [f"c{i}" for i in range(len(texts))]
-    cells = [{"id": i, "source": t, "cell_type": draw(st.sampled_from(["code", "code", "markdown"]))} for i, t in zip(ids, texts)]
+    cells = [
+        {"id": i, "source": t, "cell_type": draw(st.sampled_from(["code", "code", "markdown"]))}
+        for i, t in zip(ids, texts)
+    ]
     runs = []
     for k in draw(st.lists(st.integers(0, len(texts)), max_size=8)):
         # index len(texts): a run of a cell that was deleted since
         cell_id, text = (ids[k], texts[k]) if k < len(texts) else ("gone", draw(other_sources))
         if draw(st.booleans()):
             text = draw(other_sources)  # the cell was edited after this run
-        runs.append({"cell_id": cell_id, "source": text, "execution_count": len(runs) + 1,
-                     "error": draw(st.none() | st.sampled_from(["NameError", "ValueError"]))})
+        runs.append(
+            {
+                "cell_id": cell_id,
+                "source": text,
+                "execution_count": len(runs) + 1,
+                "error": draw(st.none() | st.sampled_from(["NameError", "ValueError"])),
+            }
+        )
     names = draw(st.none() | st.lists(identifiers, max_size=5))
     return {"cells": cells, "runs": runs, "kernel_names": names}
 
@@ -89,10 +133,7 @@ def test_analyze_never_raises_on_a_well_formed_request(request):
 @st.composite
 def plan_requests(draw):
     texts = draw(cell_texts(4))
-    cells = [
-        new_markdown_cell(t) if draw(st.integers(0, 5)) == 0 else new_code_cell(t)
-        for t in texts
-    ]
+    cells = [new_markdown_cell(t) if draw(st.integers(0, 5)) == 0 else new_code_cell(t) for t in texts]
     first = draw(st.integers(0, len(cells) - 1))
     last = draw(st.integers(first, len(cells) - 1))
     return {
@@ -122,11 +163,27 @@ json_values = st.recursive(
     max_leaves=20,
 )
 # Objects with the contract's keys, holding random values.
-json_requests = st.dictionaries(
-    st.sampled_from(["cells", "runs", "kernel_names", "language", "notebook", "name", "module", "mode",
-                     "module_source", "overwrite", "path"]),
-    json_values,
-) | json_values
+json_requests = (
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "cells",
+                "runs",
+                "kernel_names",
+                "language",
+                "notebook",
+                "name",
+                "module",
+                "mode",
+                "module_source",
+                "overwrite",
+                "path",
+            ]
+        ),
+        json_values,
+    )
+    | json_values
+)
 
 
 @settings(FUZZ, max_examples=300)

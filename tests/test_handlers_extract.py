@@ -19,7 +19,13 @@ NOTEBOOK = new_notebook(
 
 
 def request(**extra):
-    payload = {"notebook": NOTEBOOK, "cells": [1], "name": "compute", "module": "src/calc.py", "path": "work/analysis.ipynb"}
+    payload = {
+        "notebook": NOTEBOOK,
+        "cells": [1],
+        "name": "compute",
+        "module": "src/calc.py",
+        "path": "work/analysis.ipynb",
+    }
     payload.update(extra)
     return json.dumps(payload)
 
@@ -56,7 +62,7 @@ async def test_apply_writes_module_and_init_and_answers_kernel_code(jp_fetch, jp
     assert answer["kernel_code"] == (
         '__import__("importlib").invalidate_caches()\n'
         "if 'src.calc' in __import__(\"sys\").modules:\n"
-        "    __import__(\"importlib\").reload(__import__(\"sys\").modules['src.calc'])\n"
+        '    __import__("importlib").reload(__import__("sys").modules[\'src.calc\'])\n'
     )
 
 
@@ -83,7 +89,7 @@ async def test_concurrent_applies_to_one_module_both_land(jp_fetch, jp_root_dir)
     (jp_root_dir / "work").mkdir()
     first = request(name="compute_a")
     second = request(name="compute_b")
-    (c1, a1), (c2, a2) = await asyncio.gather(post(jp_fetch, "apply", first), post(jp_fetch, "apply", second))
+    (c1, _), (c2, _) = await asyncio.gather(post(jp_fetch, "apply", first), post(jp_fetch, "apply", second))
     assert (c1, c2) == (200, 200)
     text = (jp_root_dir / "work" / "src" / "calc.py").read_text()
     assert "def compute_a(n):" in text and "def compute_b(n):" in text
@@ -91,7 +97,7 @@ async def test_concurrent_applies_to_one_module_both_land(jp_fetch, jp_root_dir)
 
 
 async def test_notebook_at_the_server_root(jp_fetch, jp_root_dir):
-    code, answer = await post(jp_fetch, "apply", request(path="analysis.ipynb", module="helpers.py"))
+    _, answer = await post(jp_fetch, "apply", request(path="analysis.ipynb", module="helpers.py"))
     assert answer["written"] == "helpers.py"
     assert (jp_root_dir / "helpers.py").exists()
     assert not (jp_root_dir / "__init__.py").exists()

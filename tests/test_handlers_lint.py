@@ -63,7 +63,12 @@ async def test_lint_of_an_unreadable_notebook_is_an_nr000_finding(jp_fetch, jp_r
         ("lint", "notes.txt", 400, "notes.txt is not a notebook (.ipynb)"),
         ("lint", "", 400, 'the "path" query argument must name a notebook relative to the server root'),
         ("report", "work", 400, "work is not a notebook (.ipynb)"),
-        ("report", "bad.ipynb", 400, "bad.ipynb: not a notebook: invalid JSON (Expecting value: line 1 column 1 (char 0))"),
+        (
+            "report",
+            "bad.ipynb",
+            400,
+            "bad.ipynb: not a notebook: invalid JSON (Expecting value: line 1 column 1 (char 0))",
+        ),
     ],
 )
 async def test_bad_paths_answer_json_messages(jp_fetch, jp_root_dir, route, path, status, message):

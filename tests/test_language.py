@@ -73,7 +73,13 @@ def extraction_says_python(metadata) -> bool:
         ({"language_info": {"name": "ipython3"}}, True),
         ({"jupytext": {"main_language": "R"}}, False),
         ({"jupytext": {"text_representation": {"extension": ".R"}}}, False),
-        ({"kernelspec": {"name": "python3", "display_name": "P", "language": "python"}, "language_info": {"name": "bash"}}, False),
+        (
+            {
+                "kernelspec": {"name": "python3", "display_name": "P", "language": "python"},
+                "language_info": {"name": "bash"},
+            },
+            False,
+        ),
         ({"kernelspec": {"name": "ir", "display_name": "R"}}, False),
     ],
 )

@@ -28,8 +28,16 @@ async def call(jp_fetch, route, body, method="POST", **kw):
 
 
 def extract_body(**change) -> dict:
-    notebook = new_notebook(cells=[new_code_cell("n = 3"), new_code_cell("total = n * 2"), new_code_cell("print(total)")])
-    body = {"notebook": notebook, "cells": [1], "name": "compute", "module": "src/calc.py", "path": "work/analysis.ipynb"}
+    notebook = new_notebook(
+        cells=[new_code_cell("n = 3"), new_code_cell("total = n * 2"), new_code_cell("print(total)")]
+    )
+    body = {
+        "notebook": notebook,
+        "cells": [1],
+        "name": "compute",
+        "module": "src/calc.py",
+        "path": "work/analysis.ipynb",
+    }
     body.update(change)
     return body
 
@@ -102,7 +110,10 @@ async def test_a_10000_cell_notebook_is_analysed_and_the_server_stays_responsive
 DEEP_CELLS = {
     "parens200": ("x = " + "(" * 199 + "1" + ")" * 199, None),
     "parens1000": ("x = " + "(" * 1000 + "1" + ")" * 1000, "too many nested parentheses"),
-    "ifs100": ("".join("    " * i + "if x:\n" for i in range(100)) + "    " * 100 + "y = 1\n", "too many levels of indentation"),
+    "ifs100": (
+        "".join("    " * i + "if x:\n" for i in range(100)) + "    " * 100 + "y = 1\n",
+        "too many levels of indentation",
+    ),
     "sum100k": ("x = " + " + ".join(["1"] * 100_000), "nested too deeply"),
     "lambdas": ("f = " + "lambda: " * 2000 + "1", "nested too deeply"),
     "attributes": ("x = a" + ".b" * 100_000, "nested too deeply"),

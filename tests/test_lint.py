@@ -143,7 +143,7 @@ def test_nr106_off_when_names_can_come_from_elsewhere(source):
 # ----- NR107 ------------------------------------------------------------------------
 def test_nr107_reader_ran_before_the_producer():
     cells = [code("df = load()\nscale = 3", 5), code("print(2)\nshow(df)", 4)]
-    found = lint(cells + [code("def load(): pass\ndef show(x): pass", 1)], "NR107")
+    found = lint([*cells, code("def load(): pass\ndef show(x): pass", 1)], "NR107")
     assert found == [
         (1, 2, "ran as [4], but df comes from cell 1, which ran later as [5]: its output predates its inputs")
     ]
@@ -207,7 +207,10 @@ print("{c}", low, high)"""
 
 
 def test_nr205_copy_differing_only_in_literals():
-    cells = [code("import pandas as pd\ndf = pd.DataFrame()\n" + CLIP.format(c="a")), code("# again\n" + CLIP.format(c="b"))]
+    cells = [
+        code("import pandas as pd\ndf = pd.DataFrame()\n" + CLIP.format(c="a")),
+        code("# again\n" + CLIP.format(c="b")),
+    ]
     assert lint(cells, "NR205") == [(1, 2, "7 lines here are similar to cell 1 from line 3: make it a function")]
 
 
@@ -240,7 +243,10 @@ def test_nr301_other_shell_commands_and_pip_list():
 
 
 def test_nr302_run_store_and_sys_path_edits():
-    cells = [code("%run helpers.py\n%store results"), code("import sys\nsys.path.append('..')\nsys.path[0:0] = ['lib']")]
+    cells = [
+        code("%run helpers.py\n%store results"),
+        code("import sys\nsys.path.append('..')\nsys.path[0:0] = ['lib']"),
+    ]
     assert lint(cells, "NR302") == [
         (0, 1, "%run helpers.py: runs code into this namespace; import a module instead"),
         (0, 2, "%store results: passes values between notebooks outside the code"),
@@ -256,8 +262,10 @@ def test_nr302_reading_sys_path_is_fine():
 # ----- NR401 ------------------------------------------------------------------------
 def test_nr401_absolute_paths():
     cells = [
-        code('df = open("/home/ann/data/sales.csv")\nraw = r"C:\\Users\\ann\\x.csv"\n%cd /mnt/data\n'
-             'share = r"\\\\server\\share\\f.txt"')
+        code(
+            'df = open("/home/ann/data/sales.csv")\nraw = r"C:\\Users\\ann\\x.csv"\n%cd /mnt/data\n'
+            'share = r"\\\\server\\share\\f.txt"'
+        )
     ]
     suffix = ": it exists on one machine only"
     assert lint(cells, "NR401") == [
@@ -269,14 +277,21 @@ def test_nr401_absolute_paths():
 
 
 def test_nr401_relative_paths_urls_and_routes():
-    cells = [code('a = "data/sales.csv"\nb = "https://example.org/home/x"\nc = "/api/v1/items"\nd = "file:///home/x"\ne = "/tmp/out"')]
+    cells = [
+        code(
+            'a = "data/sales.csv"\nb = "https://example.org/home/x"\nc = "/api/v1/items"\nd = "file:///home/x"\ne = "/tmp/out"'
+        )
+    ]
     assert lint(cells, "NR401") == []
 
 
 # ----- NR601 ------------------------------------------------------------------------
 def test_nr601_saved_traceback():
     error = new_output("error", ename="KeyError", evalue="'price'", traceback=["..."])
-    cells = [code("x = {}['price']", 1, outputs=[error]), code("print(1)", 2, outputs=[new_output("stream", text="1\n")])]
+    cells = [
+        code("x = {}['price']", 1, outputs=[error]),
+        code("print(1)", 2, outputs=[new_output("stream", text="1\n")]),
+    ]
     assert lint(cells, "NR601") == [(0, 1, "saved error output: KeyError: 'price'")]
 
 
@@ -299,7 +314,11 @@ def test_only_language_neutral_rules_for_other_kernels():
 
 # ----- suppression ------------------------------------------------------------------------
 def test_suppression_comment_silences_listed_rules_on_its_line():
-    cells = [code("print(a)  # nbrefactor: ignore[NR106]\nprint(b)  # nbrefactor: ignore[NR105]\nprint(c)  # nbrefactor: ignore")]
+    cells = [
+        code(
+            "print(a)  # nbrefactor: ignore[NR106]\nprint(b)  # nbrefactor: ignore[NR105]\nprint(c)  # nbrefactor: ignore"
+        )
+    ]
     assert lint(cells, "NR106") == [(0, 2, "undefined name b: no cell defines it")]
 
 
@@ -382,7 +401,11 @@ def test_unreadable_files_are_nr000_findings(tmp_path):
         name: [(f.rule, f.cell, f.message) for f in lint_path(tmp_path / name, name, Config())] for name in cases
     }
     assert messages["broken.ipynb"] == [
-        ("NR000", None, "not a notebook: invalid JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))")
+        (
+            "NR000",
+            None,
+            "not a notebook: invalid JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))",
+        )
     ]
     assert messages["latin.ipynb"] == [("NR000", None, "not a notebook: the file is not UTF-8 text")]
     assert messages["list.ipynb"] == [("NR000", None, "not a notebook: no nbformat version")]

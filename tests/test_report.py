@@ -29,7 +29,9 @@ def test_example_notebook_figures():
 
 def test_example_notebook_out_of_order_cells():
     ooo = example_report()["out_of_order_cells"]
-    assert [(o["cell_index"], o["execution_count"], o["after_cell_index"], o["after_execution_count"]) for o in ooo] == [
+    assert [
+        (o["cell_index"], o["execution_count"], o["after_cell_index"], o["after_execution_count"]) for o in ooo
+    ] == [
         (6, 5, 5, 6),
         (10, 9, 8, 11),
         (15, 16, 14, 19),

@@ -1,13 +1,14 @@
 """The server routes under attack: who may call what, where extraction may write, and
 that an existing module never loses a byte (hostile paths, races, crashes mid-write)."""
 
-import asyncio
 import ast
+import asyncio
 import difflib
 import json
 import os
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import ClassVar
 
 import nbformat
 import pytest
@@ -31,8 +32,8 @@ class RecordingAuthorizer(Authorizer):
     """Allows everything but the ``denied`` (action, resource) pairs; records each
     question asked for this extension's routes."""
 
-    asked: list = []
-    denied: set = set()
+    asked: ClassVar[list] = []
+    denied: ClassVar[set] = set()
 
     def is_authorized(self, handler, user, action, resource):
         path = handler.request.path
@@ -54,7 +55,13 @@ def authorizer():
 
 
 def extract_body(**change) -> dict:
-    body = {"notebook": NOTEBOOK, "cells": [1], "name": "compute", "module": "src/calc.py", "path": "work/analysis.ipynb"}
+    body = {
+        "notebook": NOTEBOOK,
+        "cells": [1],
+        "name": "compute",
+        "module": "src/calc.py",
+        "path": "work/analysis.ipynb",
+    }
     body.update(change)
     return body
 
@@ -149,7 +156,11 @@ async def login_cookie(jp_fetch) -> str:
     return f"{name}={cookies[name].value}"
 
 
-POSTS = {"analyze": {"cells": [{"id": "a", "source": "x = 1"}]}, "extract/plan": extract_body(), "extract/apply": extract_body()}
+POSTS = {
+    "analyze": {"cells": [{"id": "a", "source": "x = 1"}]},
+    "extract/plan": extract_body(),
+    "extract/apply": extract_body(),
+}
 
 
 def test_the_xsrf_tests_cover_every_post_route():
@@ -164,13 +175,17 @@ async def test_post_with_the_login_cookie_needs_the_xsrf_token(jp_fetch, jp_root
     assert code == 403
     assert "_xsrf" in answer["message"]
     code, _ = await call(
-        jp_fetch, route, POSTS[route],
+        jp_fetch,
+        route,
+        POSTS[route],
         headers={"Authorization": "", "Cookie": f"{cookie}; _xsrf=abc123", "X-XSRFToken": "other"},
     )
     assert code == 403
     assert tree(jp_root_dir) == {"work": "folder"}
     code, _ = await call(
-        jp_fetch, route, POSTS[route],
+        jp_fetch,
+        route,
+        POSTS[route],
         headers={"Authorization": "", "Cookie": f"{cookie}; _xsrf=abc123", "X-XSRFToken": "abc123"},
     )
     assert code == 200
@@ -180,8 +195,15 @@ async def test_cookie_post_from_another_origin_is_refused_even_with_the_xsrf_tok
     (jp_root_dir / "work").mkdir()
     cookie = await login_cookie(jp_fetch)
     code, _ = await call(
-        jp_fetch, "extract/apply", extract_body(),
-        headers={"Authorization": "", "Cookie": f"{cookie}; _xsrf=t", "X-XSRFToken": "t", "Origin": "http://evil.example"},
+        jp_fetch,
+        "extract/apply",
+        extract_body(),
+        headers={
+            "Authorization": "",
+            "Cookie": f"{cookie}; _xsrf=t",
+            "X-XSRFToken": "t",
+            "Origin": "http://evil.example",
+        },
     )
     assert code == 404  # jupyter_server hides the route from a foreign origin
     assert tree(jp_root_dir) == {"work": "folder"}
@@ -190,7 +212,9 @@ async def test_cookie_post_from_another_origin_is_refused_even_with_the_xsrf_tok
 async def test_get_with_the_login_cookie_works_without_xsrf(jp_fetch, jp_root_dir):
     (jp_root_dir / "nb.ipynb").write_text(nbformat.writes(NOTEBOOK))
     cookie = await login_cookie(jp_fetch)
-    code, answer = await call(jp_fetch, "lint", None, "GET", params={"path": "nb.ipynb"}, headers={"Authorization": "", "Cookie": cookie})
+    code, answer = await call(
+        jp_fetch, "lint", None, "GET", params={"path": "nb.ipynb"}, headers={"Authorization": "", "Cookie": cookie}
+    )
     assert code == 200
     assert answer["path"] == "nb.ipynb"
 
@@ -396,7 +420,7 @@ async def test_merging_into_a_module_with_the_imports_only_appends(jp_fetch, jp_
     assert (code, answer["refused"]) == (200, None)
     new = module.read_text()
     assert new.startswith(EXISTING)
-    assert new[len(EXISTING):].lstrip("\n").startswith("def compute(n):")
+    assert new[len(EXISTING) :].lstrip("\n").startswith("def compute(n):")
 
 
 async def test_merging_an_import_inserts_lines_and_keeps_every_other_byte(jp_fetch, jp_root_dir):
@@ -486,7 +510,9 @@ def stray_files(root: Path) -> list[str]:
     return [str(p) for p in root.rglob("*") if p.name.startswith(".")]
 
 
-async def test_a_crash_in_the_middle_of_the_write_leaves_the_old_module(jp_fetch, jp_serverapp, jp_root_dir, monkeypatch):
+async def test_a_crash_in_the_middle_of_the_write_leaves_the_old_module(
+    jp_fetch, jp_serverapp, jp_root_dir, monkeypatch
+):
     (jp_root_dir / "work" / "src").mkdir(parents=True)
     (jp_root_dir / "work" / "src" / "__init__.py").write_text("")
     module = jp_root_dir / "work" / "src" / "calc.py"
@@ -545,7 +571,11 @@ def test_the_cli_write_crashing_before_the_rename_leaves_the_old_module(tmp_path
     with pytest.raises(OSError):
         apply.write_module(tmp_path, plan)
     assert module.read_text() == EXISTING
-    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == ["src", "src/__init__.py", "src/calc.py"]
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")) == [
+        "src",
+        "src/__init__.py",
+        "src/calc.py",
+    ]
 
 
 # ----- concurrency ------------------------------------------------------------------------
@@ -581,7 +611,7 @@ async def test_concurrent_applies_with_the_same_base_hash_let_exactly_one_throug
 async def test_a_stale_base_hash_is_409(jp_fetch, jp_root_dir):
     (jp_root_dir / "work" / "src").mkdir(parents=True)
     (jp_root_dir / "work" / "src" / "calc.py").write_text(EXISTING)
-    code, answer = await call(jp_fetch, "extract/apply", extract_body(base_hash=source_hash("an older text\n")))
+    code, _ = await call(jp_fetch, "extract/apply", extract_body(base_hash=source_hash("an older text\n")))
     assert code == 409
     assert (jp_root_dir / "work" / "src" / "calc.py").read_text() == EXISTING
 
@@ -595,7 +625,9 @@ async def test_a_base_hash_of_the_wrong_type_is_400(jp_fetch, jp_root_dir, base_
     assert tree(jp_root_dir) == {"work": "folder"}
 
 
-@pytest.mark.parametrize("path", ["../x.ipynb", "/../x.ipynb", "work/../../x.ipynb", "x\x00.ipynb", "/etc/passwd", "%2e%2e/x.ipynb"])
+@pytest.mark.parametrize(
+    "path", ["../x.ipynb", "/../x.ipynb", "work/../../x.ipynb", "x\x00.ipynb", "/etc/passwd", "%2e%2e/x.ipynb"]
+)
 @pytest.mark.parametrize("route", ["lint", "report"])
 async def test_reading_routes_refuse_paths_outside_the_root_with_json(jp_fetch, server_tree, route, path):
     code, answer = await call(jp_fetch, route, None, "GET", params={"path": path})
