@@ -61,6 +61,25 @@ class CellFacts:
     # called name -> names this cell had already bound before its first call there, so a
     # consumer adding the callee's free globals to ``reads`` can leave those out
     calls_bound: dict[str, frozenset[str]] = field(default_factory=dict)
+    # What the versioned replay (namespace.py) needs beyond names:
+    # name -> the constant keys it is read through (``df["a"]`` -> ``['a']``, ``obj.x`` ->
+    # ``.x``, ``obj.f()`` -> ``.f()``, ``y = x`` -> ``&``: the object, not its contents);
+    # a name read whole at least once is absent.
+    keyed_reads: dict[str, frozenset[str]] = field(default_factory=dict)
+    # name -> the keys it is changed at (``df["a"] = …``, ``obj.x = …``); absent: whole.
+    keyed_mutates: dict[str, frozenset[str]] = field(default_factory=dict)
+    grow_mutates: frozenset[str] = frozenset()  # changed only by append/extend
+    # Changes that never repeat harmlessly: ``n += 1``, ``lst.append(x)``, ``lst.pop()``.
+    repeat_harm: frozenset[str] = frozenset()
+    aliases: dict[str, str] = field(default_factory=dict)  # ``y = x``: y names x's object
+    # name -> the random state a call draws from: ``np.random.rand()`` -> ``.random``,
+    # ``rng.normal()`` / ``random.choice()`` -> ``~rng``
+    draws: dict[str, str] = field(default_factory=dict)
+    generators: frozenset[str] = frozenset()  # bound to a new random generator
+    volatile: bool = False  # reads the clock or the OS: a re-run gives a new value
+    guarded: frozenset[str] = frozenset()  # read under ``try: … except NameError``
+    # top-level function -> names it updates (``n += 1``) without declaring them global
+    unbound_locals: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _tree: ast.Module | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -86,6 +105,25 @@ MUTATING_METHODS = frozenset(
     __setitem__ __delitem__ __iadd__ fill resize itemset put partition setflags
     appendleft extendleft popleft rotate""".split()
 )
+
+# Changes that give another result when repeated (``lst.append(1)`` twice); ``+=`` too.
+REPEAT_METHODS = frozenset("append extend insert remove pop popitem appendleft extendleft popleft rotate".split())
+# Changes that only add at the end: ``lst[0]`` reads the same before and after.
+GROW_METHODS = frozenset({"append", "extend"})
+# Pandas indexers: ``df.loc[...] = v`` changes the frame, not an attribute named loc.
+_INDEXERS = frozenset({"loc", "iloc", "at", "iat", "values"})
+# Draws from a random state (the names of ``random``'s and numpy's functions and methods).
+RANDOM_FUNCS = frozenset(
+    """random randint randrange choice choices shuffle sample uniform gauss normalvariate
+    getrandbits rand randn normal permutation integers standard_normal binomial poisson
+    exponential beta gamma multinomial random_sample ranf bytes triangular lognormal
+    random_integers multivariate_normal dirichlet laplace logistic geometric""".split()
+)
+# Calls that make a new random generator (its draws are state, see ``draws``).
+GENERATOR_CTORS = frozenset({"default_rng", "RandomState", "Random", "Generator"})
+# Calls that read the clock or the OS: a re-run of the cell gives another value.
+VOLATILE_CALLS = frozenset({"now", "today", "utcnow", "time", "time_ns", "perf_counter", "monotonic", "uuid1", "uuid4", "urandom"})
+_GUARDS = frozenset({"NameError", "Exception", "BaseException"})
 
 # Methods whose statement-call is common and does not change the receiver; without this
 # list the "a method call used as a statement may mutate" heuristic would be noise.
@@ -265,6 +303,20 @@ class _Walker:
         self.is_async = False
         self.magics = []
         self.dunders = {}
+        self._key = None  # the constant key of the load being made (see keyed_reads)
+        self.whole = set()  # module names read whole at least once
+        self.keyed = {}  # module name -> keys it is read through
+        self.mut_whole = set()
+        self.mut_keys = {}
+        self.not_grow = set()  # mutated whole by something other than append/extend
+        self.repeat = {}
+        self.aliases = {}
+        self.draws = {}
+        self.generators = {}
+        self.volatile = False
+        self.guarded = {}
+        self.unbound = {}
+        self.future_annotations = False
         self.stmt = {
             ast.Expr: self._s_expr,
             ast.Assign: self._s_assign,
@@ -322,6 +374,11 @@ class _Walker:
     def _module_read(self, name):
         if name not in self.bound:
             self.reads[name] = None
+            key = self._key
+            if key is None:
+                self.whole.add(name)
+            else:
+                self.keyed.setdefault(name, set()).add(key)
             if (name[0] == "_" or name[0] in "IO") and _HISTORY.fullmatch(name):
                 self.history[name] = None
 
@@ -353,7 +410,12 @@ class _Walker:
         if name not in self.calls:
             self.calls[name] = frozenset(self.bound)
 
-    def mutate(self, target, heuristic=False):
+    def _keyed_load(self, name, key):
+        prev, self._key = self._key, key
+        self.load(name)
+        self._key = prev
+
+    def mutate(self, target, heuristic=False, method=None):
         if self.fn_depth:
             return
         name = _root(target)
@@ -367,6 +429,15 @@ class _Walker:
         self.mutates.setdefault(name, None)
         if not heuristic and not self.cond:
             self.mut_certain.add(name)
+        key = _mutation_key(target)
+        if key is None:
+            self.mut_whole.add(name)
+            if method not in GROW_METHODS:
+                self.not_grow.add(name)
+        else:
+            self.mut_keys.setdefault(name, set()).add(key)
+        if method in REPEAT_METHODS:
+            self.repeat[name] = None
 
     # ----- statements --------------------------------------------------------------
     def block(self, body):
@@ -404,7 +475,14 @@ class _Walker:
     def _s_assign(self, node):
         v = node.value
         t = node.targets
-        if (
+        one = t[0] if len(t) == 1 and type(t[0]) is ast.Name and self.scope is None else None
+        if one is not None and type(v) is ast.Name and not self.cond:
+            self.aliases[one.id] = v.id
+            self._keyed_load(v.id, "&")
+        elif one is not None and type(v) is ast.Call and _callee(v) in GENERATOR_CTORS:
+            self.generators[one.id] = None
+            self.expr(v)
+        elif (
             type(v) is ast.Lambda
             and self.scope is None
             and len(t) == 1
@@ -423,18 +501,34 @@ class _Walker:
     def _s_augassign(self, node):
         t = node.target
         if type(t) is ast.Name:
-            self.load(t.id)
+            s = self.scope
+            name = t.id
+            if (
+                s is not None
+                and s.kind is _FUNC
+                and self.top_def is not None
+                and name not in s.names
+                and name not in s.globals
+                and name not in s.nonlocals
+            ):
+                self.unbound.setdefault(self.top_def, {})[name] = None
+            self.load(name)
             self.expr(node.value)
-            self.store(t.id)
+            self.store(name)
+            if s is None:
+                self.repeat[name] = None
         else:
             self.expr(t.value)
             if type(t) is ast.Subscript:
                 self.expr(t.slice)
             self.expr(node.value)
-            self.mutate(t)
+            self.mutate(t, method="__iadd__")
+            if not self.fn_depth and _root(t) is not None:
+                self.repeat[_root(t)] = None
 
     def _s_annassign(self, node):
-        if self.scope is None or self.scope.kind is _CLASS:  # annotations of locals never run
+        # annotations of locals never run; with ``from __future__ import annotations`` none do
+        if (self.scope is None or self.scope.kind is _CLASS) and not self.future_annotations:
             self.expr(node.annotation)
         if node.value is not None:
             self.expr(node.value)
@@ -448,6 +542,9 @@ class _Walker:
                 if self.scope is None and self.star_import is None:
                     self.star_import = node.lineno + self.offset
                 continue
+            if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+                self.future_annotations = self.future_annotations or alias.name == "annotations"
+                continue  # a compiler directive: binds nothing
             name = alias.asname or alias.name.partition(".")[0]
             self.store(name)
             if self.scope is None:
@@ -472,14 +569,14 @@ class _Walker:
         for a in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
             if a is not None:
                 params.append(a.arg)
-                if a.annotation is not None:
+                if a.annotation is not None and not self.future_annotations:
                     self.expr(a.annotation)
         return params
 
     def _s_def(self, node):
         self._decorators(node.decorator_list)
         params = self._arguments(node.args)
-        if node.returns is not None:
+        if node.returns is not None and not self.future_annotations:
             self.expr(node.returns)
         top = self.scope is None
         if top:
@@ -607,6 +704,11 @@ class _Walker:
             self.block(node.body)
 
     def _s_try(self, node):
+        if self.scope is None and any(_catches_name_error(h.type) for h in node.handlers):
+            # ``try: data`` / ``except NameError: data = load()``: the read may fail on purpose
+            for n in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+                if type(n) is ast.Name and type(n.ctx) is ast.Load:
+                    self.guarded[n.id] = None
         blocks = [node.body + node.orelse]
         for h in node.handlers:
             if h.type is not None:
@@ -719,12 +821,19 @@ class _Walker:
         elif tt is ast.Starred:
             self.target(t.value)
         elif tt is ast.Attribute:
-            self.expr(t.value)
+            self._container(t.value)
             self.mutate(t)
         elif tt is ast.Subscript:
-            self.expr(t.value)
+            self._container(t.value)
             self.expr(t.slice)
             self.mutate(t)
+
+    def _container(self, node):
+        """The object a store goes into: ``df`` in ``df["a"] = …`` is needed, not read."""
+        if type(node) is ast.Name:
+            self._keyed_load(node.id, "&")
+        else:
+            self.expr(node)
 
     # ----- expressions -------------------------------------------------------------
     def expr(self, node):
@@ -734,7 +843,11 @@ class _Walker:
         elif t is ast.Constant:
             return
         elif t is ast.Attribute:
-            self.expr(node.value)
+            v = node.value
+            if type(v) is ast.Name:
+                self._keyed_load(v.id, "." + node.attr)
+            else:
+                self.expr(v)
         else:
             h = self.expr_special.get(t)
             if h is not None:
@@ -748,6 +861,8 @@ class _Walker:
         if type(v) is ast.Name and v.id == "Out" and type(node.slice) is ast.Constant:
             if self.load("Out") and isinstance(node.slice.value, int):
                 self.history[f"_{node.slice.value}"] = None
+        elif type(v) is ast.Name and _constant_key(node.slice) is not None:
+            self._keyed_load(v.id, _constant_key(node.slice))
         else:
             self.expr(v)
         self.expr(node.slice)
@@ -757,6 +872,8 @@ class _Walker:
         tf = type(f)
         if tf is ast.Name:
             name = f.id
+            if name in VOLATILE_CALLS and not self.fn_depth:
+                self.volatile = True
             if self.load(name):
                 self._call_name(name)
             elif self.scope is not None and self.scope.kind is _FUNC:
@@ -767,22 +884,54 @@ class _Walker:
             elif name in ("exec", "eval") and len(node.args) < 2 and not node.keywords:
                 if not self.fn_depth:
                     self.dynamic.append((name, node.lineno + self.offset))
+        elif tf is ast.Attribute:
+            magic = _magic_call(node)
+            if magic is not None:
+                self._magic(node, magic)
+                return
+            if f.attr in MUTATING_METHODS or any(
+                k.arg == "inplace" and type(k.value) is ast.Constant and k.value.value is True
+                for k in node.keywords
+            ):
+                self.mutate(f.value, method=f.attr)
+            if not self.fn_depth:
+                self._draw(f)
+                if f.attr in VOLATILE_CALLS:
+                    self.volatile = True
+            if type(f.value) is ast.Name:
+                self._keyed_load(f.value.id, f".{f.attr}()")
+            else:
+                self.expr(f)
         else:
-            if tf is ast.Attribute:
-                magic = _magic_call(node)
-                if magic is not None:
-                    self._magic(node, magic)
-                    return
-                if f.attr in MUTATING_METHODS or any(
-                    k.arg == "inplace" and type(k.value) is ast.Constant and k.value.value is True
-                    for k in node.keywords
-                ):
-                    self.mutate(f.value)
             self.expr(f)
         for a in node.args:
             self.expr(a)
         for k in node.keywords:
             self.expr(k.value)
+
+    def _draw(self, f):
+        """``np.random.rand()``, ``random.choice(x)``, ``rng.normal()``: a draw from a random
+        state, which changes it (``seed`` sets it: ``=`` before the key)."""
+        parts = [f.attr]
+        node = f.value
+        while type(node) is ast.Attribute:
+            parts.append(node.attr)
+            node = node.value
+        if type(node) is not ast.Name:
+            return
+        parts.reverse()
+        last = parts[-1]
+        if "random" in parts[:-1] and last not in GENERATOR_CTORS and last not in {"SeedSequence", "PCG64", "MT19937"}:
+            key = ".random"
+        elif len(parts) == 1 and (last in RANDOM_FUNCS or last == "seed"):
+            key = "~rng"
+        else:
+            return
+        before = self.draws.get(node.id)
+        if before is None:
+            self.draws[node.id] = ("=" + key) if last == "seed" else key
+        elif not before.startswith("="):
+            self.draws[node.id] = key
 
     def _e_lambda(self, node):
         params = self._arguments(node.args)
@@ -925,7 +1074,55 @@ class _Walker:
             magics=tuple(self.magics),
             reads_dunder=tuple(self.dunders),
             calls_bound=dict(self.calls),
+            keyed_reads={n: frozenset(k) for n, k in self.keyed.items() if n not in self.whole and n in self.reads},
+            keyed_mutates={n: frozenset(k) for n, k in self.mut_keys.items() if n not in self.mut_whole},
+            grow_mutates=frozenset(n for n in self.mut_whole if n not in self.not_grow and n not in self.mut_keys),
+            repeat_harm=frozenset(self.repeat),
+            aliases=self.aliases,
+            draws=self.draws,
+            generators=frozenset(self.generators),
+            volatile=self.volatile,
+            guarded=frozenset(n for n in self.guarded if n in self.reads),
+            unbound_locals={k: tuple(v) for k, v in self.unbound.items()},
         )
+
+
+def _callee(call):
+    """The last name of what a call calls: ``np.random.default_rng(0)`` -> ``default_rng``."""
+    f = call.func
+    return f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else None
+
+
+def _constant_key(node):
+    """``["a"]`` / ``[0]`` for a constant string or int subscript, else None."""
+    if type(node) is ast.Constant and type(node.value) in (str, int):
+        return f"[{node.value!r}]"
+    if type(node) is ast.UnaryOp and type(node.op) is ast.USub and type(node.operand) is ast.Constant:
+        if type(node.operand.value) is int:
+            return f"[{-node.operand.value!r}]"
+    return None
+
+
+def _mutation_key(target):
+    """The key a change is made at: ``df["a"] = …`` -> ``['a']``, ``obj.x = …`` -> ``.x``;
+    None when it changes the object as a whole (``lst.append``, ``df.loc[m] = …``)."""
+    node = target
+    t = type(node)
+    while t is ast.Attribute or t is ast.Subscript:
+        inner = node.value
+        if type(inner) is ast.Name:
+            if t is ast.Attribute:
+                return None if node.attr in _INDEXERS else "." + node.attr
+            return _constant_key(node.slice)
+        node, t = inner, type(inner)
+    return None
+
+
+def _catches_name_error(handler_type):
+    if handler_type is None:
+        return True
+    names = handler_type.elts if type(handler_type) is ast.Tuple else [handler_type]
+    return any(type(n) is ast.Name and n.id in _GUARDS for n in names)
 
 
 def _names_in(expr_text):

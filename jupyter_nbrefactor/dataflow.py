@@ -20,13 +20,15 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 IPYTHON_NAMES = frozenset(
     "display get_ipython In Out exit quit _ __ ___ _i _ii _iii _oh _ih _dh _sh".split()
 )
+# Names every module namespace has (and ``__class__``, which methods see).
+MODULE_NAMES = frozenset("__name__ __doc__ __builtins__ __spec__ __loader__ __package__ __class__".split())
 _HISTORY_ENTRY = re.compile(r"_i?\d+")
 
 
 @lru_cache(maxsize=65536)
 def is_predefined(name: str) -> bool:
     """True for builtins, IPython's injected names and output/input history entries."""
-    return name in BUILTIN_NAMES or name in IPYTHON_NAMES or _HISTORY_ENTRY.fullmatch(name) is not None
+    return name in BUILTIN_NAMES or name in IPYTHON_NAMES or name in MODULE_NAMES or _HISTORY_ENTRY.fullmatch(name) is not None
 
 
 FunctionLookup = Callable[[str], "tuple[str, ...] | None"]

@@ -1,12 +1,18 @@
 """Execution log replay -> live warnings (the ``analyze`` contract of DESIGN.md).
 
-Two views are combined:
+The warnings answer one question: does what this session shows match what Restart & Run
+All would show? Notebook order is the reference.
 
-- time-based (``Replay``): the runs are replayed in order, keeping for every name
-  the run that defined its current value and the last run that changed it (defined,
-  deleted or mutated it). A cell is ``stale`` when a name its last run read was
-  changed by a later run. The replay of a run log is memoised and extended when
-  runs are appended, so re-analysing after an edit or a new run costs little.
+- run-based: the runs are replayed in order over a versioned namespace (namespace.py),
+  recording what each run read; then the cells are walked in notebook order, each as it
+  last ran (a cell that never ran as it is now), over a fresh namespace: Restart & Run
+  All. A cell whose last run read another version than that walk gives it is out of
+  date, and the writers of the differing versions say why: a deleted cell or one whose
+  code no longer makes the name (``hidden-state``), a cell below or the cell's own
+  previous run (``out-of-order``), a cell that is itself out of date
+  (``depends-on-stale``), else a cell above that changed it after this cell ran
+  (``stale``). Changes made afterwards by cells below are forward flow: a quiet note.
+  The replay of a run log is memoised and extended when runs are appended.
 - position-based (``dataflow.Definers``): what Restart & Run All would do with the
   cells as they are now: ``use-before-define``, ``undefined``, ``hidden-state``.
 """
@@ -19,12 +25,15 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .cells import CellFacts, cell_facts
-from .dataflow import Definers, is_predefined, reads_through_calls
+from .dataflow import Definers, is_predefined
 from .errors import RequestError
+from .namespace import UNBOUND, Differ, Namespace, Versions, components
 from .request import INTEGER, JSON_OBJECT, LIST, OBJECT, STRING, STRINGS, Kind, as_text, check, get_field, is_text
 
 KINDS = ("stale", "depends-on-stale", "out-of-order", "edited", "hidden-state", "use-before-define", "undefined")
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+# The kinds that mean "Restart & Run All would show something else": the verdict.
+VERDICT_KINDS = frozenset({"stale", "depends-on-stale", "out-of-order", "hidden-state"})
 
 
 @dataclass(slots=True)
@@ -44,16 +53,17 @@ class _Run:
     count: int | None
     error: str | None
     facts: CellFacts
-    reads: tuple[str, ...] = ()  # what it read, when it is its cell's last run
-    # producing run index (None: nothing had defined it) -> [(name, function it was read
-    # through or None, that producer's definition was certain)]
-    sources: dict | None = None
+    fingerprints: dict
+    inputs: tuple = ()  # ((name, keys, version), ...) as the replay saw them
+    nonce: int = 0  # a re-run of code that reads the clock makes new values
+    ops: tuple = ()  # what it did to the namespace (Namespace.apply)
 
 
 # ----- request ---------------------------------------------------------------------------
 _SOURCE = Kind("a string", is_text)  # nbformat's multi-line form too
 _COUNT = INTEGER.or_null()
 _ERROR = STRING.or_null()
+_FINGERPRINTS = Kind("an object of strings", lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()))
 
 
 def _parse(request):
@@ -81,7 +91,8 @@ def _parse(request):
         source = as_text(get_field(r, "source", _SOURCE, f"{at}.source", default=""))
         count = get_field(r, "execution_count", _COUNT, f"{at}.execution_count", default=None)
         error = get_field(r, "error", _ERROR, f"{at}.error", default=None)
-        runs.append((cid, source, count, error))
+        fps = get_field(r, "fingerprints", _FINGERPRINTS, f"{at}.fingerprints", default=None, null_is_absent=True)
+        runs.append((cid, source, count, error, tuple(sorted(fps.items())) if fps else ()))
     return cells, runs, None if names is None else frozenset(names), language
 
 
@@ -99,21 +110,18 @@ def analyze(request: dict) -> dict:
 
 
 class Replay:
-    """The kernel namespace as the run log left it, name by name."""
+    """The kernel namespace as the run log left it, and what each run read."""
 
     def __init__(self):
+        self.versions = Versions()
+        self.namespace = Namespace(self.versions)
         self.runs: list[_Run] = []
         self.last_run: dict[str, _Run] = {}
-        self.producer: dict[str, int] = {}  # name -> run that defined its current value
-        self.sure: dict[str, bool] = {}  # name -> that definition is certain
-        self.changed: dict[str, int] = {}  # name -> run of its last change
-        self.verb: dict[str, str] = {}  # name -> what that change was
-        self.certain_changed: dict[str, int] = {}  # the same for the last certain change
-        self.certain_verb: dict[str, str] = {}
-        self.functions: set[str] = set()  # names some run defined as a function
+        self.counts: dict[str, int] = {}  # cell id -> how many runs it had
         self.dynamic = False  # some run used a star import, globals(), exec, %run
         self._last_runs: list[_Run] | None = None
-        self.memo: tuple | None = None  # the session's run-based warnings for one cell order
+        # the run-based warnings of the last analysis and what they were computed from
+        self.memo: tuple | None = None
 
     def last_runs(self) -> list[_Run]:
         """Each cell's last run, oldest first."""
@@ -121,89 +129,25 @@ class Replay:
             self._last_runs = sorted(self.last_run.values(), key=lambda r: r.index)
         return self._last_runs
 
-    def lookup(self, name):
-        i = self.producer.get(name)
-        return None if i is None else self.runs[i].facts.functions.get(name)
-
     def extend(self, runs_in):
-        start = len(self.runs)
-        new = [
-            _Run(start + k, cid, src, count, error, cell_facts(src))
-            for k, (cid, src, count, error) in enumerate(runs_in)
-        ]
-        self.runs.extend(new)
-        self._last_runs = None
-        self.memo = None
-        last = {}
-        for r in new:
-            last[r.cell_id] = r
-        self.last_run.update(last)
-        producer, sure, functions = self.producer, self.sure, self.functions
-        changed, verb = self.changed, self.verb
-        certain_changed, certain_verb = self.certain_changed, self.certain_verb
-        runs = self.runs
-        for run in new:
+        ns = self.namespace
+        for cid, src, count, error, fps in runs_in:
+            run = _Run(len(self.runs), cid, src, count, error, cell_facts(src), dict(fps))
+            self.runs.append(run)
+            self.last_run[cid] = run
             f = run.facts
             if f.error is not None:  # did not compile: it ran nothing
                 continue
-            i = run.index
             if f.star_import is not None or f.dynamic_namespace:
                 self.dynamic = True
-            if last[run.cell_id] is run:  # only a cell's last run can make it stale
-                self._record(run, f)
-            if f.functions:
-                functions.update(f.functions)
-            failed = run.error is not None
-            unsure = f.uncertain_defines
-            for n in f.defines:
-                # A failed run stopped somewhere unknown: trust it only for names that had
-                # no value at all (an uncertain definition), never as a redefinition.
-                if n in producer:
-                    if failed:
-                        continue
-                    verb[n] = "redefined"
-                else:
-                    verb[n] = "defined"
-                changed[n] = i
-                producer[n] = i
-                certain = sure[n] = not failed and n not in unsure
-                if certain:
-                    certain_changed[n] = i
-                    certain_verb[n] = verb[n]
-            if failed:
-                continue
-            for n in f.deletes:
-                producer.pop(n, None)
-                changed[n] = certain_changed[n] = i
-                verb[n] = certain_verb[n] = "deleted"
-            for n in f.mutates:
-                heuristic = n in f.uncertain_mutates
-                if heuristic:
-                    p = producer.get(n)
-                    if p is not None and n in runs[p].facts.imports:
-                        continue  # `plt.plot()` does not make every cell using plt stale
-                else:
-                    certain_changed[n] = i
-                    certain_verb[n] = "modified"
-                changed[n] = i
-                verb[n] = "modified"
+            seen = self.counts.get(cid, 0)
+            self.counts[cid] = seen + 1
+            # A re-run of code that reads the clock or the OS makes new values.
+            run.nonce = run.index + 1 if f.volatile and seen else 0
+            run.inputs, run.ops = ns.run(f, run.index, run.error is not None, run.nonce, run.fingerprints)
+        self._last_runs = None
+        self.memo = None
         return self
-
-    def _record(self, run, f):
-        producer, sure = self.producer, self.sure
-        read = [(n, None) for n in f.reads]
-        fn = self.functions
-        if f.functions or not (fn.isdisjoint(f.reads) and fn.isdisjoint(f.calls)):
-            read.extend(reads_through_calls(f, self.lookup, fn).items())
-        sources: dict = {}
-        for n, via in read:
-            p = producer.get(n)
-            group = sources.get(p)
-            if group is None:
-                sources[p] = group = []
-            group.append((n, via, sure.get(n, False)))
-        run.reads = tuple(n for n, _ in read)
-        run.sources = sources
 
 
 _REPLAYS: OrderedDict[tuple, Replay] = OrderedDict()
@@ -229,6 +173,15 @@ def replay(runs_in: tuple) -> Replay:
     return done
 
 
+_VERBS = {"def": "redefined", "mut": "modified", "grow": "modified", "del": "deleted", "draw": "drawn from"}
+_FLAG_WORDS = {
+    "stale": "which is stale",
+    "depends-on-stale": "which depends on a stale cell",
+    "out-of-order": "which ran out of order",
+    "hidden-state": "which read hidden state",
+}
+
+
 class _Session:
     def __init__(self, cells_in, replayed: Replay, kernel_names):
         self.cells = [
@@ -244,93 +197,250 @@ class _Session:
         self.replay = replayed
         self.runs = replayed.runs
         self.last_run = replayed.last_run
-        self.producer = replayed.producer
         self.kernel_names = kernel_names
         self.definers = Definers([c.facts for c in self.cells])
         self.dynamic = replayed.dynamic or any(
             c.facts.star_import is not None or c.facts.dynamic_namespace for c in self.cells
         )
         self.warnings: dict[tuple, dict] = {}
-        self.late: set[tuple[str, str]] = set()  # (cell id, name) reported out-of-order
+        self.flagged: dict[str, tuple[str, bool]] = {}  # cell id -> (worst kind, certain)
+        self.notes: dict[str, list[str]] = {}
         self.labels: dict[tuple, str] = {}
         self.positions: dict[str, int] | None = None
-        self.done: list[tuple[tuple, dict]] = []  # run-based warnings, final, with their order
 
-    # ----- time-based --------------------------------------------------------------------
-    def _time_warnings(self):
-        """Edited cells, then stale / out-of-order / depends-on-stale. The latter depend on
-        the cells only by their ids and order, so they are memoised on the replay."""
-        cell_of = self._cell_of
-        for run in self.replay.last_runs():
-            cell = cell_of(run)
-            if cell is not None and cell.source != run.source:
-                self._add("edited", cell.id, (), cell.id, True, f"This cell was edited after it ran as {_count(run)}.")
-        key = None if self.dupes else (len(self.runs), tuple(c.id for c in self.cells))
-        memo = self.replay.memo
-        if key is not None and memo is not None and memo[0] == key:
-            _, self.done, self.late = memo
-            return
-        edited, self.warnings = self.warnings, {}
-        self._run_warnings()
-        self.done = [(self._order(w), w) for w in map(_final, self.warnings.values())]
-        self.warnings = edited
-        self.late = frozenset(self.late)
-        if key is not None:
-            self.replay.memo = (key, self.done, self.late)
-
+    # ----- run-based ---------------------------------------------------------------------
     def _run_warnings(self):
-        flagged: dict[str, bool] = {}  # cell id -> stale or depends-on-stale (certain?)
-        r = self.replay
-        runs, last_run = self.runs, self.last_run
-        changed, certain_changed = r.changed, r.certain_changed
-        changed_get = changed.get
+        """Edited cells, then the walk of Restart & Run All against the replay."""
         cell_of = self._cell_of
-        for run in r.last_runs():
+        run_of: dict[int, _Run] = {}  # cell position -> its last run
+        for run in self.replay.last_runs():
             cell = cell_of(run)
             if cell is None:
                 continue
-            cid = cell.id
-            i = run.index
-            if run.sources is None:
+            run_of[cell.pos] = run
+            if cell.source != run.source:
+                self._add("edited", cell.id, (), cell.id, True, f"This cell was edited after it ran as {_count(run)}.")
+        if not run_of:
+            return
+        self._no_longer_defined(run_of)
+        # Edits change the walk only where a cell that never ran changes; cell numbers are
+        # in the messages.
+        key = None
+        if not self.dupes:
+            key = tuple(
+                (c.id, c.number, c.source) if (r := run_of.get(c.pos)) is None else (c.id, c.number, r.index)
+                for c in self.cells
+            )
+            memo = self.replay.memo
+            if memo is not None and memo[0] == key:
+                _, warnings, flagged, self.notes = memo
+                self.flagged.update(flagged)
+                for k, w in warnings:
+                    self.warnings[k] = dict(w, names=list(w["names"]))
+                return
+        before = dict(self.warnings)
+        flagged = dict(self.flagged)
+        self._walk(run_of)
+        if key is not None:
+            found = [(k, dict(w, names=list(w["names"]))) for k, w in self.warnings.items() if k not in before]
+            self.replay.memo = (key, found, {k: v for k, v in self.flagged.items() if k not in flagged}, self.notes)
+
+    def _walk(self, run_of):
+        """Restart & Run All over a fresh namespace, compared cell by cell with the replay."""
+        replay = self.replay
+        sim = Namespace(replay.versions)
+        self.sim = sim
+        self.differ = Differ(replay.versions)
+        for cell in self.cells:
+            run = run_of.get(cell.pos)
+            if run is None:
+                if cell.facts.error is None:  # never ran: Restart & Run All runs it as it is
+                    sim.run(cell.facts, cell.pos)
                 continue
-            stale = [n for n in run.reads if changed_get(n, -1) > i]
-            for p, group in run.sources.items():
-                source = None if p is None else runs[p]
-                for n, via, _ in group if stale else ():
-                    if n in stale:
-                        certain = certain_changed.get(n, -1) > i
-                        j = (certain_changed if certain else changed)[n]
-                        flagged[cid] = flagged.get(cid, False) or certain
-                        what = (r.certain_verb if certain else r.verb)[n]
-                        self._add_stale(cid, n, runs[j], what, certain, run.error is not None and p is None, via)
-                d = None if source is None else cell_of(source)
-                if d is None:
+            if run.facts.error is not None:
+                continue
+            if self._compare(cell, run, sim):
+                sim.apply(run.ops, cell.pos)  # it read what Run All gives it: it does the same
+            else:
+                sim.run(run.facts, cell.pos, run.error is not None, run.nonce, None)
+        self._forward_notes(run_of)
+
+    def _compare(self, cell, run, sim):
+        """Warn where ``run`` (the cell's last) read another version than Restart & Run
+        All would give it at ``cell``; the writers of the difference say why. True when it
+        read the same throughout."""
+        runs, writer = self.runs, self.replay.namespace.writer
+        writes = self.replay.versions.writes
+        cell_of = self._cell_of
+        failed = run.error is not None
+        same = True
+        for name, keys, seen in run.inputs:
+            rra = sim.read(name, keys)
+            if rra == seen:
+                continue
+            same = False
+            ours = components(seen) - components(rra)
+            theirs = components(rra) - components(seen)
+            gone = below = flagged = None
+            for v in ours:
+                at = writer.get(v)
+                if at is None:
                     continue
-                if d.pos > cell.pos:
-                    for n, _, p_sure in group:
-                        self.late.add((cid, n))
-                        self._add(
-                            "out-of-order",
-                            cid,
-                            (n,),
-                            d.id,
-                            p_sure,
-                            f"{{names}} came from {self._label(d.id)}, below this cell: "
-                            "Restart & Run All would not reproduce it",
-                        )
-                if d.id != cid and d.id in flagged and last_run.get(d.id) is source:
-                    certain = flagged[d.id]
-                    fresh = [n for n, _, _ in group if n not in stale]
-                    if fresh:
-                        flagged[cid] = flagged.get(cid, False) or certain
-                        self._add(
-                            "depends-on-stale",
-                            cid,
-                            fresh,
-                            d.id,
-                            certain,
-                            f"{{names}} {{was}} produced by {self._label(d.id)}, which is stale",
-                        )
+                w_run = runs[at]
+                w_cell = cell_of(w_run)
+                if w_cell is None:
+                    gone = w_run
+                elif w_cell.pos >= cell.pos:
+                    if below is None or w_run.index > below[0].index:
+                        below = (w_run, w_cell, v)
+                elif w_cell.id in self.flagged and self.last_run.get(w_cell.id) is w_run:
+                    flagged = w_cell
+            if gone is not None:
+                self._hidden(cell, name, gone.cell_id, f"come{{s}} from {self._label(gone.cell_id, gone)}")
+            elif below is not None:
+                self._out_of_order(cell, run, name, below, rra, sim)
+            elif flagged is not None:
+                kind, certain = self.flagged[flagged.id]
+                self._flag(cell, "depends-on-stale", certain)
+                self._add(
+                    "depends-on-stale",
+                    cell.id,
+                    (name,),
+                    flagged.id,
+                    certain,
+                    f"{{names}} {{was}} produced by {self._label(flagged.id)}, {_FLAG_WORDS[kind]}",
+                )
+            else:
+                self._stale(cell, run, name, seen, rra, theirs, ours, sim, writes, failed)
+        return same
+
+    def _no_longer_defined(self, run_of):
+        """A cell read a value made by a cell whose code, edited since, no longer makes it:
+        hidden state (Restart & Run All would not make it)."""
+        lost = {}  # the last run of an edited cell -> names it made that its code no longer does
+        for pos, run in run_of.items():
+            cell = self.cells[pos]
+            if cell.source != run.source:
+                names = set(run.facts.defines) - set(cell.facts.defines)
+                if names:
+                    lost[run.index] = (cell, names)
+        if not lost:
+            return
+        writer = self.replay.namespace.writer
+        for pos, run in run_of.items():
+            for name, _, seen in run.inputs:
+                made = writer.get(seen[0]) if seen[0] > 0 else None
+                gone = lost.get(made)
+                if gone is not None and name in gone[1]:
+                    here = gone[0]
+                    why = f"come{{s}} from {self._label(here.id)}, whose code no longer defines it"
+                    self._hidden(self.cells[pos], name, here.id, why)
+
+    def _stale(self, cell, run, name, seen, rra, theirs, ours, sim, writes, failed):
+        """Something above changed ``name`` after ``run``: who, and how."""
+        certain = self.differ.certain(seen, rra)
+        by = None  # (cell, verb, its run or None)
+        latest = -1
+        for v in theirs:
+            pos = sim.writer.get(v)
+            if pos is None:
+                continue
+            d = self.cells[pos]
+            d_run = self.last_run.get(d.id)
+            index = -1 if d_run is None or self._cell_of(d_run) is not d else d_run.index
+            if by is None or index > latest:
+                verb = _VERBS[writes[v].kind]
+                if verb == "redefined" and seen[0] == UNBOUND:
+                    verb = "defined"
+                by, latest = (d, verb, None if index < 0 else d_run), index
+        if by is None:
+            for v in ours:  # the writer ran again since, with another result
+                at = self.replay.namespace.writer.get(v)
+                if at is None:
+                    continue
+                d = self._cell_of(self.runs[at])
+                if d is not None and d.pos < cell.pos:
+                    by = (d, _VERBS[writes[v].kind], self.last_run.get(d.id))
+                    break
+        if by is None:
+            return
+        d, verb, d_run = by
+        self._flag(cell, "stale", certain)
+        after = "failed" if failed else "ran"
+        if d_run is None:
+            message = f"{{names}} would be {verb} by {self._label(d.id)}, which has not run"
+        elif d_run.error is not None and d_run.index > run.index:
+            certain = True  # Restart & Run All would stop there
+            message = (
+                f"{self._label(d.id, d_run)} failed after this cell ran: {{names}} still hold{{s}} "
+                "the value of its earlier run"
+            )
+        elif d_run.index < run.index:
+            message = f"{{names}} now come{{s}} from {self._label(d.id)}, moved above this cell"
+        elif certain:
+            message = f"{{names}} {{was}} {verb} by {self._label(d.id, d_run)} after this cell {after}"
+        else:
+            message = f"{{names}} may have been {verb} by {self._label(d.id, d_run)} after this cell {after}"
+        self._add("stale", cell.id, (name,), d.id, certain, message, key=(verb,))
+
+    def _out_of_order(self, cell, run, name, below, rra, sim):
+        w_run, w_cell, v = below
+        write = self.replay.versions.writes[v]
+        certain = write.certain
+        if w_cell is cell:
+            fp_now = run.fingerprints.get(name)
+            fp_before = w_run.fingerprints.get(name)
+            if fp_now is not None and fp_before is not None:
+                if fp_now == fp_before:
+                    return  # re-ran and gave the same value: idempotent, as Run All
+                certain = certain and True
+            else:
+                certain = certain and name in w_run.facts.repeat_harm
+            where = "this cell's own previous run"
+        else:
+            where = f"{self._label(w_cell.id)}, below this cell"
+        fix = None
+        if rra[0] > 0:
+            pos = sim.writer.get(rra[0])
+            if pos is not None:
+                fix = self.cells[pos].id
+        message = f"{{names}} came from {where}: Restart & Run All would not reproduce it"
+        if fix is not None:
+            message += f"; re-run from {self._label(fix)}, which creates {{names}}"
+        self._flag(cell, "out-of-order", certain)
+        w = self._add("out-of-order", cell.id, (name,), w_cell.id, certain, message)
+        w["fix_cell_id"] = fix
+
+    def _hidden(self, cell, name, source, why):
+        self._flag(cell, "hidden-state", True)
+        self._add("hidden-state", cell.id, (name,), source, True, f"{{names}} {why}", key=(source,))
+
+    def _flag(self, cell, kind, certain):
+        was = self.flagged.get(cell.id)
+        if was is None or (certain and not was[1]):
+            self.flagged[cell.id] = (kind, certain)
+
+    def _forward_notes(self, run_of):
+        """Changes made after a cell ran by cells below it: forward flow, not a warning, but
+        worth a quiet note (re-running the cell now would see them)."""
+        ns, runs = self.replay.namespace, self.runs
+        for pos, run in run_of.items():
+            cell = self.cells[pos]
+            if cell.id in self.flagged:
+                continue
+            for name, keys, seen in run.inputs:
+                now = ns.read(name, keys)
+                if now == seen:
+                    continue
+                later = [ns.writer.get(v) for v in components(now) - components(seen)]
+                below = [
+                    c for c in (self._cell_of(runs[i]) for i in later if i is not None) if c and c.pos > cell.pos
+                ]
+                if below:
+                    d = max(below, key=lambda c: c.pos)
+                    self.notes.setdefault(cell.id, []).append(
+                        f"re-running this cell now would see {name} as changed below by {self._label(d.id)}"
+                    )
 
     def _cell_of(self, run):
         """The cell a run belongs to; of duplicated ids, the one whose text it ran."""
@@ -340,33 +450,41 @@ class _Session:
                 return next((c for c in same if c.source == run.source), same[0])
         return self.by_id.get(run.cell_id)
 
-    def _add_stale(self, cid, name, by, verb, certain, failed, via):
-        after = "failed" if failed else "ran"
-        how = f"{{was}} {verb}" if certain else f"may have been {verb}"
-        self._add(
-            "stale",
-            cid,
-            (name,),
-            by.cell_id,
-            certain,
-            f"{{names}} {how} by {self._label(by.cell_id, by)} after this cell {after}",
-            key=(verb, via is None),
-        )
-
     # ----- position-based ----------------------------------------------------------------
     def _position_warnings(self):
         defs = self.definers
         first, uncertain = defs.first, defs.uncertain
-        late = self.late
+        late = {(w["cell_id"], n) for w in self.warnings.values() if w["kind"] == "out-of-order" for n in w["names"]}
+        self.hidden = {
+            (w["cell_id"], n) for w in self.warnings.values() if w["kind"] == "hidden-state" for n in w["names"]
+        }
+        deleted = self._deleters()
+        unbound = any(c.facts.unbound_locals for c in self.cells)
         for cell in self.cells:
             f = cell.facts
             if f.error is not None:
                 continue
             cid, pos = cell.id, cell.pos
             through = defs.through(pos)
+            guarded = f.guarded
             for n in (*f.reads, *through) if through else f.reads:
+                if n in guarded:
+                    continue
                 p = first.get(n)
                 if p is not None and p < pos:  # defined above: fine on Run All
+                    gone = deleted.get(n) if deleted else None
+                    if gone is not None:
+                        d = _last_below(gone, pos)
+                        if d is not None and defs.above(n, pos) < d:
+                            self._add(
+                                "use-before-define",
+                                cid,
+                                (n,),
+                                self.cells[d].id,
+                                n not in uncertain,
+                                f"{{names}} {{is_}} deleted above, by {self._label(self.cells[d].id)}",
+                            )
+                            continue
                     if n in uncertain and not defs.certainly_above(n, pos) and (cid, n) not in late:
                         below = defs.below(n, pos)
                         if below is not None:
@@ -379,26 +497,64 @@ class _Session:
                     if (cid, n) not in late:
                         self._use_before_define(cid, n, below, True)
                 else:
-                    self._nowhere(cid, n)
+                    self._nowhere(cid, n, pos)
             if f.output_history:
                 self._history_warnings(cell)
+            if f.calls and unbound:
+                self._unbound_local_calls(cell)
 
-    def _nowhere(self, cid, name):
+    def _deleters(self):
+        """name -> positions of the cells that ``del`` it, ascending."""
+        out: dict[str, list[int]] = {}
+        for c in self.cells:
+            for n in c.facts.deletes:
+                out.setdefault(n, []).append(c.pos)
+        return out
+
+    def _unbound_local_calls(self, cell):
+        """Calling a function that does ``n += 1`` on a global it never declares raises
+        UnboundLocalError: flagged where it is called."""
+        defs = self.definers
+        for name in cell.facts.calls:
+            p = defs.above(name, cell.pos)
+            if p is None and name in cell.facts.functions:
+                p = cell.pos
+            if p is None:
+                continue
+            bad = self.cells[p].facts.unbound_locals.get(name)
+            if bad:
+                self._add(
+                    "undefined",
+                    cell.id,
+                    bad,
+                    self.cells[p].id,
+                    True,
+                    f"{name}() assigns {{names}} without declaring {{names}} global: "
+                    "calling it raises UnboundLocalError",
+                )
+
+    def _nowhere(self, cid, name, pos):
         """No cell defines ``name``: hidden state if the kernel holds it, else undefined."""
+        if (cid, name) in self.hidden:
+            return  # the replay already said where the value it read came from
+        if any(c.facts.star_import is not None for c in self.cells[:pos]):
+            return  # it may well come from the star import above
         kernel = self.kernel_names
-        if not (name in kernel if kernel is not None else name in self.producer):
+        env = self.replay.namespace.env
+        if not (name in kernel if kernel is not None else name in env):
             self._add("undefined", cid, (name,), None, not self.dynamic, "{names} {is_} not defined by any cell")
             return
-        p = self.producer.get(name)
-        source = None if p is None else self.runs[p].cell_id
+        at = self.replay.namespace.writer.get(env[name].vid) if name in env else None
+        run = None if at is None else self.runs[at]
+        source = None if run is None else run.cell_id
         if source is None:
-            why = "exist{s} only in the kernel: no cell defines it"
+            why = "exist{s} only in the kernel: no cell defines {it}"
         elif source == cid:
             why = "exist{s} only in the kernel: this cell reads it before defining it and no other cell does"
         elif source in self.by_id:
             why = f"come{{s}} from {self._label(source)}, whose code no longer defines it"
         else:
-            why = f"come{{s}} from {self._label(source, self.runs[p])}, which no longer exists"
+            why = f"come{{s}} from {self._label(source, run)}"
         self._add("hidden-state", cid, (name,), source, True, f"{{names}} {why}", key=(source,))
 
     def _use_before_define(self, cid, name, below, certain):
@@ -446,23 +602,21 @@ class _Session:
         for n in names:
             if n not in w["names"]:
                 w["names"].append(n)
+        return w
 
     def _label(self, cid, run=None):
-        """``cell [12]`` (its execution count) or ``the cell at position 5``."""
+        """``cell 5`` (its position as JupyterLab shows it), or ``a deleted cell ([12])``."""
         key = (cid, run and run.index)
         label = self.labels.get(key)
         if label is None:
-            label = self.labels[key] = self._new_label(cid, run)
+            cell = self.by_id.get(cid)
+            if cell is not None:
+                label = f"cell {cell.number}"
+            else:
+                run = run or self.last_run.get(cid)
+                label = "a deleted cell" + (f" ([{run.count}])" if run is not None and run.count is not None else "")
+            self.labels[key] = label
         return label
-
-    def _new_label(self, cid, run):
-        run = run or self.last_run.get(cid)
-        if run is not None and run.count is not None:
-            return f"cell [{run.count}]"
-        cell = self.by_id.get(cid)
-        if cell is not None:
-            return f"the cell at position {cell.number}"
-        return "a deleted cell"
 
     def _order(self, w):
         """Warnings are listed in notebook order, then by kind and names."""
@@ -471,11 +625,9 @@ class _Session:
         return self.positions.get(w["cell_id"], -1), _KIND_ORDER[w["kind"]], w["names"]
 
     def response(self):
-        self._time_warnings()
+        self._run_warnings()
         self._position_warnings()
         found = [(self._order(w), w) for w in map(_final, self.warnings.values())]
-        # the memoised run-based warnings are shared between calls: hand out copies
-        found.extend((k, dict(w, names=list(w["names"]))) for k, w in self.done)
         found.sort(key=itemgetter(0))
         out = [w for _, w in found]
         cells = {}
@@ -487,8 +639,28 @@ class _Session:
             if predefined_reads and any(anywhere(n) for n in predefined_reads):
                 entry = dict(entry, reads=[n for n in c.facts.reads if not is_predefined(n) or anywhere(n)])
             run = self.last_run.get(c.id)
-            cells[c.id] = dict(entry, execution_count=None if run is None else run.count)
-        return {"cells": cells, "warnings": out}
+            entry = dict(entry, execution_count=None if run is None else run.count)
+            notes = self.notes.get(c.id)
+            if notes:
+                entry["notes"] = notes
+            cells[c.id] = entry
+        rerun = {w["cell_id"] for w in out if w["kind"] in ("stale", "depends-on-stale")}
+        return {
+            "cells": cells,
+            "warnings": out,
+            "reproducible": not any(w["kind"] in VERDICT_KINDS for w in out),
+            "rerun": [c.id for c in self.cells if c.id in rerun and (rerun.discard(c.id) or True)],
+        }
+
+
+def _last_below(positions, pos):
+    """The last of ascending ``positions`` that is below ``pos``, or None."""
+    best = None
+    for p in positions:
+        if p >= pos:
+            break
+        best = p
+    return best
 
 
 def _final(w):
@@ -496,7 +668,11 @@ def _final(w):
     names = w["names"]
     one = len(names) == 1
     w["message"] = w["message"].format(
-        names=", ".join(names), is_="is" if one else "are", was="was" if one else "were", s="s" if one else ""
+        names=", ".join(names),
+        is_="is" if one else "are",
+        was="was" if one else "were",
+        s="s" if one else "",
+        it="it" if one else "them",
     )
     return w
 

@@ -11,12 +11,14 @@ def body(payload):
 
 
 async def test_analyze_answers_facts_and_warnings(jp_fetch):
+    # x = 0 / y = x / x = 1 ran top to bottom, then the first cell was edited and re-run
     request = {
-        "cells": [{"id": "a", "source": "x = 0"}, {"id": "b", "source": "y = x"}, {"id": "c", "source": "x = 1"}],
+        "cells": [{"id": "a", "source": "x = 5"}, {"id": "b", "source": "y = x"}, {"id": "c", "source": "x = 1"}],
         "runs": [
             {"cell_id": "a", "source": "x = 0", "execution_count": 1},
             {"cell_id": "b", "source": "y = x", "execution_count": 2},
             {"cell_id": "c", "source": "x = 1", "execution_count": 3},
+            {"cell_id": "a", "source": "x = 5", "execution_count": 4},
         ],
         "kernel_names": ["x", "y"],
     }
@@ -36,11 +38,13 @@ async def test_analyze_answers_facts_and_warnings(jp_fetch):
             "kind": "stale",
             "cell_id": "b",
             "names": ["x"],
-            "source_cell_id": "c",
+            "source_cell_id": "a",
             "certain": True,
-            "message": "x was redefined by cell [3] after this cell ran",
+            "message": "x was redefined by cell 1 after this cell ran",
         }
     ]
+    assert payload["reproducible"] is False
+    assert payload["rerun"] == ["b"]
 
 
 @pytest.mark.parametrize(
