@@ -80,6 +80,10 @@ class CellFacts:
     guarded: frozenset[str] = frozenset()  # read under ``try: … except NameError``
     # top-level function -> names it updates (``n += 1``) without declaring them global
     unbound_locals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # name -> the text that alone makes its value, when the cell binds it once, by a
+    # literal (``SEED = 42``), an import or a plain ``def``: its version is that text,
+    # whatever else the cell does (a changed ``TEST_SIZE`` leaves ``SEED`` as it was)
+    pure_defines: dict[str, str] = field(default_factory=dict)
     _tree: ast.Module | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -832,6 +836,8 @@ class _Walker:
         """The object a store goes into: ``df`` in ``df["a"] = …`` is needed, not read."""
         if type(node) is ast.Name:
             self._keyed_load(node.id, "&")
+        elif type(node) is ast.Attribute and type(node.value) is ast.Name:
+            self._keyed_load(node.value.id, "&")  # `plt.rcParams[k] = v`
         else:
             self.expr(node)
 
@@ -1084,7 +1090,49 @@ class _Walker:
             volatile=self.volatile,
             guarded=frozenset(n for n in self.guarded if n in self.reads),
             unbound_locals={k: tuple(v) for k, v in self.unbound.items()},
+            pure_defines=_pure_defines(body, python, self) if body else {},
         )
+
+
+def _pure_defines(body, python, walker):
+    """See ``CellFacts.pure_defines``: top-level statements that make one name's value
+    from text alone; a name bound anywhere else in the cell is left out."""
+    candidates = {}
+    for node in body:
+        t = type(node)
+        if t is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
+            try:
+                ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+            candidates[node.targets[0].id] = "=" + (ast.get_source_segment(python, node.value) or "")
+        elif t is ast.Import or t is ast.ImportFrom:
+            for alias in node.names:
+                name = alias.asname or alias.name.partition(".")[0]
+                text = walker.imports.get(name)
+                if text is not None:
+                    candidates[name] = text
+        elif t is ast.FunctionDef and not node.decorator_list:
+            a = node.args
+            if all(type(d) is ast.Constant for d in (*a.defaults, *(d for d in a.kw_defaults if d is not None))):
+                candidates[node.name] = ast.get_source_segment(python, node) or ""
+    if not candidates:
+        return {}
+    bound: dict[str, int] = {}
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        t = type(node)
+        if t is ast.Name and type(node.ctx) is not ast.Load:
+            bound[node.id] = bound.get(node.id, 0) + 1
+        elif t is ast.alias:
+            name = node.asname or node.name.partition(".")[0]
+            bound[name] = bound.get(name, 0) + 1
+        elif t is ast.FunctionDef or t is ast.AsyncFunctionDef or t is ast.ClassDef:
+            bound[node.name] = bound.get(node.name, 0) + 1
+    return {
+        n: text
+        for n, text in candidates.items()
+        if bound.get(n, 0) == 1 and n not in walker.mutates and n not in walker.deletes and n in walker.certain
+    }
 
 
 def _callee(call):

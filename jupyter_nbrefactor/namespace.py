@@ -200,7 +200,11 @@ class Namespace:
                 do(("alias", n, src))
                 continue
             certain = not failed and n not in f.uncertain_defines
-            v = vs.write(Write("def", sig, n, None, certain))
+            pure = None if failed else f.pure_defines.get(n)
+            if pure is None:
+                v = vs.write(Write("def", sig, n, None, certain))
+            else:  # made by its text alone: the same text makes the same value
+                v = vs.write(Write("def", vs.sig(Sig(pure, (), 0, False)), n, None, certain))
             fp = fps.get(n)
             if fp is not None and old is not None and old.fp == fp and old.vid != v:
                 vs.same[v] = old.vid  # re-ran and gave the same value
