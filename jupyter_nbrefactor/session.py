@@ -27,6 +27,7 @@ from operator import itemgetter
 from .cells import CellFacts, cell_facts
 from .dataflow import Definers, is_predefined
 from .errors import RequestError
+from .language import PYTHON, language_name
 from .namespace import UNBOUND, Differ, Namespace, Versions, components
 from .request import INTEGER, JSON_OBJECT, LIST, OBJECT, STRING, STRINGS, Kind, as_text, check, get_field, is_text
 
@@ -100,7 +101,7 @@ def _parse(request):
 def analyze(request: dict) -> dict:
     """Per-cell facts and live session warnings for one notebook and its kernel session."""
     cells_in, runs_in, kernel_names, language = _parse(request)
-    if not language.lower().startswith(("python", "ipython")):
+    if language_name(language) != PYTHON:
         return {
             "cells": {},
             "warnings": [],
