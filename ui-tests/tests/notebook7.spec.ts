@@ -75,16 +75,18 @@ test.describe('In Notebook 7', () => {
       notebookJSON(['x = 1', 'y = x * 2', 'x = 10'])
     );
     const run = cellRunner(page);
-    await run(2, 1, 0);
+    // The reader reads x from the cell below it.
+    await run(2, 1);
 
     const reader = cellAt(page, 1);
     await expect(reader.locator('.jp-nbrefactor-marker')).toHaveText([
-      'out of order',
-      'stale'
+      'out of order'
     ]);
-    await expect(reader.locator('.jp-nbrefactor-marker-stale')).toHaveAttribute(
+    await expect(
+      reader.locator('.jp-nbrefactor-marker-out-of-order')
+    ).toHaveAttribute(
       'title',
-      'x was redefined by cell 1 after this cell ran'
+      'x came from cell 3, below this cell: Restart & Run All would not reproduce it; re-run from cell 1, which creates x'
     );
     await expect(cellAt(page, 0).locator('.jp-nbrefactor-marker')).toHaveCount(
       0
@@ -99,7 +101,7 @@ test.describe('In Notebook 7', () => {
     const panel = page.locator('#jp-nbrefactor-panel');
     await expect(panel).toBeVisible();
     await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
-      'Restart & Run All would not reproduce this state: 1 cell read values from cells below it; 1 cell ran before its inputs changed.'
+      'Restart & Run All would not reproduce this state: 1 cell read values from cells below it.'
     );
     const group = panel.locator(
       '.jp-nbrefactor-warning-group[data-cell-id="cell-1"]'
@@ -107,22 +109,55 @@ test.describe('In Notebook 7', () => {
     await expect(
       group.locator('.jp-nbrefactor-warning .jp-nbrefactor-message')
     ).toHaveText([
-      'x was redefined by cell 1 after this cell ran',
-      'x came from cell 3, below this cell: Restart & Run All would not reproduce it'
+      'x came from cell 3, below this cell: Restart & Run All would not reproduce it; re-run from cell 1, which creates x'
     ]);
 
     // A click on a warning selects its cell.
     await cellAt(page, 2).locator('.jp-InputArea-prompt').click();
-    await group.locator('.jp-nbrefactor-warning[data-kind="stale"]').click();
+    await group
+      .locator('.jp-nbrefactor-warning[data-kind="out-of-order"]')
+      .click();
     await expect(reader).toHaveClass(/jp-mod-active/);
 
-    await panel
+    // The fix the warning names: cells 1 and 2 run again, in order.
+    await group
       .locator(
-        '.jp-nbrefactor-action[data-command="nbrefactor:run-stale-cells"]'
+        '.jp-nbrefactor-cell-action[data-command="nbrefactor:rerun-from"]'
       )
       .click();
     await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
     await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+  });
+
+  test('Run › Run Stale Cells reruns the reader of a value changed above it', async ({
+    openInNotebook7
+  }) => {
+    const page = await openInNotebook7(
+      'stale.ipynb',
+      notebookJSON(['x = 1', 'y = x * 2', 'x = 10'])
+    );
+    const run = cellRunner(page);
+    // In notebook order: x = 10 below the reader is forward flow.
+    await run(0, 1, 2);
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+
+    // Cell 1, above the reader, runs again with another value.
+    await cellAt(page, 0).locator('.jp-InputArea-editor').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('x = 5');
+    await run(0);
+    await expect(cellAt(page, 1).locator('.jp-nbrefactor-marker')).toHaveText([
+      'stale'
+    ]);
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(1);
+
+    await page.locator('.lm-MenuBar-itemLabel', { hasText: 'Run' }).click();
+    await page.getByRole('menuitem', { name: 'Run Stale Cells' }).click();
+
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+    await expect(cellAt(page, 1).locator('.jp-InputArea-prompt')).toHaveText(
+      /^\[5\]:/
+    );
   });
 
   test('Extract Function… moves a cell into a module the kernel then imports', async ({

@@ -190,6 +190,10 @@ test.describe('On the example notebook', () => {
 
     await restartAndRunAll(page);
 
+    // The analysis of the whole run, not of a part of it.
+    await expect(panel.locator('.jp-nbrefactor-summary')).toHaveText(
+      '40 cells run in this kernel session.'
+    );
     await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
       REPRODUCES
     );
