@@ -5,6 +5,7 @@
 1. cold analyze of 1,000 code cells of ~15 lines, against plain ast.parse of the same
    sources in the same run (target: <= 3x);
 2. one cell changed in a 1,000-cell notebook, the rest cached (target: <= 10 ms);
+   one more run appended to a 1,000-run log (the walk of Restart & Run All is redone);
    and a chain of depends-on-stale cells, to show it stays linear;
 3. every notebook of a folder of real notebooks (bench/fetch_corpus.py makes it),
    cold (best of 3), with a run log of every code cell in order (target: < 100 ms each).
@@ -99,15 +100,39 @@ def bench_one_change(n=1000, changes=50):
         wall.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
     print(f"one cell changed in {n} ({len(result['warnings'])} warnings): median {statistics.median(wall) * 1000:.1f} ms "
-          f"wall, {statistics.median(cpu) * 1000:.1f} ms CPU; max {max(wall) * 1000:.1f} ms wall (target <= 10 ms)")
+          f"wall, {statistics.median(cpu) * 1000:.1f} ms CPU, best {min(cpu) * 1000:.1f} ms CPU; "
+          f"max {max(wall) * 1000:.1f} ms wall (target <= 10 ms)")
+    return statistics.median(wall)
+
+
+def bench_one_run(n=1000, repeat=15):
+    """A run of one cell appended to the log of a top-to-bottom run: the replay resumes,
+    the Restart & Run All walk is redone (re-applying what matching runs did)."""
+    sources = synthetic_cells(n)
+    wall, cpu = [], []
+    for k in range(repeat):
+        _REPLAYS.clear()
+        req = request(sources)
+        analyze(req)
+        i = 1 + (k * 37) % (n - 1)
+        req["runs"].append(dict(req["runs"][i], execution_count=n + 1))
+        t, c = time.perf_counter(), time.process_time()
+        analyze(req)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    print(f"one run appended in {n}: median {statistics.median(wall) * 1000:.1f} ms wall, "
+          f"{statistics.median(cpu) * 1000:.1f} ms CPU; best {min(cpu) * 1000:.1f} ms CPU")
     return statistics.median(wall)
 
 
 def bench_chain(sizes=(1000, 4000)):
-    """A chain of cells, each reading the previous one, whose head is redefined last: one
-    stale cell and the rest depends-on-stale. Linear: 4x the cells, about 4x the time."""
+    """A chain of cells, each reading the previous one, whose head is re-run with another
+    value last: one stale cell and the rest depends-on-stale. Linear: 4x the cells, about
+    4x the time."""
     for n in sizes:
-        req = request(["v0 = 0"] + [f"v{i} = v{i - 1} + 1" for i in range(1, n)] + ["v0 = 1"])
+        req = request(["v0 = 1"] + [f"v{i} = v{i - 1} + 1" for i in range(1, n)])
+        req["runs"][0]["source"] = "v0 = 0"
+        req["runs"].append({"cell_id": "c0", "source": "v0 = 1", "execution_count": n + 1})
         _cached_facts.cache_clear()
         _REPLAYS.clear()
         t = timed(lambda: analyze(req))
@@ -154,6 +179,7 @@ def main(argv=None):
     print(f"Python {sys.version.split()[0]}")
     bench_cold()
     bench_one_change()
+    bench_one_run()
     bench_chain()
     bench_corpus(args.corpus)
 

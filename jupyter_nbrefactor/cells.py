@@ -321,6 +321,7 @@ class _Walker:
         self.guarded = {}
         self.unbound = {}
         self.future_annotations = False
+        self.binds = {}  # module name -> how many places bind it
         self.stmt = {
             ast.Expr: self._s_expr,
             ast.Assign: self._s_assign,
@@ -400,6 +401,7 @@ class _Walker:
 
     def bind(self, name):
         """A module-level binding by this cell."""
+        self.binds[name] = self.binds.get(name, 0) + 1
         self.defines.setdefault(name, None)
         self.bound.add(name)
         self.definite.add(name)
@@ -1094,18 +1096,27 @@ class _Walker:
         )
 
 
+_LITERAL_NODES = (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.UnaryOp, ast.BinOp)
+
+
 def _pure_defines(body, python, walker):
     """See ``CellFacts.pure_defines``: top-level statements that make one name's value
     from text alone; a name bound anywhere else in the cell is left out."""
     candidates = {}
+    lines = None
     for node in body:
         t = type(node)
-        if t is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
+        if (
+            t is ast.Assign
+            and len(node.targets) == 1
+            and type(node.targets[0]) is ast.Name
+            and type(node.value) in _LITERAL_NODES
+        ):
             try:
-                ast.literal_eval(node.value)
+                value = ast.literal_eval(node.value)
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 continue
-            candidates[node.targets[0].id] = "=" + (ast.get_source_segment(python, node.value) or "")
+            candidates[node.targets[0].id] = "=" + repr(value)
         elif t is ast.Import or t is ast.ImportFrom:
             for alias in node.names:
                 name = alias.asname or alias.name.partition(".")[0]
@@ -1115,19 +1126,12 @@ def _pure_defines(body, python, walker):
         elif t is ast.FunctionDef and not node.decorator_list:
             a = node.args
             if all(type(d) is ast.Constant for d in (*a.defaults, *(d for d in a.kw_defaults if d is not None))):
-                candidates[node.name] = ast.get_source_segment(python, node) or ""
+                if lines is None:
+                    lines = python.splitlines(keepends=True)
+                candidates[node.name] = "".join(lines[node.lineno - 1 : node.end_lineno])
     if not candidates:
         return {}
-    bound: dict[str, int] = {}
-    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
-        t = type(node)
-        if t is ast.Name and type(node.ctx) is not ast.Load:
-            bound[node.id] = bound.get(node.id, 0) + 1
-        elif t is ast.alias:
-            name = node.asname or node.name.partition(".")[0]
-            bound[name] = bound.get(name, 0) + 1
-        elif t is ast.FunctionDef or t is ast.AsyncFunctionDef or t is ast.ClassDef:
-            bound[node.name] = bound.get(node.name, 0) + 1
+    bound = walker.binds
     return {
         n: text
         for n, text in candidates.items()

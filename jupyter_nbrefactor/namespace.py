@@ -59,23 +59,24 @@ class Versions:
     def __init__(self) -> None:
         self._ids: dict[tuple, int] = {}
         self.writes: list[Write | None] = [None]
-        self._sig_ids: dict[Sig, int] = {}
+        self._sig_ids: dict[tuple, int] = {}
         self.sigs: list[Sig] = []
         self.same: dict[int, int] = {}  # version -> the equal one it stands for (fingerprints)
 
-    def sig(self, sig: Sig) -> int:
-        i = self._sig_ids.get(sig)
+    def sig(self, source: str, inputs: tuple, nonce: int = 0, failed: bool = False) -> int:
+        key = (source, inputs, nonce, failed)
+        i = self._sig_ids.get(key)
         if i is None:
-            i = self._sig_ids[sig] = len(self.sigs)
-            self.sigs.append(sig)
+            i = self._sig_ids[key] = len(self.sigs)
+            self.sigs.append(Sig(source, inputs, nonce, failed))
         return i
 
-    def write(self, w: Write) -> int:
-        key = (w.kind, w.sig, w.name, w.key)
-        i = self._ids.get(key)
+    def write(self, kind: str, sig: int, name: str, key: object, certain: bool) -> int:
+        ident = (kind, sig, name, key)
+        i = self._ids.get(ident)
         if i is None:
-            i = self._ids[key] = len(self.writes)
-            self.writes.append(w)
+            i = self._ids[ident] = len(self.writes)
+            self.writes.append(Write(kind, sig, name, key, certain))
         return self.same.get(i, i)
 
 
@@ -179,7 +180,7 @@ class Namespace:
         read = self.read
         inputs = tuple((n, k, read(n, k)) for n, k in reads)
         vs = self.versions
-        sig = vs.sig(Sig(f.source, inputs, nonce, failed))
+        sig = vs.sig(f.source, inputs, nonce, failed)
         env, writer = self.env, self.writer
         fps = fingerprints or {}
         ops: list[tuple] = []
@@ -187,7 +188,7 @@ class Namespace:
         if not failed:
             for n in f.deletes:
                 if env.pop(n, None) is not None or n in self.gone:
-                    self.gone[n] = v = vs.write(Write("del", sig, n, None, True))
+                    self.gone[n] = v = vs.write("del", sig, n, None, True)
                     writer[v] = tag
                     do(("del", n, v))
         for n in f.defines:
@@ -202,9 +203,9 @@ class Namespace:
             certain = not failed and n not in f.uncertain_defines
             pure = None if failed else f.pure_defines.get(n)
             if pure is None:
-                v = vs.write(Write("def", sig, n, None, certain))
+                v = vs.write("def", sig, n, None, certain)
             else:  # made by its text alone: the same text makes the same value
-                v = vs.write(Write("def", vs.sig(Sig(pure, (), 0, False)), n, None, certain))
+                v = vs.write("def", vs.sig(pure, ()), n, None, certain)
             fp = fps.get(n)
             if fp is not None and old is not None and old.fp == fp and old.vid != v:
                 vs.same[v] = old.vid  # re-ran and gave the same value
@@ -228,7 +229,7 @@ class Namespace:
             if fp is not None and obj.fp == fp:
                 continue  # the probe saw no change
             grow = keys is None and n in f.grow_mutates
-            v = vs.write(Write("grow" if grow else "mut", sig, n, keys, not heuristic))
+            v = vs.write("grow" if grow else "mut", sig, n, keys, not heuristic)
             op = ("mut", n, v, keys, grow, fp)
             self._mut(obj, op, tag)
             do(op)
@@ -237,7 +238,7 @@ class Namespace:
             if obj is None or not (obj.module or obj.generator):
                 continue
             key = key.lstrip("=")
-            v = vs.write(Write("draw", sig, n, key, True))
+            v = vs.write("draw", sig, n, key, True)
             obj.keys[key] = v
             writer[v] = tag
             do(("draw", n, v, key))
