@@ -7,7 +7,8 @@ PyPI, fetched with ``pip download --no-deps --no-binary <package>`` into a tempo
 (the versions are the ones this venv runs, so that the examples match the installed API):
 
 - networkx's example gallery (``examples/**/plot_*.py``, sphinx-gallery scripts), converted
-  with jupytext's ``py:sphinx`` reader; the data files next to an example are kept with it;
+  with jupytext's ``py:sphinx`` reader (``py:percent`` for scripts with ``# %%`` cells); the
+  data files next to an example are kept with it;
 - statsmodels' ``examples/notebooks/*.ipynb`` (outputs dropped);
 - scikit-learn's and matplotlib's galleries when their sdists can be fetched (their
   metadata step builds with meson: it may fail or take minutes on a machine without
@@ -124,7 +125,8 @@ def candidates(archive: Path, requirement: str, kind: str, licence: str, dest: P
                     ast.parse(text)
                 except SyntaxError:
                     continue
-                nb = jupytext.reads(text, fmt="py:sphinx")
+                # scikit-learn (and recent galleries) mark cells with "# %%": the percent format
+                nb = jupytext.reads(text, fmt="py:percent" if "\n# %%" in text else "py:sphinx")
             else:
                 if not (len(inner.parts) > 2 and inner.parts[:2] == ("examples", "notebooks") and path.suffix == ".ipynb"):
                     continue
@@ -207,7 +209,10 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--sdists", help="a folder of already downloaded sdists to use instead of pip download "
                         "(then the optional sources missing from it are skipped)")
-    parser.add_argument("--max-per-package", type=int, default=0, help="check at most N candidates of a package")
+    parser.add_argument("--max-per-package", type=int, default=0,
+                        help="check at most N candidates of a package (the N shortest in code)")
+    parser.add_argument("--append", action="store_true",
+                        help="keep the folder and its manifest; only add the packages it does not have yet")
     parser.add_argument("--check-one", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -215,12 +220,18 @@ def main(argv=None):
         return _check_one_main(args.check_one, args.data_dir, args.timeout)
 
     dest = Path(args.dest)
-    if dest.exists():
+    old = []
+    if args.append and (dest / "manifest.json").exists():
+        old = json.loads((dest / "manifest.json").read_text())["notebooks"]
+    elif dest.exists():
         shutil.rmtree(dest)
-    dest.mkdir(parents=True)
+    dest.mkdir(parents=True, exist_ok=True)
+    have = {r["package"] for r in old}
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for requirement, kind, licence, required in SOURCES:
+            if requirement.split("==")[0] in have:
+                continue
             archive = None
             if args.sdists:
                 stem = requirement.replace("==", "-").replace("-", "_").lower()
@@ -235,8 +246,9 @@ def main(argv=None):
                 continue
             new = list(candidates(archive, requirement, kind, licence, dest))
             if args.max_per_package:
-                keep = [r for r in new if r["status"] == "candidate"][args.max_per_package:]
-                for r in keep:
+                cand = sorted((r for r in new if r["status"] == "candidate"),
+                              key=lambda r: (dest / r["file"]).stat().st_size)
+                for r in cand[args.max_per_package:]:
                     r.update(status="skipped", reason="--max-per-package")
                     (dest / r["file"]).unlink()
             rows += new
@@ -254,7 +266,7 @@ def main(argv=None):
                 (dest / row["file"]).unlink()
                 if row.get("data_dir"):
                     shutil.rmtree(dest / row["data_dir"], ignore_errors=True)
-    rows.sort(key=lambda r: r["file"])
+    rows = sorted(old + rows, key=lambda r: r["file"])
     passed = [r for r in rows if r["status"] == "passed"]
     manifest = {
         "about": "bench/corpus_runnable.py: notebooks that ran top to bottom in a fresh kernel",

@@ -1,0 +1,329 @@
+"""Can the live warnings be trusted? Real notebooks, real kernels, against Restart & Run All.
+
+    python bench/corpus_runnable.py                 # once: bench/corpus_runnable/
+    python bench/bench_trust.py [--corpus bench/corpus_runnable] [--limit N] [--jobs 2]
+                                [--params 1] [--timeout 60] [--json OUT]
+
+For every notebook of the runnable corpus (bench/trust_harness.py drives the kernels):
+
+(a) clean run: run every code cell top to bottom in a fresh kernel, analyse the session
+    (with the probe's fingerprints, and without them), count the warnings by kind. Target:
+    0 stale, depends-on-stale, out-of-order and hidden-state.
+(b) edit and re-run: pick parameter-like cells (a top-level ``name = <int or float
+    literal>`` whose name a later cell reads), change the literal (int + 1, float x 2), and
+    - variant 1: re-run only that cell in the live session;
+    - variant 2: then re-run every code cell below it except one reader of the name;
+    analyse after each. Ground truth: a fresh run of the edited notebook. A cell is truly
+    stale when what the live session shows for it (the outputs of its latest run: text/plain,
+    streams, errors, hashes of images/HTML, memory addresses and timings normalised; and
+    the fingerprints of the names it binds) differs from the fresh run's. Cells that differ
+    between two fresh runs of the unedited notebook are non-deterministic: left out of both
+    the truth and the warnings. With ``--params`` > 1 the edits accumulate in one session.
+Reported: precision and recall of the cells with a certain stale/depends-on-stale warning,
+of the cells with any stale/depends-on-stale warning, and of the cells with any verdict
+warning (the four kinds), per notebook and overall; every wrong certain warning is listed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from trust_harness import VERDICT_KINDS, LiveSession, fresh_run, notebook_cells  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ("certain", "stale_any", "verdict")  # the three predicted sets
+
+
+def load_names(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def find_params(cells: list[dict]) -> list[dict]:
+    """Top-level ``name = <numeric literal>`` statements whose name a later code cell reads."""
+    out = []
+    code = [(i, c) for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    for k, (i, cell) in enumerate(code):
+        try:
+            tree = ast.parse(cell["source"])
+        except SyntaxError:
+            continue
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            node = stmt.value
+            value = None
+            if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+                value = node.value
+            elif (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+                  and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float)):
+                value = -node.operand.value
+            if value is None:
+                continue
+            name = stmt.targets[0].id
+            readers = [c["id"] for _, c in code[k + 1:] if name in load_names(c["source"])]
+            if readers:
+                out.append({"cell_id": cell["id"], "name": name, "value": value, "readers": readers,
+                            "span": (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)})
+    return out
+
+
+def edited_source(source: str, param: dict) -> str:
+    value = param["value"]
+    new = value + 1 if isinstance(value, int) else (value * 2 if value else 0.5)
+    l1, c1, l2, c2 = param["span"]
+    lines = source.splitlines(keepends=True)
+    if l1 != l2:
+        raise ValueError("multi-line literal")
+    b = lines[l1 - 1].encode("utf-8")
+    lines[l1 - 1] = (b[:c1] + repr(new).encode() + b[c2:]).decode("utf-8")
+    return "".join(lines)
+
+
+def engine_commit() -> str:
+    """The last commit of session.py, and whether the working tree differs from it (the engine
+    is edited in the shared tree while this runs)."""
+    import hashlib
+
+    import jupyter_nbrefactor
+
+    where = Path(jupyter_nbrefactor.__file__).resolve().parent
+    if where != ROOT / "jupyter_nbrefactor":
+        return f"engine imported from {where}"
+    try:
+        log = subprocess.run(["git", "log", "-1", "--format=%h %s", "--", "jupyter_nbrefactor/session.py"],
+                             cwd=ROOT, capture_output=True, text=True).stdout.strip()[:80]
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "jupyter_nbrefactor"],
+                               cwd=ROOT, capture_output=True, text=True).stdout.split()
+    except OSError:
+        return "?"
+    if dirty:
+        h = hashlib.sha1()
+        for f in sorted((ROOT / "jupyter_nbrefactor").glob("*.py")):
+            h.update(f.read_bytes())
+        log += f" + uncommitted changes (engine sources sha1 {h.hexdigest()[:10]})"
+    return log
+
+
+def predicted(warnings: list[dict]) -> dict[str, set]:
+    return {
+        "certain": {w["cell_id"] for w in warnings if w["kind"] in ("stale", "depends-on-stale") and w["certain"]},
+        "stale_any": {w["cell_id"] for w in warnings if w["kind"] in ("stale", "depends-on-stale")},
+        "verdict": {w["cell_id"] for w in warnings if w["kind"] in VERDICT_KINDS},
+    }
+
+
+def shown(session, cid):
+    return session.outputs.get(cid), session.fingerprints.get(cid)
+
+
+def differing(a, b, ids) -> set[str]:
+    return {cid for cid in ids if shown(a, cid) != shown(b, cid)}
+
+
+def describe_diff(live, fresh, cid) -> str:
+    (lo, lf), (fo, ff) = shown(live, cid), shown(fresh, cid)
+    if (lf or {}) != (ff or {}):
+        names = sorted(n for n in set(lf or {}) | set(ff or {}) if (lf or {}).get(n) != (ff or {}).get(n))
+        return "values differ: " + ", ".join(names)
+    return "outputs differ"
+
+
+def score(pred: set, truth: set) -> dict:
+    return {"tp": len(pred & truth), "fp": len(pred - truth), "fn": len(truth - pred)}
+
+
+def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -> dict:
+    import nbformat
+
+    from jupyter_nbrefactor import analyze
+
+    t0 = time.perf_counter()
+    nb = nbformat.read(path, as_version=4)
+    cells = notebook_cells(nb)
+    code_ids = [c["id"] for c in cells if c["cell_type"] == "code"]
+    number = {c["id"]: n for n, c in enumerate(cells, 1)}  # position among all cells, as JupyterLab shows
+    row = {"notebook": Path(path).name, "code_cells": len(code_ids), "edits": [], "wrong_certain": []}
+    live = LiveSession(data_dir=data_dir, timeout=timeout).start()
+    try:
+        live.run_all(cells, stop_on_error=False)
+        errors = [r["cell_id"] for r in live.runs if r["error"]]
+        row["clean_errors"] = len(errors)
+        req = live.request(cells)
+        bare = dict(req, runs=[{k: v for k, v in r.items() if k != "fingerprints"} for r in req["runs"]])
+        for label, r in (("clean", req), ("clean_nofp", bare)):
+            ws = analyze(r)["warnings"]
+            row[label] = dict(Counter(w["kind"] + ("" if w["certain"] else "?") for w in ws))
+            if label == "clean":
+                row["clean_wrong"] = [
+                    {"cell": number.get(w["cell_id"]), "kind": w["kind"], "certain": w["certain"], "message": w["message"]}
+                    for w in ws if w["kind"] in VERDICT_KINDS]
+        # Non-determinism: a second fresh run of the unedited notebook.
+        ref = fresh_run(cells, data_dir=data_dir, timeout=timeout)
+        nondet = differing(live, ref, code_ids)
+        row["nondeterministic"] = len(nondet)
+        for param in find_params(cells)[:params]:
+            try:
+                new_src = edited_source(next(c["source"] for c in cells if c["id"] == param["cell_id"]), param)
+            except ValueError:
+                continue
+            cells = [dict(c, source=new_src) if c["id"] == param["cell_id"] else c for c in cells]
+            truth_run = fresh_run(cells, data_dir=data_dir, timeout=timeout)
+            reader = next((r for r in param["readers"]), None)
+            below = code_ids[code_ids.index(param["cell_id"]) + 1:]
+            for variant in (1, 2):
+                if variant == 1:
+                    live.run_cell(param["cell_id"], new_src)
+                else:
+                    if reader is None:
+                        break
+                    live.run_cells(cells, ids=[cid for cid in below if cid != reader])
+                ws = analyze(live.request(cells))["warnings"]
+                considered = [cid for cid in code_ids if cid not in nondet]
+                truth = differing(live, truth_run, considered)
+                pred = {k: v - nondet for k, v in predicted(ws).items()}
+                edit = {"cell": number[param["cell_id"]], "name": param["name"], "variant": variant,
+                        "reader": number.get(reader) if variant == 2 else None,
+                        "truth": sorted(number[c] for c in truth),
+                        **{k: score(pred[k], truth) for k in SETS}}
+                row["edits"].append(edit)
+                by_cell = {}
+                for w in ws:
+                    if w["kind"] in ("stale", "depends-on-stale") and w["certain"]:
+                        by_cell.setdefault(w["cell_id"], w)
+                for cid in sorted(pred["certain"] - truth, key=number.get):
+                    row["wrong_certain"].append({"edit": f"{param['name']} (cell {edit['cell']}) v{variant}",
+                                                 "cell": number[cid], "error": "false positive",
+                                                 "kind": by_cell[cid]["kind"], "message": by_cell[cid]["message"]})
+                for cid in sorted(truth - pred["certain"], key=number.get):
+                    row["wrong_certain"].append({"edit": f"{param['name']} (cell {edit['cell']}) v{variant}",
+                                                 "cell": number[cid], "error": "missed",
+                                                 "kind": next((w["kind"] for w in ws if w["cell_id"] == cid), None),
+                                                 "message": describe_diff(live, truth_run, cid)})
+    except Exception as e:  # a kernel that died, a timeout: report, do not stop the bench
+        row["failure"] = f"{type(e).__name__}: {e}"[:200]
+    finally:
+        live.stop()
+    row["seconds"] = round(time.perf_counter() - t0, 1)
+    return row
+
+
+def pr(s: dict) -> tuple[str, str]:
+    p = s["tp"] / (s["tp"] + s["fp"]) if s["tp"] + s["fp"] else None
+    r = s["tp"] / (s["tp"] + s["fn"]) if s["tp"] + s["fn"] else None
+    f = lambda x: "  -  " if x is None else f"{x:5.2f}"  # noqa: E731
+    return f(p), f(r)
+
+
+def add(a: dict, b: dict) -> dict:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in ("tp", "fp", "fn")}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(Path(__file__).parent / "corpus_runnable"))
+    parser.add_argument("--limit", type=int, default=0, help="at most N notebooks, spread over the corpus (default all)")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks measured at once")
+    parser.add_argument("--params", type=int, default=1, help="parameter cells edited per notebook")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds per cell")
+    parser.add_argument("--nb-timeout", type=float, default=600, help="seconds per notebook")
+    parser.add_argument("--only", help="notebooks whose file name contains this")
+    parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--engine-label", default="", help="a note on the engine measured, kept in the JSON")
+    args = parser.parse_args(argv)
+    corpus = Path(args.corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    entries = [r for r in manifest["notebooks"] if r["status"] == "passed"]
+    if args.only:
+        entries = [r for r in entries if args.only in r["file"]]
+    if args.limit and args.limit < len(entries):
+        # spread over the sorted list, so that every package is in the sample
+        entries = [entries[i * len(entries) // args.limit] for i in range(args.limit)]
+    commit = engine_commit() + (f" [{args.engine_label}]" if args.engine_label else "")
+    print(f"engine: session.py at {commit}; {len(entries)} notebooks; jobs {args.jobs}", flush=True)
+    rows = []
+    t0 = time.perf_counter()
+    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
+        futs = {pool.submit(one_notebook, str(corpus / e["file"]),
+                            str(corpus / e["data_dir"]) if e.get("data_dir") else None,
+                            args.params, args.timeout): e for e in entries}
+        for fut in concurrent.futures.as_completed(futs):
+            try:
+                row = fut.result(timeout=args.nb_timeout)
+            except Exception as e:
+                row = {"notebook": futs[fut]["file"], "failure": repr(e)[:200], "edits": [], "wrong_certain": []}
+            rows.append(row)
+            print(f"  {row['notebook']}: {row.get('seconds', '?')} s"
+                  + (f"  FAILED {row['failure']}" if row.get("failure") else ""), flush=True)
+    rows.sort(key=lambda r: r["notebook"])
+
+    # (a) clean runs
+    clean, clean_nofp = Counter(), Counter()
+    for r in rows:
+        clean.update(r.get("clean", {}))
+        clean_nofp.update(r.get("clean_nofp", {}))
+    def verdict(c):
+        return sum(v for k, v in c.items() if k.rstrip("?") in VERDICT_KINDS)
+    dirty = [r for r in rows if any(k.rstrip("?") in VERDICT_KINDS for k in r.get("clean", {}))]
+    print(f"\n(a) clean top-to-bottom runs: {len(rows)} notebooks, {sum(r.get('code_cells', 0) for r in rows)} code cells")
+    print(f"    verdict warnings with fingerprints: {verdict(clean)} in {len(dirty)} notebooks; "
+          f"without: {verdict(clean_nofp)}")
+    for kind in VERDICT_KINDS:
+        print(f"    {kind:17} certain {clean.get(kind, 0):4}  uncertain {clean.get(kind + '?', 0):4}"
+              f"   (no fingerprints: {clean_nofp.get(kind, 0)} / {clean_nofp.get(kind + '?', 0)})")
+    others = {k: v for k, v in clean.items() if k.rstrip("?") not in VERDICT_KINDS}
+    print(f"    other kinds: {dict(sorted(others.items()))}")
+
+    # (b) edits
+    print("\n(b) edit and re-run: precision / recall of the cells warned about")
+    head = f"{'notebook':52} {'edit':>16} {'truth':>5} | {'certain P/R':>12} | {'stale any P/R':>13} | {'verdict P/R':>12}"
+    print(head)
+    print("-" * len(head))
+    totals = {v: {k: {"tp": 0, "fp": 0, "fn": 0} for k in SETS} for v in (1, 2)}
+    for r in rows:
+        for e in r["edits"]:
+            for k in SETS:
+                totals[e["variant"]][k] = add(totals[e["variant"]][k], e[k])
+            cells = [f"{'/'.join(pr(e[k]))}" for k in SETS]
+            print(f"{r['notebook'][:52]:52} {e['name'][:10]:>10}@{e['cell']:<2}v{e['variant']} {len(e['truth']):5} | "
+                  f"{cells[0]:>12} | {cells[1]:>13} | {cells[2]:>12}")
+    overall = {k: add(totals[1][k], totals[2][k]) for k in SETS}
+    for label, t in (("variant 1 (edit, re-run it)", totals[1]), ("variant 2 (... and all below but one reader)", totals[2]),
+                     ("overall", overall)):
+        print(f"{label:46}  " + "   ".join(f"{k}: P {pr(t[k])[0]} R {pr(t[k])[1]} ({t[k]['tp']}/{t[k]['fp']}/{t[k]['fn']} tp/fp/fn)"
+                                            for k in SETS))
+    wrong = [(r["notebook"], w) for r in rows for w in r["wrong_certain"]]
+    if wrong:
+        print(f"\nwrong certain stale/depends-on-stale ({len(wrong)}):")
+        for nbname, w in wrong:
+            print(f"  {nbname}: {w['edit']}: cell {w['cell']} {w['error']} ({w['kind']}): {w['message']}")
+    dirty_list = [(r["notebook"], w) for r in rows for w in r.get("clean_wrong", [])]
+    if dirty_list:
+        print(f"\nverdict warnings after clean runs ({len(dirty_list)}), first 40:")
+        for nbname, w in dirty_list[:40]:
+            print(f"  {nbname}: cell {w['cell']} {w['kind']}{'' if w['certain'] else '?'}: {w['message']}")
+    print(f"\n{time.perf_counter() - t0:.0f} s wall; failures: {[r['notebook'] for r in rows if r.get('failure')]}")
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "engine": commit, "notebooks": len(rows), "clean": dict(clean), "clean_nofp": dict(clean_nofp),
+            "totals": {"variant1": totals[1], "variant2": totals[2], "overall": overall},
+            "rows": rows, "machine": {"nproc": os.cpu_count(), "loadavg": os.getloadavg()},
+        }, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
