@@ -15,8 +15,10 @@ normalised outputs in ``s.outputs[cell_id]`` (its latest run: what the notebook 
 Fingerprints come from a silent ``user_expressions`` evaluated after the cell's code, in
 the same request, by a helper module put on the kernel's ``sys.path`` (nothing is added to
 the user namespace): for each name the cell binds or mutates at top level, repr of small
-scalars and strings, type + shape + dtype + a content hash for arrays and frames, repr
-with memory addresses removed for anything else.
+scalars and strings, type + shape + dtype + a content hash for arrays and frames, a hash
+of node and edge lists for graphs, a hash of the pickle for other objects that pickle
+(a fitted estimator's repr shows only its parameters), else repr with memory addresses
+removed.
 """
 
 from __future__ import annotations
@@ -84,6 +86,15 @@ def fp(v, depth=0):
         if callable(v) and hasattr(v, "__code__"):
             c = v.__code__
             return f"function {v.__qualname__} {_h(c.co_code + repr(c.co_consts).encode() + repr(v.__defaults__).encode())}"
+        if mod not in ("matplotlib", "builtins", "IPython"):
+            # fitted estimators, models, results: their repr shows parameters, not state
+            import pickle
+            try:
+                b = pickle.dumps(v, protocol=4)
+            except Exception:
+                b = None
+            if b is not None and len(b) < 200_000_000:
+                return f"{tn} pickle {_h(b)}"
         r = repr(v)
         r = _ADDR.sub("0x?", r)
         return f"{tn} {r if len(r) <= 160 else _h(r.encode())}"
