@@ -54,7 +54,55 @@ def load_names(source: str) -> set[str]:
 
 
 def find_params(cells: list[dict]) -> list[dict]:
-    """Top-level ``name = <numeric literal>`` statements whose name a later code cell reads."""
+    """Top-level ``name = <numeric literal>`` statements whose name a later code cell reads
+    (kind "param"); then, as a fallback, top-level assignments whose value holds a numeric
+    literal (``G = nx.gnp_random_graph(20, 0.3, seed=7)``) and whose target a later code
+    cell reads (kind "literal": the first such literal is edited)."""
+    params, literals = [], []
+    code = [(i, c) for i, c in enumerate(cells) if c["cell_type"] == "code"]
+    for k, (i, cell) in enumerate(code):
+        try:
+            tree = ast.parse(cell["source"])
+        except SyntaxError:
+            continue
+        later = [(c["id"], load_names(c["source"])) for _, c in code[k + 1:]]
+        for stmt in tree.body:
+            if not isinstance(stmt, ast.Assign):
+                continue
+            names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+            names += [e.id for t in stmt.targets if isinstance(t, ast.Tuple) for e in t.elts if isinstance(e, ast.Name)]
+            readers = [cid for cid, loads in later if loads & set(names)]
+            if not readers:
+                continue
+            node = stmt.value
+            value = literal(node)
+            if value is not None and len(names) == 1:
+                params.append({"kind": "param", "cell_id": cell["id"], "name": names[0], "value": value,
+                               "readers": readers, "span": span(node)})
+                continue
+            for sub in ast.walk(node):
+                v = literal(sub)
+                if v is not None and not isinstance(getattr(sub, "parent", None), ast.UnaryOp):
+                    literals.append({"kind": "literal", "cell_id": cell["id"], "name": ",".join(names), "value": v,
+                                     "readers": readers, "span": span(sub)})
+                    break
+    return params + literals
+
+
+def literal(node):
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+            and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float)):
+        return -node.operand.value
+    return None
+
+
+def span(node):
+    return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+
+
+def _find_params_narrow(cells: list[dict]) -> list[dict]:  # kept for reference: "param" only
     out = []
     code = [(i, c) for i, c in enumerate(cells) if c["cell_type"] == "code"]
     for k, (i, cell) in enumerate(code):
@@ -197,6 +245,7 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
                 truth = differing(live, truth_run, considered)
                 pred = {k: v - nondet for k, v in predicted(ws).items()}
                 edit = {"cell": number[param["cell_id"]], "name": param["name"], "variant": variant,
+                        "kind": param["kind"], "value": param["value"],
                         "reader": number.get(reader) if variant == 2 else None,
                         "truth": sorted(number[c] for c in truth),
                         **{k: score(pred[k], truth) for k in SETS}}

@@ -168,7 +168,8 @@ def check_one(path: Path, data_dir: Path | None, timeout: float) -> dict:
             capture_output=True, text=True, timeout=timeout + 30,
         )
         ok = proc.returncode == 0
-        err = None if ok else (proc.stdout.strip().splitlines() or proc.stderr.strip().splitlines() or ["?"])[-1][:300]
+        err = None if ok else (proc.stdout.strip().splitlines() or proc.stderr.strip().splitlines() or ["?"])[-1]
+        err = err and re.sub(r"\x1b\[[0-9;]*m", "", err)[:300]  # the traceback's colours
     except subprocess.TimeoutExpired:
         ok, err = False, f"timeout after {timeout} s"
     seconds = round(time.perf_counter() - t, 1)
