@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, cast
 
 import tornado
 from jupyter_server.auth.decorator import authorized
@@ -17,6 +18,9 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 
 from . import __version__
 from .errors import RequestError
+
+if TYPE_CHECKING:
+    from .app import NbRefactorApp
 
 AUTH_RESOURCE = "contents"
 
@@ -43,7 +47,7 @@ class BaseHandler(ExtensionHandlerMixin, APIHandler):
 
     def json_body(self) -> dict:
         """The request body as a JSON object, or a 400/413 ``RequestError``."""
-        limit = self.extensionapp.max_body_bytes
+        limit = cast("NbRefactorApp", self.extensionapp).max_body_bytes
         if len(self.request.body) > limit:
             raise RequestError(f"request body is larger than {limit} bytes", 413)
         try:

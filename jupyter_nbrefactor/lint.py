@@ -20,10 +20,11 @@ import json
 import re
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -247,7 +248,7 @@ class NotebookFacts:
     """A notebook's code cells, their facts and def-use, computed once for every rule
     (and for the health report)."""
 
-    def __init__(self, nb):
+    def __init__(self, nb: Mapping[str, Any]) -> None:
         self.cells = nb.get("cells", [])
         self.python = is_python(nb)
         self.code: list[CodeCell] = []
@@ -312,7 +313,7 @@ class NotebookFacts:
         for c in self.code:
             if c.count is None:
                 continue
-            if above is not None and c.count < above.count:
+            if above is not None and above.count is not None and c.count < above.count:
                 out.append((c, above))
             above = c
         return out
@@ -385,7 +386,8 @@ def _scan(source: str) -> _Scan:
     names: dict[str, int] = {}
     strings = []
     edits = set()
-    for node in ast.walk(tree) if tree is not None else ():
+    nodes: Iterable[Any] = ast.walk(tree) if tree is not None else ()  # `type(node) is` below is the narrowing
+    for node in nodes:
         t = type(node)
         if t is ast.Name:
             if node.lineno < names.get(node.id, node.lineno + 1):
@@ -667,7 +669,7 @@ RULES: dict[str, Rule] = {
 # ----- running the rules --------------------------------------------------------------
 def _suppressions(source: str) -> dict[int, frozenset[str] | None]:
     """line -> the rules ``# nbrefactor: ignore[...]`` silences there (None: all)."""
-    out = {}
+    out: dict[int, frozenset[str] | None] = {}
     if "nbrefactor" not in source:
         return out
     for i, line in enumerate(source.splitlines(), 1):
@@ -919,7 +921,7 @@ def to_sarif(findings: list[Finding], version: str = "dev") -> dict:
     results = []
     for f in findings:
         where = "" if f.cell is None else f"cell {f.cell + 1}" + (f", line {f.line}" if f.line else "") + ": "
-        location = {"artifactLocation": {"uri": Path(f.path).as_posix(), "uriBaseId": "%SRCROOT%"}}
+        location: dict[str, Any] = {"artifactLocation": {"uri": Path(f.path).as_posix(), "uriBaseId": "%SRCROOT%"}}
         location["region"] = {"startLine": f.file_line or 1}
         result = {
             "ruleId": f.rule,
@@ -962,4 +964,4 @@ def format_sarif(findings: list[Finding], version: str = "dev") -> str:
     return json.dumps(to_sarif(findings, version), indent=2) + "\n"
 
 
-FORMATS = {"text": format_text, "json": format_json, "sarif": format_sarif}
+FORMATS: dict[str, Callable[..., str]] = {"text": format_text, "json": format_json, "sarif": format_sarif}

@@ -13,12 +13,14 @@ import heapq
 import keyword
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import PurePath
+from typing import Any
 
+from .cells import CellFacts
 from .dataflow import is_predefined
 from .errors import RequestError
-from .lint import Config, NotebookFacts, cell_text, code_lines, lint_notebook
+from .lint import CodeCell, Config, Finding, NotebookFacts, cell_text, code_lines, lint_notebook
 
 # How many candidate runs are ranked cheaply, then planned by the engine at most.
 MAX_RUN_CELLS = 8
@@ -27,14 +29,16 @@ MIN_CANDIDATE_LINES = 4
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 
 
-def health_report(nb, path: str = "", config: Config | None = None, candidates: int = 3) -> dict:
+def health_report(
+    nb: Mapping[str, Any], path: str = "", config: Config | None = None, candidates: int = 3
+) -> dict[str, Any]:
     """The health report of one notebook (nbformat v4 node or dict) as JSON-ready data."""
     config = config or Config()
     facts = NotebookFacts(nb)
     findings = lint_notebook(nb, path, config, facts=facts)
     functions, classes = facts.definitions
     duplicates = facts.duplicates(config["duplicate-lines"])
-    report = {
+    report: dict[str, Any] = {
         "path": path,
         "lines_of_code": facts.lines_of_code,
         "cells": len(facts.cells),
@@ -71,12 +75,12 @@ def health_report(nb, path: str = "", config: Config | None = None, candidates: 
     return report
 
 
-def _id(cell):
+def _id(cell: Mapping[str, Any]) -> str | None:
     cid = cell.get("id")
     return cid if isinstance(cid, str) else None
 
 
-def _verdict(report, facts, config, findings) -> dict:
+def _verdict(report: dict[str, Any], facts: NotebookFacts, config: Config, findings: list[Finding]) -> dict[str, Any]:
     """``refactor`` past a size/structure threshold, ``attention`` when only the run order
     or error findings are wrong, ``healthy`` otherwise; each reason is one sentence."""
     loc = report["lines_of_code"]
@@ -114,7 +118,9 @@ def _verdict(report, facts, config, findings) -> dict:
 
 
 # ----- extraction candidates ----------------------------------------------------------
-def extraction_candidates(nb, facts: NotebookFacts, path: str = "", limit: int = 3) -> list[dict]:
+def extraction_candidates(
+    nb: Mapping[str, Any], facts: NotebookFacts, path: str = "", limit: int = 3
+) -> list[dict[str, Any]]:
     """Up to ``limit`` non-overlapping runs of adjacent code cells that the extraction
     engine accepts as a function, best first: many lines of code outside functions,
     few parameters and returns."""
@@ -125,7 +131,7 @@ def extraction_candidates(nb, facts: NotebookFacts, path: str = "", limit: int =
     module = _module_for(path)
     taken: set[int] = set()
     used_names = _all_names(facts)
-    out = []
+    out: list[dict[str, Any]] = []
     planned = 0
     for _, run, lines in _ranked_runs(facts):
         if len(out) >= limit or planned >= MAX_PLANS:
@@ -169,30 +175,30 @@ def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]
     at its own cells only, and the runs come off a heap, as many as the caller takes."""
     defs = facts.definers
     code = facts.code
-    imports = set()
-    for c in code:
-        if c.facts.tree is not None:
-            imports.update(c.facts.imports)
+    facts_of = [_python_facts(c) for c in code]
+    imports: set[str] = set()
+    for f in facts_of:
+        if f.tree is not None:
+            imports.update(f.imports)
     # read_by[k]: (name, producing code index) of what cell k reads from a cell above it;
     # last_read[p]: name -> the last code index reading the value that cell p produced.
     read_by: list[list[tuple[str, int]]] = [[] for _ in code]
     last_read: list[dict[str, int]] = [{} for _ in code]
-    for k, c in enumerate(code):
-        if c.facts.tree is None:
+    for k, f in enumerate(facts_of):
+        if f.tree is None:
             continue
         for name in defs.reads(k):
             p = defs.above(name, k)
             if p is not None and not is_predefined(name):
                 read_by[k].append((name, p))
                 last_read[p][name] = k
-    loose = [_loose_lines(c) if c.facts.tree is not None else 0 for c in code]
+    loose = [_loose_lines(c.source, f.tree) if f.tree is not None else 0 for c, f in zip(code, facts_of)]
     runs: list[tuple[float, int, int, list[int], int]] = []
     for start in range(len(code)):
         lines = 0
         params: set[str] = set()
         for end in range(start, min(start + MAX_RUN_CELLS, len(code))):
-            c = code[end]
-            if c.facts.tree is None or (end > start and c.pos != code[end - 1].pos + 1):
+            if facts_of[end].tree is None or (end > start and code[end].pos != code[end - 1].pos + 1):
                 break
             lines += loose[end]
             params.update(n for n, p in read_by[end] if p < start and n not in imports)
@@ -208,23 +214,30 @@ def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]
         yield -neg_score, run, lines
 
 
-def _loose_lines(cell) -> int:
+def _python_facts(cell: CodeCell) -> CellFacts:
+    """The facts of a code cell of a Python notebook (only those have facts)."""
+    if cell.facts is None:
+        raise ValueError("extraction candidates are for Python notebooks only")
+    return cell.facts
+
+
+def _loose_lines(source: str, tree: ast.Module) -> int:
     """Lines of code of a cell outside its def/class statements: code not reusable yet."""
-    source = cell.source.splitlines()
-    inside = set()
-    for node in cell.facts.tree.body:
+    inside: set[int] = set()
+    for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            inside.update(range(first, node.end_lineno + 1))
-    return code_lines("\n".join(line for i, line in enumerate(source, 1) if i not in inside))
+            inside.update(range(first, (node.end_lineno or node.lineno) + 1))
+    return code_lines("\n".join(line for i, line in enumerate(source.splitlines(), 1) if i not in inside))
 
 
 def _all_names(facts: NotebookFacts) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for c in facts.code:
-        if c.facts.tree is not None:
-            names.update(c.facts.defines)
-            names.update(c.facts.reads)
+        f = _python_facts(c)
+        if f.tree is not None:
+            names.update(f.defines)
+            names.update(f.reads)
     return names
 
 
@@ -268,7 +281,7 @@ def _module_for(path: str) -> str:
 
 
 # ----- text -----------------------------------------------------------------------------
-def _cells(positions) -> str:
+def _cells(positions: list[int]) -> str:
     """1-based cell numbers, runs shortened: ``cells 11-17``."""
     numbers = [p + 1 for p in positions]
     if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
@@ -276,7 +289,7 @@ def _cells(positions) -> str:
     return ("cells " if len(numbers) > 1 else "cell ") + ", ".join(map(str, numbers))
 
 
-def format_report(report: dict) -> str:
+def format_report(report: dict[str, Any]) -> str:
     """The report as text for a terminal."""
     ooo = report["out_of_order_cells"]
     dup = report["duplicated_blocks"]

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
 from .errors import RequestError
 
@@ -40,14 +40,22 @@ BOOLEAN = Kind("true or false", lambda value: isinstance(value, bool))
 _ABSENT = object()
 
 
-def check(value, kind: Kind, where: str):
+def check(value: Any, kind: Kind, where: str) -> Any:
     """``value`` if ``kind`` accepts it, else ``RequestError("<where> must be <kind.what>")``."""
     if not kind.accepts(value):
         raise RequestError(f"{where} must be {kind.what}")
     return value
 
 
-def get_field(obj: dict, name: str, kind: Kind, where: str | None = None, *, default=_ABSENT, null_is_absent=False):
+def get_field(
+    obj: Mapping[str, Any],
+    name: str,
+    kind: Kind,
+    where: str | None = None,
+    *,
+    default: Any = _ABSENT,
+    null_is_absent: bool = False,
+) -> Any:
     """``obj[name]`` checked by ``check``; ``where`` names it in the error (``name`` by default).
 
     An absent field is ``default``, or an error when there is none; with ``null_is_absent``

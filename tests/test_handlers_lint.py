@@ -109,8 +109,12 @@ async def test_routes_need_a_token(jp_fetch, jp_root_dir, route):
 
 
 async def test_the_server_answers_while_a_big_report_is_computed(jp_fetch, jp_root_dir, monkeypatch):
-    """The report runs on the engine's thread: GET version answers within 100 ms meanwhile."""
+    """The report runs on the engine's thread: GET version answers within 100 ms meanwhile
+    (the median of five, since the engine's thread takes the GIL every few milliseconds
+    and the machine may be busy; a report on the event loop would hold every one for
+    seconds)."""
     import asyncio
+    import statistics
     import threading
     import time
 
@@ -131,11 +135,13 @@ async def test_the_server_answers_while_a_big_report_is_computed(jp_fetch, jp_ro
     while not started.is_set():
         assert time.monotonic() < deadline and not pending.done()
         await asyncio.sleep(0.005)
-    t0 = time.perf_counter()
-    response = await jp_fetch("jupyter-nbrefactor", "version")
-    elapsed = time.perf_counter() - t0
-    assert response.code == 200
-    assert not pending.done(), "the report finished before the version request: nothing was measured"
-    assert elapsed < 0.1
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        response = await jp_fetch("jupyter-nbrefactor", "version")
+        times.append(time.perf_counter() - t0)
+        assert response.code == 200
+    assert not pending.done(), "the report finished before the version requests: nothing was measured"
+    assert statistics.median(times) < 0.1, times
     code, answer = await pending
     assert (code, answer["code_cells"]) == (200, 4000)
