@@ -12,7 +12,7 @@ export MPLBACKEND := Agg
 # Our machines run as root; JupyterLab refuses that unless told.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test setup build test-python test-js test-ui test-package chromium ui-setup clean
+.PHONY: lab test setup build lint lint-python lint-js test-python test-js test-ui test-package chromium ui-setup clean
 
 setup: $(VENV)/.installed
 
@@ -35,8 +35,21 @@ build: setup
 lab: build
 	cd examples && jupyter lab $(LAB_ARGS) big_messy_notebook.ipynb
 
-# pytest last, so its summary line closes the output.
-test: test-js test-package test-ui test-python
+# The gates first (cheapest, and a failure there is the first thing to fix); pytest
+# last, so its summary line closes the output.
+test: lint test-js test-package test-ui test-python
+
+# Configured in pyproject.toml (ruff, mypy) and package.json (stylelint, prettier,
+# eslint); .pre-commit-config.yaml runs the Python ones before each commit.
+lint: lint-python lint-js
+
+lint-python: setup
+	ruff check .
+	ruff format --check .
+	mypy
+
+lint-js: setup
+	jlpm lint:check
 
 test-python: setup
 	python -m pytest
