@@ -14,16 +14,21 @@ from pathlib import Path
 import nbformat
 
 from .errors import RequestError
-from .extract import source_hash
+from .extract import replaced_ids, source_hash
 from .modpath import dotted_name, package_folders
 
 
 def replace_cells(notebook: dict, cells: list[int], replacement: str) -> nbformat.NotebookNode:
     """A copy of ``notebook`` with the selected cells (0-based) replaced by one code cell
-    holding ``replacement``, placed where the first selected cell was."""
+    holding ``replacement``, placed where the first selected cell was. The replacement
+    names the cells it replaced (``metadata.nbrefactor.replaces``: their ids), so
+    ``verify`` compares its outputs with theirs."""
     selected = set(cells)
     first = min(selected)
     cell = nbformat.v4.new_code_cell(replacement)
+    replaces = replaced_ids(notebook["cells"], cells)
+    if replaces:
+        cell.metadata["nbrefactor"] = {"replaces": replaces}
     if (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) < (4, 5):
         cell.pop("id", None)  # cell ids exist from nbformat 4.5 on
     kept = [c for i, c in enumerate(notebook["cells"]) if i not in selected]

@@ -122,6 +122,13 @@ def source_hash(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def replaced_ids(cells: list[dict], selected: list[int]) -> list[str]:
+    """The plan's ``replaces``: the ids of the selected cells (0-based), in notebook order,
+    which the replacement cell records; empty unless every one has an id (nbformat >= 4.5)."""
+    ids = [cells[i].get("id") for i in sorted(set(selected))]
+    return ids if all(isinstance(i, str) and i for i in ids) else []
+
+
 # ----- request ------------------------------------------------------------------------
 
 
@@ -1479,7 +1486,7 @@ def plan_extraction(request: dict) -> dict:
     """Plan moving the selected cells into a module (see docs/architecture.md).
 
     Returns ``{"params", "returns", "module_path", "module_source", "base_hash",
-    "replacement", "notes", "refused", "refused_at", "overwrite_would_help"}``;
+    "replacement", "notes", "refused", "refused_at", "overwrite_would_help", "replaces"}``;
     ``refused_at`` is ``{"cell": <0-based index>, "line": <1-based line or null>}``
     when the refusal names a cell; ``overwrite_would_help`` is true when the same
     request with ``overwrite`` would be planned. A malformed request raises ``RequestError``.
@@ -1496,6 +1503,7 @@ def plan_extraction(request: dict) -> dict:
         "refused": None,
         "refused_at": None,
         "overwrite_would_help": False,
+        "replaces": replaced_ids(req.cells, req.selected),
     }
     if req.language != PYTHON:
         plan["refused"] = f"this notebook runs {req.language}, not Python: only Python cells can move into a module"

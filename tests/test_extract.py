@@ -53,6 +53,7 @@ def test_plan_has_exactly_the_contract_keys():
         "refused",
         "refused_at",
         "overwrite_would_help",
+        "replaces",
     }
     assert result["module_path"] == "src/m.py"
     assert result["base_hash"] is None
