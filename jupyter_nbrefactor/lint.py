@@ -897,8 +897,48 @@ def format_json(findings: list[Finding]) -> str:
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-# The project homepage (package.json) + the rule reference.
-DOCS_URL = "https://example.invalid/jupyter-nbrefactor/docs/lint.md"
+# Used when the package's metadata is not there (a source tree never installed). It is
+# package.json's placeholder too, until the project has a public repository: docs/lint.md
+# ("SARIF") says so.
+PLACEHOLDER_REPOSITORY = "https://example.invalid/jupyter-nbrefactor"
+# The rule reference, relative to the repository's web page.
+DOCS_PATH = "blob/main/docs/lint.md"
+
+
+@lru_cache(maxsize=1)
+def repository_url() -> str:
+    """The project's repository as a web address: package.json's ``repository.url``, which
+    the wheel carries as its ``Repository`` Project-URL, without ``git+`` and ``.git``."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        urls = metadata("jupyter-nbrefactor").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() == "repository" and url.strip():
+            return web_url(url.strip())
+    return PLACEHOLDER_REPOSITORY
+
+
+def web_url(repository: str) -> str:
+    """``git+https://host/o/r.git`` or ``git@host:o/r.git`` -> ``https://host/o/r``."""
+    url = repository.removeprefix("git+")
+    if url.startswith("git@"):
+        host, _, path = url[4:].partition(":")
+        url = f"https://{host}/{path}"
+    return url.removesuffix(".git").rstrip("/")
+
+
+def docs_url() -> str:
+    """The rule reference (docs/lint.md) in the repository."""
+    return f"{repository_url()}/{DOCS_PATH}"
+
+
+def rule_help_uri(rule_id: str) -> str:
+    """The rule's section of docs/lint.md (its ``### NR101`` heading's anchor)."""
+    return f"{docs_url()}#{rule_id.lower()}"
 
 
 def to_sarif(findings: list[Finding], version: str = "dev") -> dict:
@@ -912,7 +952,7 @@ def to_sarif(findings: list[Finding], version: str = "dev") -> dict:
             "name": r.name,
             "shortDescription": {"text": r.summary},
             "fullDescription": {"text": r.summary},
-            "helpUri": f"{DOCS_URL}#{r.id.lower()}",
+            "helpUri": rule_help_uri(r.id),
             "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
             "properties": {"tags": ["notebook"]},
         }
@@ -941,7 +981,7 @@ def to_sarif(findings: list[Finding], version: str = "dev") -> dict:
                 "tool": {
                     "driver": {
                         "name": "jupyter-nbrefactor",
-                        "informationUri": DOCS_URL,
+                        "informationUri": docs_url(),
                         "version": version,
                         "rules": rules,
                     }

@@ -226,3 +226,36 @@ def test_pre_commit_hook_runs_the_lint_command_on_notebooks():
     assert hook["entry"] == "jupyter-nbrefactor lint"
     assert scripts["jupyter-nbrefactor"] == "jupyter_nbrefactor.cli:main"
     assert (hook["language"], hook["types"]) == ("python", ["jupyter"])
+
+
+def test_sarif_help_uri_is_the_rule_section_of_docs_lint_md_in_the_repository():
+    from jupyter_nbrefactor.lint import to_sarif
+
+    root = Path(__file__).parent.parent
+    repository = json.loads((root / "package.json").read_text())["repository"]["url"].removesuffix(".git")
+    driver = to_sarif([])["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == f"{repository}/blob/main/docs/lint.md"
+    assert [r["helpUri"] for r in driver["rules"]] == [
+        f"{repository}/blob/main/docs/lint.md#{rule.lower()}" for rule in RULES
+    ]
+    headings = {
+        line[4:].strip().lower()
+        for line in (root / "docs" / "lint.md").read_text().splitlines()
+        if line.startswith("### ")
+    }
+    assert {rule.lower() for rule in RULES} <= headings  # every anchor exists
+
+
+@pytest.mark.parametrize(
+    "url, web",
+    [
+        ("https://github.com/o/r.git", "https://github.com/o/r"),
+        ("git+https://github.com/o/r.git", "https://github.com/o/r"),
+        ("git@github.com:o/r.git", "https://github.com/o/r"),
+        ("https://gitlab.com/g/r/", "https://gitlab.com/g/r"),
+    ],
+)
+def test_repository_urls_become_web_addresses(url, web):
+    from jupyter_nbrefactor.lint import web_url
+
+    assert web_url(url) == web
