@@ -86,6 +86,56 @@ def add_extract(subparsers) -> None:
     p.add_argument("--dry-run", action="store_true", help="print unified diffs, write nothing")
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--overwrite", action="store_true", help="replace a function of the same name")
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="run the new notebook and the old one in fresh kernels; when they differ, put the notebook"
+        " and the module back as they were and exit 1",
+    )
+
+
+def read_nbformat(path: Path):
+    """The notebook at ``path`` (nbformat v4); an unreadable one is a ``UsageError``."""
+    import nbformat
+
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as err:  # any unreadable notebook is a usage error
+        raise UsageError(
+            f"cannot read {path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
+        ) from None
+
+
+def _snapshot(folder: Path, module: str, output: Path) -> tuple[dict[Path, bytes | None], list[Path]]:
+    """What ``--verify`` puts back: the bytes of every file the extraction may write (None:
+    absent) and the package folders it may create."""
+    from .modpath import package_folders
+
+    packages = [folder / p for p in package_folders(module)]
+    files = [output, folder / module, *(p / "__init__.py" for p in packages)]
+    return {f: f.read_bytes() if f.is_file() else None for f in files}, [p for p in packages if not p.exists()]
+
+
+def _restore(files: dict[Path, bytes | None], folders: list[Path]) -> None:
+    from .apply import write_text_atomic
+
+    for file, data in files.items():
+        if data is None:
+            file.unlink(missing_ok=True)
+        else:
+            write_text_atomic(file, data.decode("utf-8"))  # written with newline="": the same bytes
+    for folder in reversed(folders):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _verified(new_notebook, output: Path, notebook, folder: Path, quiet: bool) -> bool:
+    """``extract --verify``: the new notebook against the old one, in fresh kernels."""
+    from .verify import format_result, verify
+
+    result = verify(new_notebook, output.parent, notebook, folder)
+    print(format_result(result, output.name), end="", file=sys.stderr if quiet else sys.stdout)
+    return result["verdict"] == "same"
 
 
 def run_extract(args) -> int:
@@ -99,12 +149,7 @@ def run_extract(args) -> int:
     path = Path(args.notebook)
     if args.mode == "function" and not args.name:
         raise UsageError("--name is required with --mode function")
-    try:
-        notebook = nbformat.read(path, as_version=4)
-    except Exception as err:  # any unreadable notebook is a usage error
-        raise UsageError(
-            f"cannot read {path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
-        ) from None
+    notebook = read_nbformat(path)
     cells = parse_cells(args.cells, len(notebook.cells))
     code = [i for i in cells if notebook.cells[i].cell_type == "code"]
     cells = code or cells  # markdown in a range stays where it is; alone, it is refused
@@ -143,6 +188,7 @@ def run_extract(args) -> int:
             new_nb = nbformat.writes(new_notebook).splitlines(keepends=True)
             sys.stdout.writelines(difflib.unified_diff(old_nb, new_nb, f"a/{path.name}", f"b/{output.name}"))
         return 0
+    before = _snapshot(folder, args.module, output) if args.verify else None
     try:
         written = write_module(folder, plan)
         text = nbformat.writes(new_notebook)
@@ -152,6 +198,10 @@ def run_extract(args) -> int:
         return 1
     except OSError as err:
         raise UsageError(f"cannot write: {err}") from None
+    if before is not None and not _verified(new_notebook, output, notebook, folder, args.json):
+        _restore(*before)
+        print("verify: the extraction changes what the notebook shows: put everything back", file=sys.stderr)
+        return 1
     if not args.json:
         for file in written:
             print(f"wrote {file}")
@@ -263,7 +313,52 @@ def run_report(args) -> int:
     return 0
 
 
-SUBCOMMANDS = [add_extract, add_lint, add_report]
+# ----- verify ---------------------------------------------------------------------------
+
+VERIFY_EPILOG = """\
+Runs the notebook top to bottom in a fresh kernel (its kernelspec, else python3) in a scratch
+copy of its folder (it reads its data files; what it writes is thrown away) and compares each
+code cell's outputs with the saved ones. With --against, runs both notebooks fresh and compares
+them cell by cell (a replacement cell with the cells it replaced). Addresses, clocks, progress
+bars and temporary paths are ignored, numbers compared within 1e-9 relative. A cell that
+differs is run once more: one whose two fresh runs differ is non-deterministic (not a failure).
+Exit codes: 0 all the same, 1 a cell changed or the run failed, 2 usage errors and unreadable
+notebooks.
+"""
+
+
+def add_verify(subparsers) -> None:
+    from .verify import DEFAULT_TIMEOUT
+
+    p = subcommand_parser(
+        subparsers,
+        "verify",
+        run_verify,
+        help="run a notebook in a fresh kernel and check it shows what it shows (or what another shows)",
+        description="Reproducibility check: run the notebook in a fresh kernel and compare its outputs.",
+        epilog=VERIFY_EPILOG,
+    )
+    p.add_argument("notebook", help="the .ipynb file")
+    p.add_argument("--against", metavar="OTHER.ipynb", help="compare with a fresh run of this notebook (the original)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds one cell may run (default: 600)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def run_verify(args) -> int:
+    from .verify import format_result, verify
+
+    if not args.timeout > 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    path = Path(args.notebook)
+    notebook = read_nbformat(path)
+    against = Path(args.against) if args.against else None
+    original = read_nbformat(against) if against else None
+    result = verify(notebook, path.parent, original, against.parent if against else None, timeout=args.timeout)
+    sys.stdout.write(json.dumps(result, indent=2) + "\n" if args.json else format_result(result, str(path)))
+    return 0 if result["verdict"] == "same" else 1
+
+
+SUBCOMMANDS = [add_extract, add_lint, add_report, add_verify]
 
 
 def main(argv: list[str] | None = None) -> int:

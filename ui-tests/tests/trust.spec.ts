@@ -178,6 +178,41 @@ test.describe('Running cells one by one', () => {
   });
 });
 
+test.describe('Fingerprints', () => {
+  test('a cell re-run on its own value that gives the same value is no warning', async ({
+    page,
+    tmpPath
+  }) => {
+    await openNotebook(
+      page,
+      tmpPath,
+      NOTEBOOK,
+      notebookJSON(['x = [3, 1]', 'x = sorted(x)'])
+    );
+    const bodies: any[] = [];
+    page.on('request', request => {
+      // JupyterLab adds a cache-busting query.
+      if (new URL(request.url()).pathname === '/jupyter-nbrefactor/analyze') {
+        bodies.push(request.postDataJSON());
+      }
+    });
+    const panel = await openPanel(page);
+    // Its second run read its own first run's x: the same list, sorted again.
+    await runInOrder(page, [0, 1, 1]);
+
+    await expect(panel.locator('.jp-nbrefactor-summary')).toHaveText(
+      '3 cells run in this kernel session.'
+    );
+    await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
+    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+    const last = bodies[bodies.length - 1];
+    expect(
+      last.runs.map((run: any) => Object.keys(run.fingerprints ?? {}))
+    ).toEqual([[], ['x'], ['x']]);
+    expect(last.runs[1].fingerprints.x).toBe(last.runs[2].fingerprints.x);
+  });
+});
+
 test.describe('On the example notebook', () => {
   test.use({ kernels: null });
 
