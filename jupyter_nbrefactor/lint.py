@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import inspect
 import json
 import re
 import sys
@@ -430,21 +431,64 @@ Check = Callable[[NotebookFacts, Config], Iterable[tuple[int | None, int | None,
 
 @dataclass(frozen=True)
 class Rule:
+    """One lint rule: its fixed id, its name (kebab-case: SARIF, the docs), its default
+    severity, a one-line summary, and the function that checks it, whose docstring says
+    why the rule exists and shows an example."""
+
     id: str
-    name: str  # kebab-case, for SARIF and the docs
+    name: str
     severity: str
     summary: str
     check: Check
     python_only: bool = True
 
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
 
-def nr001(nb, cfg):
+
+_DECLARED: list[Rule] = []
+
+
+def rule(id: str, severity: str, summary: str, *, python_only: bool = True) -> Callable[[Check], Check]:
+    """Declare the decorated function as the check of rule ``id``; the rule's name is the
+    function's, in kebab-case (``out_of_order_run`` -> ``out-of-order-run``)."""
+
+    def declare(check: Check) -> Check:
+        _DECLARED.append(Rule(id, check.__name__.replace("_", "-"), severity, summary, check, python_only))
+        return check
+
+    return declare
+
+
+@rule("NR000", "error", "the file is not a readable notebook", python_only=False)
+def invalid_notebook(nb, cfg):
+    """The file is not a notebook the other rules can read (not UTF-8, not JSON, no
+    nbformat version, malformed cells). Reported by the reader (``invalid_findings``),
+    never by a check over a notebook: there is none.
+
+    Why: a broken file in a folder of notebooks should fail CI, not be skipped.
+    Example: ``{"cells": []}`` (no ``nbformat``)."""
+    return ()
+
+
+@rule("NR001", "error", "a code cell does not compile")
+def syntax_error(nb, cfg):
+    """A code cell does not compile after IPython's input transformation (magics are fine).
+
+    Why: Restart & Run All stops there, and no other rule can see the cell's names.
+    Example: ``df = load(`` (an unclosed call)."""
     for c in nb.code:
         if c.facts.error is not None:
             yield c.pos, c.facts.error_line or 1, f"the cell does not compile: {c.facts.error}"
 
 
-def nr101(nb, cfg):
+@rule("NR101", "warning", "execution counts not increasing top to bottom", python_only=False)
+def out_of_order_run(nb, cfg):
+    """A cell's execution count is lower than the nearest executed cell's above it.
+
+    Why: the notebook was not run top to bottom; Restart & Run All may give other results.
+    Example: cell 1 shows ``[5]``, cell 2 below it ``[3]``."""
     for c, above in nb.out_of_order:
         yield (
             c.pos,
@@ -454,7 +498,13 @@ def nr101(nb, cfg):
         )
 
 
-def nr102(nb, cfg):
+@rule("NR102", "info", "gap in execution counts", python_only=False)
+def execution_count_gap(nb, cfg):
+    """The sorted execution counts skip numbers (or do not start at 1).
+
+    Why: runs happened that the notebook no longer shows (a cell re-run or deleted), so
+    the saved outputs may rest on state no cell shows.
+    Example: counts ``[1]``, ``[2]``, ``[7]``."""
     counted = sorted((c.count, c.pos) for c in nb.code if c.count is not None)
     previous = 0
     for count, pos in counted:
@@ -468,7 +518,12 @@ def nr102(nb, cfg):
         previous = count
 
 
-def nr103(nb, cfg):
+@rule("NR103", "warning", "two cells share an execution count", python_only=False)
+def shared_execution_count(nb, cfg):
+    """Two code cells carry the same execution count.
+
+    Why: one of them was copied or merged in; its output is not from this run.
+    Example: two cells both showing ``[4]``."""
     seen: dict[int, int] = {}
     for c in nb.code:
         if c.count is None:
@@ -479,7 +534,12 @@ def nr103(nb, cfg):
             seen[c.count] = c.pos
 
 
-def nr104(nb, cfg):
+@rule("NR104", "warning", "unexecuted code cell above executed ones", python_only=False)
+def unexecuted_cell(nb, cfg):
+    """A non-empty code cell was never run although cells below it were.
+
+    Why: the outputs below were computed without it; Restart & Run All will run it.
+    Example: cell 2 shows ``[ ]`` between cells ``[1]`` and ``[2]``."""
     last_run = max((i for i, c in enumerate(nb.code) if c.count is not None), default=0)
     for c in nb.code[:last_run]:
         if c.count is None and c.source.strip():
@@ -500,7 +560,13 @@ def _use(name, via):
     return f"{name} is used" if via is None else f"{name} is used by {via}()"
 
 
-def nr105(nb, cfg):
+@rule("NR105", "error", "name used in a cell but defined only in a cell below")
+def use_before_define(nb, cfg):
+    """A cell reads a name (directly, through a magic, or in a function it calls) that only
+    a cell further down defines.
+
+    Why: Restart & Run All fails there with a NameError.
+    Example: ``print(total)`` above ``total = 1``."""
     defs = nb.definers
     for k, c, name, via in _reads(nb):
         if defs.above(name, k) is None and not is_predefined(name):
@@ -514,7 +580,14 @@ def nr105(nb, cfg):
                 )
 
 
-def nr106(nb, cfg):
+@rule("NR106", "error", "undefined name")
+def undefined_name(nb, cfg):
+    """A cell reads a name no cell defines (builtins, IPython's names and names bound by
+    magics are known), or uses it before it defines it itself. Off when names may come
+    from where static analysis does not see (``import *``, ``%run``, ``exec``, ...).
+
+    Why: the notebook runs only in the kernel that still holds that name.
+    Example: ``model.fit(X)`` with no cell defining ``model``."""
     if nb.open_namespace:
         return
     defs = nb.definers
@@ -532,7 +605,13 @@ def nr106(nb, cfg):
                 yield c.pos, line, f"undefined name {name}: no cell defines it"
 
 
-def nr107(nb, cfg):
+@rule("NR107", "warning", "a cell ran before the cell producing its input")
+def output_predates_input(nb, cfg):
+    """A cell ran as ``[c]`` but the nearest cell above defining a name it reads ran later,
+    as ``[p] > c``.
+
+    Why: the saved output was computed from an older value than the notebook shows.
+    Example: ``df = load()`` ran as ``[5]``, ``show(df)`` below it as ``[4]``."""
     defs = nb.definers
     for k, c, name, via in _reads(nb):
         if c.count is None:
@@ -550,13 +629,23 @@ def nr107(nb, cfg):
             )
 
 
-def nr201(nb, cfg):
+@rule("NR201", "info", "too many lines of code in the notebook", python_only=False)
+def notebook_too_long(nb, cfg):
+    """More than ``max-notebook-lines`` lines of code in the notebook.
+
+    Why: past that size code is easier to test and reuse in modules.
+    Example: 800 lines of code with the default limit of 500."""
     limit = cfg["max-notebook-lines"]
     if nb.lines_of_code > limit:
         yield None, None, f"{nb.lines_of_code} lines of code (more than {limit}): move code into modules"
 
 
-def nr202(nb, cfg):
+@rule("NR202", "info", "too many lines of code in one cell", python_only=False)
+def cell_too_long(nb, cfg):
+    """A code cell with more than ``max-cell-lines`` lines of code.
+
+    Why: a long cell does several things; as functions each could be named and tested.
+    Example: a 120-line cell with the default limit of 60."""
     limit = cfg["max-cell-lines"]
     for c in nb.code:
         n = code_lines(c.source)
@@ -564,14 +653,26 @@ def nr202(nb, cfg):
             yield c.pos, 1, f"{n} lines of code in one cell (more than {limit})"
 
 
-def nr203(nb, cfg):
+@rule("NR203", "info", "long notebook with no functions")
+def no_functions(nb, cfg):
+    """More than ``no-functions-lines`` lines of code and not one ``def`` or ``class`` at
+    module level.
+
+    Why: nothing in the notebook can be reused or tested on its own.
+    Example: 150 lines of top-level statements."""
     limit = cfg["no-functions-lines"]
     functions, classes = nb.definitions
     if nb.lines_of_code > limit and not functions and not classes:
         yield None, None, f"{nb.lines_of_code} lines of code and not one function or class"
 
 
-def nr204(nb, cfg):
+@rule("NR204", "warning", "too many module-level names")
+def too_many_names(nb, cfg):
+    """More than ``max-module-names`` module-level variables (imports, functions, classes
+    and ``_`` not counted).
+
+    Why: every global is state a later cell may read by accident (hidden state).
+    Example: ``df``, ``df2``, ``df_clean``, ... 20 of them."""
     limit = cfg["max-module-names"]
     names = nb.module_names
     if len(names) > limit:
@@ -579,7 +680,13 @@ def nr204(nb, cfg):
         yield None, None, f"{len(names)} module-level names (more than {limit}): {shown}"
 
 
-def nr205(nb, cfg):
+@rule("NR205", "warning", "duplicated code across cells")
+def duplicated_code(nb, cfg):
+    """A block of at least ``duplicate-lines`` similar lines (literals and comments left out)
+    that a cell shares with a cell above it.
+
+    Why: copies drift; one function called twice does not.
+    Example: the same 8 cleaning lines for ``train`` and for ``test``."""
     for d in nb.duplicates(cfg["duplicate-lines"]):
         yield (
             d.cell,
@@ -591,14 +698,24 @@ def nr205(nb, cfg):
 _INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|uv\s+pip)\s+install\b")
 
 
-def nr301(nb, cfg):
+@rule("NR301", "warning", "package installation inside the notebook")
+def install_in_notebook(nb, cfg):
+    """``%pip``, ``%conda``, ``%mamba`` or a shell escape running ``pip install`` & co.
+
+    Why: dependencies belong in requirements or pyproject, where CI and colleagues see them.
+    Example: ``!pip install pandas``."""
     for c in nb.code:
         for m in c.facts.magics:
             if m.name in ("pip", "conda", "mamba") or (m.kind == "shell" and _INSTALL.search(m.text)):
                 yield c.pos, m.line, f"{m.text.strip()}: declare dependencies in requirements or pyproject instead"
 
 
-def nr302(nb, cfg):
+@rule("NR302", "warning", "%run, %store or sys.path edits")
+def hidden_state_hack(nb, cfg):
+    """``%run``, ``%store`` or a change to ``sys.path``.
+
+    Why: code and values arrive from outside the notebook's cells; import a package instead.
+    Example: ``sys.path.append("../src")``."""
     for c in nb.code:
         f = c.facts
         for m in f.magics:
@@ -623,7 +740,13 @@ _ABSOLUTE = re.compile(
 )
 
 
-def nr401(nb, cfg):
+@rule("NR401", "warning", "absolute file path literal")
+def absolute_path(nb, cfg):
+    """A string literal holding an absolute path under a user or data folder, a Windows
+    drive or a UNC share (not ``/tmp``, ``/usr``, URLs or routes).
+
+    Why: the path exists on one machine only.
+    Example: ``pd.read_csv("/home/ana/data.csv")``."""
     for c in nb.code:
         seen = set()
         for line, value in _scan(c.source).strings:
@@ -633,7 +756,12 @@ def nr401(nb, cfg):
                 yield c.pos, line, f"absolute path {m.group()!r}: it exists on one machine only"
 
 
-def nr601(nb, cfg):
+@rule("NR601", "warning", "committed error output", python_only=False)
+def saved_error_output(nb, cfg):
+    """A code cell with a saved ``error`` output (a traceback).
+
+    Why: the committed notebook shows a failure its readers cannot tell is fixed.
+    Example: a cell whose output is ``KeyError: 'price'``."""
     for c in nb.code:
         for out in c.cell.get("outputs", ()):
             if isinstance(out, dict) and out.get("output_type") == "error":
@@ -641,29 +769,8 @@ def nr601(nb, cfg):
                 break
 
 
-RULES: dict[str, Rule] = {
-    r.id: r
-    for r in (
-        Rule("NR000", "invalid-notebook", "error", "the file is not a readable notebook", lambda nb, cfg: (), False),
-        Rule("NR001", "syntax-error", "error", "a code cell does not compile", nr001),
-        Rule("NR101", "out-of-order-run", "warning", "execution counts not increasing top to bottom", nr101, False),
-        Rule("NR102", "execution-count-gap", "info", "gap in execution counts", nr102, False),
-        Rule("NR103", "shared-execution-count", "warning", "two cells share an execution count", nr103, False),
-        Rule("NR104", "unexecuted-cell", "warning", "unexecuted code cell above executed ones", nr104, False),
-        Rule("NR105", "use-before-define", "error", "name used in a cell but defined only in a cell below", nr105),
-        Rule("NR106", "undefined-name", "error", "undefined name", nr106),
-        Rule("NR107", "output-predates-input", "warning", "a cell ran before the cell producing its input", nr107),
-        Rule("NR201", "notebook-too-long", "info", "too many lines of code in the notebook", nr201, False),
-        Rule("NR202", "cell-too-long", "info", "too many lines of code in one cell", nr202, False),
-        Rule("NR203", "no-functions", "info", "long notebook with no functions", nr203),
-        Rule("NR204", "too-many-names", "warning", "too many module-level names", nr204),
-        Rule("NR205", "duplicated-code", "warning", "duplicated code across cells", nr205),
-        Rule("NR301", "install-in-notebook", "warning", "package installation inside the notebook", nr301),
-        Rule("NR302", "hidden-state-hack", "warning", "%run, %store or sys.path edits", nr302),
-        Rule("NR401", "absolute-path", "warning", "absolute file path literal", nr401),
-        Rule("NR601", "saved-error-output", "warning", "committed error output", nr601, False),
-    )
-}
+# The rule table: every rule above, in the order of its id.
+RULES: dict[str, Rule] = {r.id: r for r in sorted(_DECLARED, key=lambda r: r.id)}
 
 
 # ----- running the rules --------------------------------------------------------------

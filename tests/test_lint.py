@@ -447,3 +447,24 @@ def test_an_edited_pyproject_is_read_again(tmp_path):
     pyproject.write_text('[tool.jupyter-nbrefactor]\nignore = ["NR102", "NR103"]\n')
     config = find_config(tmp_path / "a.ipynb")
     assert config.enabled("NR101") and not config.enabled("NR103")
+
+
+# ----- the rule reference ---------------------------------------------------------------
+def test_docs_lint_md_lists_exactly_the_rule_table():
+    """docs/lint.md's table has one row per rule, with its id, name and severity, and a
+    section per rule (the SARIF helpUri anchors)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "lint.md").read_text()
+    rows = re.findall(r"^\| \[(NR\d{3})\]\(#(nr\d{3})\) \| ([a-z-]+) +\| (\w+) +\|", text, re.M)
+    assert [(i, anchor, name, severity) for i, anchor, name, severity in rows] == [
+        (r.id, r.id.lower(), r.name, r.severity) for r in RULES.values()
+    ]
+    assert re.findall(r"^### (NR\d{3})$", text, re.M) == list(RULES)
+
+
+def test_every_rule_is_a_documented_function_named_by_what_it_checks():
+    for r in RULES.values():
+        assert r.check.__name__ == r.name.replace("-", "_")
+        assert "Why:" in r.doc and "Example:" in r.doc, r.id
