@@ -130,7 +130,7 @@ async def module_target(contents_manager, folder: str, module_path: str) -> str:
     target = f"{folder}/{module_path}" if folder else module_path
     real = local_real_path(contents_manager, target)
     root = local_real_path(contents_manager, "")
-    if real is not None and os.path.commonpath([root, real]) != root:
+    if real is not None and root is not None and os.path.commonpath([root, real]) != root:
         raise RequestError(f"{target} leads outside the server root (through a symbolic link)")
     cm = contents_manager
     if any(part.startswith(".") for part in folder.split("/")) and not getattr(cm, "allow_hidden", False):
@@ -157,7 +157,8 @@ def local_real_path(contents_manager, path: str) -> str | None:
 
     if not isinstance(contents_manager, FileManagerMixin):
         return None
-    return os.path.realpath(os.path.join(contents_manager.root_dir, *path.split("/")))
+    root: str = contents_manager.root_dir  # type: ignore[attr-defined]  # the mixin's host (FileContentsManager) has it
+    return os.path.realpath(os.path.join(root, *path.split("/")))
 
 
 async def read_contents_text(contents_manager, path: str) -> str | None:
