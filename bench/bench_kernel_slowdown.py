@@ -7,7 +7,8 @@ Variants, interleaved in every repeat so machine load hits all alike:
 - ``python3``: the stock ipykernel, one cell at a time with nbclient (the
   extension disabled: it adds nothing to the kernel);
 - ``python3+probe``: the same, plus after every cell the extension's namespace
-  probe, the silent execute that src/watched.ts sends, awaited (worst case);
+  probe, the silent execute that src/watched.ts sends (the names and the
+  fingerprints of what the cell binds, src/probe.ts), awaited (worst case);
 - ``runall`` / ``runall+probe``: as JupyterLab's Run All does, every execute
   request sent at once; with probe, the tracker's policy: after a reply, a
   probe unless one is outstanding;
@@ -19,12 +20,17 @@ Only the cells are timed: kernel start-up and shutdown are not.
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import statistics
 import time
+from pathlib import Path
 
 import nbformat
 from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
+
+from jupyter_nbrefactor.cells import cell_facts
 
 # Exactly what src/watched.ts (_probeNames) sends.
 NAMES_EXPRESSION = (
@@ -48,13 +54,31 @@ def make_notebook(cells: int) -> nbformat.NotebookNode:
     return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
 
 
-def probe(kc) -> str:
-    """Send the namespace probe; returns its message id."""
+_PROBE_TS = (Path(__file__).parent.parent / "src" / "probe.ts").read_text(encoding="utf-8")
+FINGERPRINT_CODE = re.search(r"const FINGERPRINT_CODE = `(.*?)`;", _PROBE_TS, re.S).group(1)
+
+
+def fingerprint_expression(names) -> str:
+    """Exactly what src/probe.ts's fingerprintExpression builds."""
+    head = "(lambda ns, names, g: (exec(FINGERPRINT_CODE, g), g['fingerprints'](ns, names))[1])"
+    return head.replace("FINGERPRINT_CODE", json.dumps(FINGERPRINT_CODE)) + (
+        f"(get_ipython().user_ns, {json.dumps(list(names))}, {{}})"
+    )
+
+
+def probe(kc, source: str = "") -> str:
+    """Send the namespace probe (with the fingerprints of what ``source`` binds); returns
+    its message id."""
+    expressions = {"names": NAMES_EXPRESSION}
+    facts = cell_facts(source)
+    bound = [*facts.defines, *facts.mutates]
+    if bound:
+        expressions["fingerprints"] = fingerprint_expression(bound)
     return kc.execute(
         "",
         silent=True,
         store_history=False,
-        user_expressions={"names": NAMES_EXPRESSION},
+        user_expressions=expressions,
         allow_stdin=False,
         stop_on_error=False,
     )
@@ -66,7 +90,8 @@ def run_all(cells: int, probing: bool) -> float:
     try:
         sources = [cell.source for cell in make_notebook(cells).cells]
         start = time.perf_counter()
-        pending = {kc.execute(source) for source in sources}
+        by_id = {kc.execute(source): source for source in sources}
+        pending = set(by_id)
         outstanding = None
         while pending or outstanding:
             reply = kc.get_shell_msg(timeout=120)
@@ -80,7 +105,7 @@ def run_all(cells: int, probing: bool) -> float:
                 raise RuntimeError(f"a cell failed: {reply['content']}")
             pending.discard(parent)
             if probing and outstanding is None:
-                outstanding = probe(kc)
+                outstanding = probe(kc, by_id[parent])
         return time.perf_counter() - start
     finally:
         kc.stop_channels()
@@ -92,7 +117,7 @@ class ProbingClient(NotebookClient):
 
     async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
         result = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
-        reply = await self.async_wait_for_reply(probe(self.kc))
+        reply = await self.async_wait_for_reply(probe(self.kc, cell.source))
         names = reply["content"]["user_expressions"]["names"]
         if names["status"] != "ok":
             raise RuntimeError(f"probe failed: {names}")
@@ -105,8 +130,13 @@ VARIANTS = {
     "python3+probe": (ProbingClient, "python3"),
     "runall": (None, "python3"),
     "runall+probe": (None, "python3"),
-    "ipyflow": (NotebookClient, "ipyflow"),
 }
+try:
+    import ipyflow  # noqa: F401
+
+    VARIANTS["ipyflow"] = (NotebookClient, "ipyflow")
+except ImportError:
+    pass
 
 
 def run_once(variant: str, cells: int) -> float:
