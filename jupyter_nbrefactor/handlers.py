@@ -183,6 +183,84 @@ class ReportHandler(BaseHandler):
         self.reply(await run_engine(health_report, nb, path, config))
 
 
+class VerifyHandler(BaseHandler):
+    """Verify, as a job: a fresh-kernel run takes minutes, so it runs on a thread of its own.
+
+    ``POST verify`` ``{"path", "against"?, "timeout"?}`` -> 202 ``{"job": id}``;
+    ``GET verify?job=`` -> ``{"job", "state": "running"|"done"|"cancelled"|"error",
+    "progress": {"run", "cell", "of", "seconds"}, "result": <verify's answer or null>,
+    "message"}``; ``DELETE verify?job=`` cancels (answers the same). Running a notebook
+    runs its code: starting and cancelling are authorised as ``kernels: execute``."""
+
+    auth_resource = "kernels"
+    MAX_JOBS = 50  # finished jobs beyond this many are forgotten, oldest first
+
+    @tornado.web.authenticated
+    @authorized("execute")
+    async def post(self):
+        from functools import partial
+
+        from .verify import DEFAULT_TIMEOUT, VerifyJob, verify
+
+        body = self.json_body()
+        timeout = body.get("timeout", DEFAULT_TIMEOUT)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
+            raise RequestError('"timeout" must be a positive number of seconds')
+        nb, folder = await self.local_notebook(body.get("path"), "path")
+        against, against_folder = None, None
+        if body.get("against") is not None:
+            against, against_folder = await self.local_notebook(body["against"], "against")
+        jobs = self.settings.setdefault("jupyter_nbrefactor_verify_jobs", {})
+        finished = sorted((j for j in jobs.values() if j.finished is not None), key=lambda j: j.finished)
+        for old in finished[: max(0, len(jobs) - self.MAX_JOBS + 1)]:
+            del jobs[old.id]
+        job = VerifyJob(partial(verify, nb, folder, against, against_folder, timeout=timeout))
+        jobs[job.id] = job
+        self.reply({"job": job.id}, 202)
+
+    @tornado.web.authenticated
+    @authorized("read")
+    def get(self):
+        self.reply(self.job().to_json())
+
+    @tornado.web.authenticated
+    @authorized("execute")
+    def delete(self):
+        job = self.job()
+        job.cancel()
+        self.reply(job.to_json())
+
+    def job(self):
+        job_id = self.get_query_argument("job", "")
+        job = self.settings.get("jupyter_nbrefactor_verify_jobs", {}).get(job_id)
+        if job is None:
+            raise RequestError(f"no verify job {job_id!r}", 404 if job_id else 400)
+        return job
+
+    async def local_notebook(self, path, field: str) -> tuple:
+        """(notebook, its folder on the server's disk) of the notebook saved at ``path``:
+        kernels run files, so the contents manager must keep them on the local disk."""
+        import os
+
+        from .apply import local_real_path
+        from .lint import read_contents_notebook
+
+        if not isinstance(path, str):
+            raise RequestError(f'"{field}" must be a notebook path relative to the server root')
+        nb, reason, _ = await read_contents_notebook(self.contents_manager, path, run_engine)
+        if nb is None:
+            raise RequestError(f"{path.strip('/')}: {reason}")
+        folder = local_real_path(self.contents_manager, path.strip("/").rpartition("/")[0])
+        root = local_real_path(self.contents_manager, "")
+        if folder is None or root is None:
+            raise RequestError(
+                "verify runs notebooks from the server's disk: this contents manager keeps them elsewhere"
+            )
+        if os.path.commonpath([root, folder]) != root:
+            raise RequestError(f"{path} leads outside the server root (through a symbolic link)")
+        return nb, folder
+
+
 ROUTES: list[tuple[str, type]] = [
     ("version", VersionHandler),
     ("analyze", AnalyzeHandler),
@@ -190,4 +268,5 @@ ROUTES: list[tuple[str, type]] = [
     ("extract/apply", ExtractApplyHandler),
     ("lint", LintHandler),
     ("report", ReportHandler),
+    ("verify", VerifyHandler),
 ]

@@ -21,7 +21,6 @@ The answer is plain JSON: ``{"verdict": "same"|"changed"|"failed", "cells": [{"i
 from __future__ import annotations
 
 import asyncio
-import copy
 import difflib
 import os
 import shutil
@@ -34,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbformat.v4.rwbase import rejoin_lines  # sources saved as lists of lines, as read from disk
 
 from .outputs import diff_outputs, normalise_outputs
 
@@ -147,7 +147,7 @@ def run_fresh(
         linked = scratch_copy(Path(folder), scratch)
         before = _stamp(linked)
         run.paths = {str(scratch): str(Path(folder).resolve()), str(Path(tmp).resolve()): str(Path(folder).resolve())}
-        _in_own_loop(_execute(copy.deepcopy(nb), scratch, run, timeout, label, on_progress, cancel))
+        _in_own_loop(_execute(rejoin_lines(nbformat.from_dict(nb)), scratch, run, timeout, label, on_progress, cancel))
         run.notes += [
             f"the run wrote into {p}, which is linked, not copied" for p, s in _stamp(linked).items() if s != before[p]
         ]
@@ -197,6 +197,7 @@ async def _execute(nb, scratch: Path, run: Run, timeout, label, on_progress, can
             on_progress({"run": label, "cell": done, "of": len(cells), "seconds": round(time.monotonic() - started, 3)})
 
     progress(0)
+    index = cells[0] if cells else None
     try:
         async with client.async_setup_kernel():
             for done, index in enumerate(cells):
@@ -222,10 +223,10 @@ async def _execute(nb, scratch: Path, run: Run, timeout, label, on_progress, can
                     return
                 run.outputs[index] = nb["cells"][index].get("outputs", [])
                 progress(done + 1)
-    except Exception as err:  # no such kernel, it would not start, …
+    except Exception as err:  # no such kernel, it would not start, a malformed cell, …
         if run.stopped is None:
             first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            run.stopped, run.stopped_at = f"the kernel failed: {first}", cells[0] if cells else None
+            run.stopped, run.stopped_at = f"the run failed: {first}", index
 
 
 # ----- pairing the cells of two notebooks -------------------------------------------------
