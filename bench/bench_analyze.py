@@ -79,8 +79,10 @@ def bench_cold(n=1000, repeat=7):
     t_parse = min(p for p, _ in pairs)
     t_cold = min(c for _, c in pairs)
     lines = sum(s.count("\n") + 1 for s in sources) / len(sources)
-    print(f"cold analyze, {n} cells of {lines:.1f} lines: {t_cold * 1000:.0f} ms; "
-          f"ast.parse alone: {t_parse * 1000:.0f} ms; ratio {t_cold / t_parse:.2f}x (target <= 3x)")
+    print(
+        f"cold analyze, {n} cells of {lines:.1f} lines: {t_cold * 1000:.0f} ms; "
+        f"ast.parse alone: {t_parse * 1000:.0f} ms; ratio {t_cold / t_parse:.2f}x (target <= 3x)"
+    )
     return t_cold / t_parse
 
 
@@ -99,9 +101,11 @@ def bench_one_change(n=1000, changes=50):
         result = analyze(req)
         wall.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    print(f"one cell changed in {n} ({len(result['warnings'])} warnings): median {statistics.median(wall) * 1000:.1f} ms "
-          f"wall, {statistics.median(cpu) * 1000:.1f} ms CPU, best {min(cpu) * 1000:.1f} ms CPU; "
-          f"max {max(wall) * 1000:.1f} ms wall (target <= 10 ms)")
+    print(
+        f"one cell changed in {n} ({len(result['warnings'])} warnings): median {statistics.median(wall) * 1000:.1f} ms "
+        f"wall, {statistics.median(cpu) * 1000:.1f} ms CPU, best {min(cpu) * 1000:.1f} ms CPU; "
+        f"max {max(wall) * 1000:.1f} ms wall (target <= 10 ms)"
+    )
     return statistics.median(wall)
 
 
@@ -120,8 +124,10 @@ def bench_one_run(n=1000, repeat=15):
         analyze(req)
         wall.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-    print(f"one run appended in {n}: median {statistics.median(wall) * 1000:.1f} ms wall, "
-          f"{statistics.median(cpu) * 1000:.1f} ms CPU; best {min(cpu) * 1000:.1f} ms CPU")
+    print(
+        f"one run appended in {n}: median {statistics.median(wall) * 1000:.1f} ms wall, "
+        f"{statistics.median(cpu) * 1000:.1f} ms CPU; best {min(cpu) * 1000:.1f} ms CPU"
+    )
     return statistics.median(wall)
 
 
@@ -135,7 +141,7 @@ def bench_chain(sizes=(1000, 4000)):
         req["runs"].append({"cell_id": "c0", "source": "v0 = 1", "execution_count": n + 1})
         _cached_facts.cache_clear()
         _REPLAYS.clear()
-        t = timed(lambda: analyze(req))
+        t = timed(lambda req=req: analyze(req))
         print(f"stale chain of {n} cells, cold: {t * 1000:.0f} ms")
 
 
@@ -162,13 +168,15 @@ def bench_corpus(folder):
         for _ in range(3):
             _cached_facts.cache_clear()
             _REPLAYS.clear()
-            times.append(timed(lambda: analyze(req)))
+            times.append(timed(lambda req=req: analyze(req)))
         rows.append((min(times), ncells, path))
     times = [r[0] for r in rows]
     worst = max(rows, key=lambda r: r[0])
-    print(f"corpus: {len(rows)} notebooks, {sum(r[1] for r in rows)} code cells, "
-          f"median {statistics.median(times) * 1000:.1f} ms, max {worst[0] * 1000:.1f} ms "
-          f"({worst[2].name}, {worst[1]} cells) (target < 100 ms each)")
+    print(
+        f"corpus: {len(rows)} notebooks, {sum(r[1] for r in rows)} code cells, "
+        f"median {statistics.median(times) * 1000:.1f} ms, max {worst[0] * 1000:.1f} ms "
+        f"({worst[2].name}, {worst[1]} cells) (target < 100 ms each)"
+    )
     return max(times)
 
 

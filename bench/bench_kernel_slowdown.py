@@ -105,7 +105,7 @@ def run_all(cells: int, probing: bool) -> float:
                 raise RuntimeError(f"a cell failed: {reply['content']}")
             pending.discard(parent)
             if probing and outstanding is None:
-                outstanding = probe(kc, by_id[parent])
+                outstanding = probe(kc, by_id.get(parent, ""))
         return time.perf_counter() - start
     finally:
         kc.stop_channels()
@@ -177,8 +177,7 @@ def main(argv=None):
         median = statistics.median(values)
         base = statistics.median(times["runall" if name.startswith("runall") else "python3"])
         print(
-            f"  {name:<14} {median:6.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
-            f"  ratio {median / base:.3f}x"
+            f"  {name:<14} {median:6.2f} s  (min {min(values):.2f}, max {max(values):.2f})  ratio {median / base:.3f}x"
         )
 
 

@@ -126,7 +126,9 @@ RANDOM_FUNCS = frozenset(
 # Calls that make a new random generator (its draws are state, see ``draws``).
 GENERATOR_CTORS = frozenset({"default_rng", "RandomState", "Random", "Generator"})
 # Calls that read the clock or the OS: a re-run of the cell gives another value.
-VOLATILE_CALLS = frozenset({"now", "today", "utcnow", "time", "time_ns", "perf_counter", "monotonic", "uuid1", "uuid4", "urandom"})
+VOLATILE_CALLS = frozenset(
+    {"now", "today", "utcnow", "time", "time_ns", "perf_counter", "monotonic", "uuid1", "uuid4", "urandom"}
+)
 _GUARDS = frozenset({"NameError", "Exception", "BaseException"})
 
 # Methods whose statement-call is common and does not change the receiver; without this
@@ -165,7 +167,7 @@ class _Scope:
     """A non-module scope. Function scopes resolve names when they close (Python decides
     locals statically); class and comprehension scopes resolve as they go."""
 
-    __slots__ = ("kind", "parent", "names", "loads", "called", "globals", "nonlocals", "sink")
+    __slots__ = ("called", "globals", "kind", "loads", "names", "nonlocals", "parent", "sink")
 
     def __init__(self, kind, parent, sink=None):
         self.kind = kind
@@ -210,9 +212,7 @@ def match_is_exhaustive(node: ast.Match) -> bool:
 
 def _is_suppress(item):
     f = item.context_expr.func if isinstance(item.context_expr, ast.Call) else None
-    return (isinstance(f, ast.Name) and f.id == "suppress") or (
-        isinstance(f, ast.Attribute) and f.attr == "suppress"
-    )
+    return (isinstance(f, ast.Name) and f.id == "suppress") or (isinstance(f, ast.Attribute) and f.attr == "suppress")
 
 
 def _expand_reads(text):
@@ -258,10 +258,15 @@ def _magic_call(node):
     f = node.func
     if type(f) is ast.Attribute and type(f.value) is ast.Call:
         g = f.value.func
-        if type(g) is ast.Name and g.id == "get_ipython" and f.attr in (
-            "run_line_magic",
-            "system",
-            "getoutput",
+        if (
+            type(g) is ast.Name
+            and g.id == "get_ipython"
+            and f.attr
+            in (
+                "run_line_magic",
+                "system",
+                "getoutput",
+            )
         ):
             return f.attr
     return None
@@ -488,12 +493,7 @@ class _Walker:
         elif one is not None and type(v) is ast.Call and _callee(v) in GENERATOR_CTORS:
             self.generators[one.id] = None
             self.expr(v)
-        elif (
-            type(v) is ast.Lambda
-            and self.scope is None
-            and len(t) == 1
-            and type(t[0]) is ast.Name
-        ):
+        elif type(v) is ast.Lambda and self.scope is None and len(t) == 1 and type(t[0]) is ast.Name:
             name = t[0].id
             self.functions.setdefault(name, {})
             prev, self.top_def = self.top_def, name
@@ -898,8 +898,7 @@ class _Walker:
                 self._magic(node, magic)
                 return
             if f.attr in MUTATING_METHODS or any(
-                k.arg == "inplace" and type(k.value) is ast.Constant and k.value.value is True
-                for k in node.keywords
+                k.arg == "inplace" and type(k.value) is ast.Constant and k.value.value is True for k in node.keywords
             ):
                 self.mutate(f.value, method=f.attr)
             if not self.fn_depth:
@@ -1006,7 +1005,7 @@ class _Walker:
     def _magic(self, node, method):
         line = node.lineno + self.offset
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        args = _str_args(node) + ["", ""]
+        args = [*_str_args(node), "", ""]
         if method != "run_line_magic":
             reads = _expand_reads(args[0])
             magic = Magic(line, "shell", "!", text, reads)
@@ -1052,9 +1051,7 @@ class _Walker:
             rest = lines[end].encode()[last.end_col_offset :].decode(errors="ignore") if end < len(lines) else ""
             v = last.value
             method = _magic_call(v) if type(v) is ast.Call else None
-            quiet = method == "system" or (
-                method == "run_line_magic" and (_str_args(v) or [""])[0] in HELP_MAGICS
-            )
+            quiet = method == "system" or (method == "run_line_magic" and (_str_args(v) or [""])[0] in HELP_MAGICS)
             displays = not quiet and not rest.lstrip().startswith(";")
         defines = tuple(self.defines)
         certain = self.certain
@@ -1240,7 +1237,7 @@ def _cached_facts(source):
             return _cell_facts(source)
     except RecursionError:
         return _failed(source, source, "RecursionError: the cell is nested too deeply to analyse (line 1)", 1)
-    except Exception as err:  # noqa: BLE001 - the contract is "never raises"
+    except Exception as err:
         return _failed(source, source, f"{type(err).__name__}: {err} (line 1)", 1)
 
 
@@ -1254,7 +1251,7 @@ def _cell_facts(source):
     except (SyntaxError, ValueError):
         try:
             python = _transform(source)
-        except Exception as err:  # noqa: BLE001 - IPython may choke on any garbage
+        except Exception as err:
             message, line = _error(err)
             return _failed(source, source, message, line)
         if python.lstrip().startswith("get_ipython().run_cell_magic("):
@@ -1286,7 +1283,7 @@ def _cell_magic(source, python):
     """``%%name line`` + body: Python bodies are analysed as cells of their own."""
     tree = ast.parse(python)
     call = tree.body[0].value
-    name, line, body = (_str_args(call) + ["", "", ""])[:3]
+    name, line, body = ([*_str_args(call), "", "", ""])[:3]
     lines = source.splitlines()
     first = next((t for t in lines if t.strip()), "")
     head = lines.index(first) + 1 if first in lines else 1

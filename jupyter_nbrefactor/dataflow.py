@@ -10,16 +10,14 @@ from __future__ import annotations
 import builtins
 import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 from collections.abc import Callable, Collection, Sequence
+from functools import lru_cache
 
 from .cells import CellFacts
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Names the IPython kernel puts in every user namespace.
-IPYTHON_NAMES = frozenset(
-    "display get_ipython In Out exit quit _ __ ___ _i _ii _iii _oh _ih _dh _sh".split()
-)
+IPYTHON_NAMES = frozenset("display get_ipython In Out exit quit _ __ ___ _i _ii _iii _oh _ih _dh _sh".split())
 # Names every module namespace has (and ``__class__``, which methods see).
 MODULE_NAMES = frozenset("__name__ __doc__ __builtins__ __spec__ __loader__ __package__ __class__".split())
 _HISTORY_ENTRY = re.compile(r"_i?\d+")
@@ -28,7 +26,12 @@ _HISTORY_ENTRY = re.compile(r"_i?\d+")
 @lru_cache(maxsize=65536)
 def is_predefined(name: str) -> bool:
     """True for builtins, IPython's injected names and output/input history entries."""
-    return name in BUILTIN_NAMES or name in IPYTHON_NAMES or name in MODULE_NAMES or _HISTORY_ENTRY.fullmatch(name) is not None
+    return (
+        name in BUILTIN_NAMES
+        or name in IPYTHON_NAMES
+        or name in MODULE_NAMES
+        or _HISTORY_ENTRY.fullmatch(name) is not None
+    )
 
 
 FunctionLookup = Callable[[str], "tuple[str, ...] | None"]
@@ -50,7 +53,7 @@ def reads_through_calls(
     almost always called. Names the cell itself bound before the call are not reads.
     """
     own = facts.functions
-    names = dict.fromkeys((*facts.calls, *facts.reads))
+    names: list[str] = list(dict.fromkeys((*facts.calls, *facts.reads)))
     if functions is not None:
         if skipped is not None:
             skipped.extend(n for n in names if n not in functions)
@@ -60,7 +63,7 @@ def reads_through_calls(
         return out
     seen: set[str] = set()
     stack = []
-    empty = frozenset()
+    empty: frozenset[str] = frozenset()
     for name in names:
         seen.add(name)
         shadow = facts.calls_bound.get(name, empty)
@@ -148,7 +151,9 @@ class Definers:
         positions = self._certain.get(name)
         if positions is None:
             facts = self.facts
-            positions = self._certain[name] = [p for p in self.all[name] if name not in facts[p].uncertain_defines]
+            positions = self._certain[name] = [
+                p for p in self.all[name] if name not in _defined(facts[p]).uncertain_defines
+            ]
         return bool(positions) and positions[0] < pos
 
     def below(self, name: str, pos: int) -> int | None:
@@ -189,7 +194,7 @@ class Definers:
                 facts, above = self.facts, self.above
                 for n, frees in looked:
                     p = above(n, pos)
-                    if (None if p is None else facts[p].functions.get(n)) is not frees:
+                    if (None if p is None else _defined(facts[p]).functions.get(n)) is not frees:
                         break
                 else:
                     return result
@@ -219,3 +224,9 @@ class Definers:
 
 
 _THROUGH: dict[str, tuple] = {}
+
+
+def _defined(facts: CellFacts | None) -> CellFacts:
+    """The facts of a cell that ``Definers`` found defining a name (never None there)."""
+    assert facts is not None
+    return facts

@@ -230,9 +230,9 @@ class Namespace:
                 continue  # the probe saw no change
             grow = keys is None and n in f.grow_mutates
             v = vs.write("grow" if grow else "mut", sig, n, keys, not heuristic)
-            op = ("mut", n, v, keys, grow, fp)
-            self._mut(obj, op, tag)
-            do(op)
+            change = ("mut", n, v, keys, grow, fp)
+            self._mut(obj, change, tag)
+            do(change)
         for n, key in f.draws.items():
             obj = env.get(n)
             if obj is None or not (obj.module or obj.generator):
@@ -253,7 +253,7 @@ class Namespace:
             self.functions.add(n)
 
     def _mut(self, obj, op, tag):
-        _, n, v, keys, grow, fp = op
+        _, _n, v, keys, grow, fp = op
         obj.fp = fp
         self.writer[v] = tag
         if keys is not None:

@@ -64,7 +64,9 @@ class _Run:
 _SOURCE = Kind("a string", is_text)  # nbformat's multi-line form too
 _COUNT = INTEGER.or_null()
 _ERROR = STRING.or_null()
-_FINGERPRINTS = Kind("an object of strings", lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()))
+_FINGERPRINTS = Kind(
+    "an object of strings", lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
+)
 
 
 def _parse(request):
@@ -185,9 +187,7 @@ _FLAG_WORDS = {
 
 class _Session:
     def __init__(self, cells_in, replayed: Replay, kernel_names):
-        self.cells = [
-            _Cell(cid, src, pos, cell_facts(src), number) for pos, (cid, src, number) in enumerate(cells_in)
-        ]
+        self.cells = [_Cell(cid, src, pos, cell_facts(src), number) for pos, (cid, src, number) in enumerate(cells_in)]
         self.by_id: dict[str, _Cell] = {}
         self.dupes: dict[str, list[_Cell]] = {}
         for c in self.cells:
@@ -434,9 +434,7 @@ class _Session:
                 if now == seen:
                     continue
                 later = [ns.writer.get(v) for v in components(now) - components(seen)]
-                below = [
-                    c for c in (self._cell_of(runs[i]) for i in later if i is not None) if c and c.pos > cell.pos
-                ]
+                below = [c for c in (self._cell_of(runs[i]) for i in later if i is not None) if c and c.pos > cell.pos]
                 if below:
                     d = max(below, key=lambda c: c.pos)
                     self.notes.setdefault(cell.id, []).append(

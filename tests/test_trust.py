@@ -47,7 +47,7 @@ def test_the_example_after_restart_and_run_all_has_no_warning():
 
 
 def test_the_example_after_changing_test_size_marks_exactly_what_it_feeds():
-    nb, cells = example()
+    _nb, cells = example()
     runs = run_all(cells)
     param = next(c for c in cells if "TEST_SIZE = 0.25" in c["source"])
     param["source"] = param["source"].replace("TEST_SIZE = 0.25", "TEST_SIZE = 0.3")
@@ -122,9 +122,10 @@ def test_a_frame_built_column_by_column_is_not_stale():
 def test_append_does_not_stale_readers_of_the_first_item():
     cells = [("a", "lst = [1]"), ("b", "first = lst[0]"), ("c", "lst.append(2)")]
     assert session(cells, ["a", "b", "c"])["warnings"] == []
-    assert session([("a", "lst = [1]"), ("c", "lst.append(2)"), ("b", "first = lst[0]")], ["a", "b", "c"])[
-        "warnings"
-    ] == []
+    assert (
+        session([("a", "lst = [1]"), ("c", "lst.append(2)"), ("b", "first = lst[0]")], ["a", "b", "c"])["warnings"]
+        == []
+    )
 
 
 def test_deleting_the_cell_that_made_the_value_shown_is_hidden_state():
@@ -195,7 +196,11 @@ def test_calling_numpy_or_setting_rcparams_does_not_change_the_module():
 
 
 def test_a_seeded_generator_advanced_by_a_rerun_is_out_of_order():
-    cells = [("a", "import numpy as np\nnp.random.seed(0)"), ("b", "u = np.random.rand()"), ("c", "v = np.random.rand()")]
+    cells = [
+        ("a", "import numpy as np\nnp.random.seed(0)"),
+        ("b", "u = np.random.rand()"),
+        ("c", "v = np.random.rand()"),
+    ]
     result = session(cells, ["a", "b", "c", "b"])
     assert found(result) == {("out-of-order", "b", ("np",), True)}
     assert session(cells, ["a", "b", "c", "a", "b", "c"])["warnings"] == []
@@ -204,9 +209,9 @@ def test_a_seeded_generator_advanced_by_a_rerun_is_out_of_order():
 def test_a_failed_rerun_leaves_the_old_value_and_its_readers_say_so():
     cells = [("a", "x = int('7x')"), ("b", "y = x + 1")]
     result = session(cells, [("a", "x = 7"), "b", ("a", "x = int('7x')", "ValueError")])
-    assert [(w["kind"], w["cell_id"], w["certain"], w["message"]) for w in result["warnings"] if w["kind"] != "edited"] == [
-        ("stale", "b", True, "cell 1 failed after this cell ran: x still holds the value of its earlier run")
-    ]
+    assert [
+        (w["kind"], w["cell_id"], w["certain"], w["message"]) for w in result["warnings"] if w["kind"] != "edited"
+    ] == [("stale", "b", True, "cell 1 failed after this cell ran: x still holds the value of its earlier run")]
 
 
 def test_a_cell_that_reads_and_rebinds_the_same_name_rerun_is_out_of_order():
