@@ -31,6 +31,7 @@ import ast
 import concurrent.futures
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -42,6 +43,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from trust_harness import VERDICT_KINDS, LiveSession, fresh_run, notebook_cells  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+RANDOM = re.compile(r"\brandom\.|\brandn?\(|\brng\b|default_rng|RandomState|\.sample\(|shuffle")
+
+
+def source_of(cells, cid):
+    return next((c["source"] for c in cells if c["id"] == cid), "")
 SETS = ("certain", "stale_any", "verdict")  # the three predicted sets
 
 
@@ -262,7 +268,9 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
                     row["wrong_certain"].append({"edit": f"{param['name']} (cell {edit['cell']}) v{variant}",
                                                  "cell": number[cid], "error": "missed",
                                                  "kind": next((w["kind"] for w in ws if w["cell_id"] == cid), None),
-                                                 "message": describe_diff(live, truth_run, cid)})
+                                                 "message": describe_diff(live, truth_run, cid)
+                                                 + (" (the cell draws random numbers: the global generator's state is"
+                                                    " a hidden input)" if RANDOM.search(source_of(cells, cid)) else "")})
     except Exception as e:  # a kernel that died, a timeout: report, do not stop the bench
         row["failure"] = f"{type(e).__name__}: {e}"[:200]
     finally:
