@@ -30,6 +30,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -146,7 +147,8 @@ def run_fresh(
         scratch.mkdir()
         linked = scratch_copy(Path(folder), scratch)
         before = _stamp(linked)
-        run.paths = {str(scratch): str(Path(folder).resolve()), str(Path(tmp).resolve()): str(Path(folder).resolve())}
+        real = str(Path(folder).resolve())
+        run.paths = {str(scratch): real, str(scratch.resolve()): real}  # /tmp may itself be a link
         _in_own_loop(_execute(rejoin_lines(nbformat.from_dict(nb)), scratch, run, timeout, label, on_progress, cancel))
         run.notes += [
             f"the run wrote into {p}, which is linked, not copied" for p, s in _stamp(linked).items() if s != before[p]
@@ -177,6 +179,7 @@ def _in_own_loop(coroutine) -> None:
 
 
 async def _execute(nb, scratch: Path, run: Run, timeout, label, on_progress, cancel) -> None:
+    from jupyter_core.utils import ensure_async
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -208,7 +211,7 @@ async def _execute(nb, scratch: Path, run: Run, timeout, label, on_progress, can
                 while not task.done():
                     await asyncio.wait([task], timeout=0.1)
                     if cancel is not None and cancel.is_set() and not task.done():
-                        await client.km.interrupt_kernel()
+                        await ensure_async(client.km.interrupt_kernel())  # type: ignore[union-attr]  # set up above
                         run.cancelled, run.stopped, run.stopped_at = True, "cancelled", index
                         await asyncio.wait([task], timeout=5)
                         task.cancel()
@@ -304,15 +307,19 @@ def verify(
     The answer is described in the module's docstring."""
     started = time.monotonic()
     folder = Path(folder)
-    options = {"timeout": timeout, "on_progress": on_progress, "cancel": cancel}
-    fresh = run_fresh(nb, folder, label="notebook", **options)
+    run = partial(run_fresh, timeout=timeout, on_progress=on_progress, cancel=cancel)
+    fresh = run(nb, folder, label="notebook")
     ref_nb, ref_folder = (nb, folder) if against is None else (against, Path(against_folder or folder))
     pairs = {i: [i] for i in code_cells(nb)} if against is None else pair_cells(nb, against)
     if against is None:
         ref_run = Run(outputs={i: nb["cells"][i].get("outputs", []) for i in code_cells(nb)})
         labels = ("saved", "fresh run")
+        if not any(nb["cells"][i].get("outputs") or nb["cells"][i].get("execution_count") for i in code_cells(nb)):
+            ref_run.notes.append(
+                "the notebook was saved without outputs (never run, or stripped): verify it --against another"
+            )
     else:
-        ref_run = run_fresh(against, ref_folder, label="against", **options) if not fresh.cancelled else Run()
+        ref_run = run(against, ref_folder, label="against") if not fresh.cancelled else Run()
         labels = ("original", "refactored")
 
     cells = [_compare(nb, i, pairs[i], fresh, ref_run, labels) for i in code_cells(nb)]
@@ -320,7 +327,7 @@ def verify(
     cancelled = fresh.cancelled or ref_run.cancelled
     if differing and not cancelled:
         # the reference once more: a cell whose two fresh runs differ is not reproducible at all
-        again = run_fresh(ref_nb, ref_folder, label="repeat", **options)
+        again = run(ref_nb, ref_folder, label="repeat")
         first = fresh if against is None else ref_run
         for cell in differing:
             refs = [cell["index"]] if against is None else pairs[cell["index"]]
