@@ -24,7 +24,7 @@ export class NbRefactorError extends Error {
  */
 export async function requestAPI<T>(
   endPoint: string,
-  method: 'GET' | 'POST' = 'GET',
+  method: 'GET' | 'POST' | 'DELETE' = 'GET',
   body?: unknown,
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings(),
   json?: string
@@ -99,6 +99,33 @@ export class NbRefactorClient {
     return requestAPI(
       `report${URLExt.objectToQueryString({ path })}`,
       'GET',
+      undefined,
+      this.serverSettings
+    );
+  }
+
+  /** Start a fresh-kernel check of a saved notebook (optionally against another); answers the job's id. */
+  startVerify(
+    request: NbRefactorAPI.IVerifyRequest
+  ): Promise<NbRefactorAPI.IVerifyStarted> {
+    return requestAPI('verify', 'POST', request, this.serverSettings);
+  }
+
+  /** A check's state, progress and (once finished) result. */
+  verifyStatus(job: string): Promise<NbRefactorAPI.IVerifyJob> {
+    return requestAPI(
+      `verify${URLExt.objectToQueryString({ job })}`,
+      'GET',
+      undefined,
+      this.serverSettings
+    );
+  }
+
+  /** Cancel a check; answers its state. */
+  cancelVerify(job: string): Promise<NbRefactorAPI.IVerifyJob> {
+    return requestAPI(
+      `verify${URLExt.objectToQueryString({ job })}`,
+      'DELETE',
       undefined,
       this.serverSettings
     );

@@ -1,12 +1,13 @@
 /**
  * The panel's commands: open it, show the health report, run the stale
  * cells, go to the next warning, run from a cell down, re-run from the cell
- * an out-of-order warning names. They act on the notebook the panel follows;
+ * an out-of-order warning names, check reproducibility in a fresh kernel. They act on the notebook the panel follows;
  * which cells to run is decided in findings.ts (from the server's answer).
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   caretDownIcon,
+  checkIcon,
   codeCheckIcon,
   fastForwardIcon,
   redoIcon,
@@ -20,6 +21,7 @@ import { codeCellsFrom, rerunCellIds } from './findings';
 import { refactorIcon } from './icons';
 import { IWatchedNotebook } from './model';
 import { CommandIDs } from './tokens';
+import { VerifyModel } from './verify';
 
 export namespace PanelCommands {
   export interface IOptions {
@@ -32,6 +34,10 @@ export namespace PanelCommands {
     openPanel: () => void;
     /** Show the sidebar on its Health tab. */
     showHealth: () => void;
+    /** The fresh-kernel check; without it, Check Reproducibility is not added. */
+    verify?: VerifyModel | null;
+    /** Show the sidebar where the check's progress and result are. */
+    showVerify?: () => void;
   }
 }
 
@@ -193,6 +199,57 @@ export function addPanelCommands(
     execute: args => run(fixCells(args))
   });
 
+  const verify = options.verify ?? null;
+  if (verify) {
+    const checkArgs = {
+      args: {
+        type: 'object' as const,
+        properties: {
+          path: {
+            type: 'string',
+            description: trans.__(
+              'The saved notebook to check, relative to the server root (default: the notebook the panel follows, saved first)'
+            )
+          },
+          against: {
+            type: 'string',
+            description: trans.__(
+              'The original notebook whose fresh run the outputs must match (default: the saved outputs)'
+            )
+          }
+        }
+      }
+    };
+    commands.addCommand(CommandIDs.checkReproducibility, {
+      label: trans.__('Check Reproducibility'),
+      caption: trans.__(
+        'Save the notebook, run it top to bottom in a fresh kernel and compare every output with the saved one'
+      ),
+      icon: checkIcon,
+      describedBy: checkArgs,
+      isEnabled: args =>
+        typeof args.path === 'string' ||
+        (verify.path !== null && verify.entry().run === null),
+      execute: args => {
+        (options.showVerify ?? options.openPanel)();
+        if (typeof args.path === 'string') {
+          const against =
+            typeof args.against === 'string' ? args.against : null;
+          return verify.check(args.path, against);
+        }
+        return verify.checkSource();
+      }
+    });
+    let canCheck = false;
+    verify.changed.connect(() => {
+      const now = commands.isEnabled(CommandIDs.checkReproducibility);
+      if (now !== canCheck) {
+        canCheck = now;
+        commands.notifyCommandChanged(CommandIDs.checkReproducibility);
+      }
+    });
+  }
+
   // Menus and the palette re-read a command only when told its state changed.
   const watched = [
     CommandIDs.runStaleCells,
@@ -216,6 +273,7 @@ export function addPanelCommands(
     CommandIDs.runStaleCells,
     CommandIDs.nextWarning,
     CommandIDs.runFromHere,
-    CommandIDs.rerunFrom
+    CommandIDs.rerunFrom,
+    ...(verify ? [CommandIDs.checkReproducibility] : [])
   ];
 }

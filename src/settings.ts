@@ -26,6 +26,8 @@ export interface INbRefactorSettings {
   namespaceProbe: boolean;
   /** Show markers in the cells' prompt area. */
   markers: boolean;
+  /** Seconds one cell may run in a fresh-kernel check (Check Reproducibility, Verify). */
+  verifyTimeout: number;
 }
 
 export const DEFAULT_SETTINGS: INbRefactorSettings = {
@@ -40,7 +42,8 @@ export const DEFAULT_SETTINGS: INbRefactorSettings = {
   },
   debounceMs: 300,
   namespaceProbe: true,
-  markers: true
+  markers: true,
+  verifyTimeout: 60
 };
 
 /** Settings from the registry's composite value; unknown or bad values fall back to the defaults. */
@@ -68,7 +71,11 @@ export function settingsFrom(
     markers:
       typeof composite.markers === 'boolean'
         ? composite.markers
-        : DEFAULT_SETTINGS.markers
+        : DEFAULT_SETTINGS.markers,
+    verifyTimeout:
+      typeof composite.verifyTimeout === 'number' && composite.verifyTimeout > 0
+        ? composite.verifyTimeout
+        : DEFAULT_SETTINGS.verifyTimeout
   };
 }
 

@@ -22,6 +22,11 @@ export namespace CommandIDs {
   export const runFromHere = 'nbrefactor:run-from-here';
   /** Run from `fromCellId` down to `toCellId` (an out-of-order warning's fix), one by one. */
   export const rerunFrom = 'nbrefactor:rerun-from';
+  /**
+   * Run the saved notebook (or `path`, optionally `against` another) in a fresh
+   * kernel and compare the outputs; answers the `IVerifyRecord` (null when cancelled or failed).
+   */
+  export const checkReproducibility = 'nbrefactor:check-reproducibility';
 }
 
 /** The REST payloads. */
@@ -142,6 +147,8 @@ export namespace NbRefactorAPI {
     refused_at: IRefusalLocation | null;
     /** Whether the same request with `overwrite` would be planned. */
     overwrite_would_help: boolean;
+    /** The ids of the replaced cells, in order (older servers leave it out). */
+    replaces?: string[];
   }
 
   /** `POST extract/apply`: the plan request plus the plan's `base_hash`. */
@@ -229,6 +236,71 @@ export namespace NbRefactorAPI {
     findings: IFinding[];
     verdict: IHealthVerdict;
     extraction_candidates: IExtractionCandidate[];
+  }
+
+  /** `POST verify`: paths relative to the server root; `timeout` in seconds per cell. */
+  export interface IVerifyRequest {
+    path: string;
+    against?: string | null;
+    timeout?: number;
+  }
+
+  /** `POST verify`'s answer (202). */
+  export interface IVerifyStarted {
+    job: string;
+  }
+
+  export type VerifyState = 'running' | 'done' | 'cancelled' | 'error';
+
+  /** Which run the progress counts: the notebook, the original (`against`), or a repeat of the reference. */
+  export type VerifyRunLabel = 'notebook' | 'against' | 'repeat';
+
+  export interface IVerifyProgress {
+    run?: VerifyRunLabel;
+    /** Code cells done in this run. */
+    cell: number;
+    /** Code cells in this run. */
+    of: number;
+    /** Seconds since the job started. */
+    seconds: number;
+  }
+
+  export type VerifyStatus =
+    'same' | 'changed' | 'non-deterministic' | 'error' | 'skipped';
+
+  export type VerifyVerdict = 'same' | 'changed' | 'failed';
+
+  /** One code cell of the checked notebook; `index` is its 0-based position among all cells, as saved. */
+  export interface IVerifyCell {
+    index: number;
+    id: string | null;
+    status: VerifyStatus;
+    /** A unified diff of the normalised outputs (expected, then the fresh run), or why it failed. */
+    diff: string | null;
+  }
+
+  /** `verify`'s answer (jupyter_nbrefactor/verify.py). */
+  export interface IVerifyResult {
+    verdict: VerifyVerdict;
+    cells: IVerifyCell[];
+    /** The index of the first changed or failed cell. */
+    first_difference: number | null;
+    totals: { [status in VerifyStatus]?: number };
+    /** Wall time in seconds. */
+    seconds: number;
+    /** Why a run stopped, in English; null when none did. */
+    message?: string | null;
+    cancelled?: boolean;
+    notes?: string[];
+  }
+
+  /** `GET verify?job=` (and `DELETE`): the job's state. */
+  export interface IVerifyJob {
+    job: string;
+    state: VerifyState;
+    progress: IVerifyProgress;
+    result: IVerifyResult | null;
+    message?: string | null;
   }
 }
 

@@ -367,13 +367,15 @@ describe('settingsFrom', () => {
         warningKinds: { stale: false },
         debounceMs: 50,
         namespaceProbe: false,
-        markers: false
+        markers: false,
+        verifyTimeout: 5
       })
     ).toEqual({
       warningKinds: { ...DEFAULT_SETTINGS.warningKinds, stale: false },
       debounceMs: 50,
       namespaceProbe: false,
-      markers: false
+      markers: false,
+      verifyTimeout: 5
     });
   });
 
