@@ -25,6 +25,7 @@ import { PanelModel } from './model';
 import { SavedNotebook } from './saved';
 import { SettingsModel, settingsFrom } from './settings';
 import { CommandIDs, IExecutionLogs, PLUGIN_ID } from './tokens';
+import { VerifyModel } from './verify';
 import { WatchedNotebook } from './watched';
 
 const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
@@ -57,6 +58,10 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
     const settings = new SettingsModel();
     const model = new PanelModel();
     const health = new HealthModel({ client });
+    const verify = new VerifyModel({
+      client,
+      timeout: () => settings.value.verifyTimeout
+    });
 
     const watched = new WeakMap<NotebookPanel, WatchedNotebook>();
     const watch = (panel: NotebookPanel): WatchedNotebook => {
@@ -74,11 +79,12 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
     const follow = (panel: NotebookPanel | null) => {
       model.setNotebook(panel ? watch(panel) : null);
       health.setSource(panel ? new SavedNotebook(panel, app.commands) : null);
+      verify.setSource(panel ? new SavedNotebook(panel, app.commands) : null);
     };
     notebooks.currentChanged.connect((_, panel) => follow(panel));
     follow(notebooks.currentWidget);
 
-    const panel = new RefactorPanel(model, trans, app.commands, health);
+    const panel = new RefactorPanel(model, trans, app.commands, health, verify);
     panel.id = 'jp-nbrefactor-panel';
     panel.title.icon = refactorIcon;
     panel.title.caption = trans.__('Notebook refactor');
@@ -100,6 +106,11 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
       showHealth: () => {
         openPanel();
         panel.showTab('health');
+      },
+      verify,
+      showVerify: () => {
+        openPanel();
+        panel.showTab('warnings');
       }
     });
     // Both act on the active cell by default.

@@ -1,17 +1,18 @@
 /**
- * Adapts a JupyterLab NotebookPanel to `IHealthSource`: the saved file's
- * server path and version, the dirty flag, and the selection that
- * "Extract Function…" acts on.
+ * Adapts a JupyterLab NotebookPanel to `IHealthSource` and `IVerifySource`:
+ * the saved file's server path and version, the dirty flag, saving, the
+ * selection that "Extract Function…" acts on, and revealing a saved cell.
  */
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { CommandRegistry } from '@lumino/commands';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ExtractCommandIDs } from './extract/commands';
-import { serverPath } from './extract/notebook';
+import { revealCell, serverPath } from './extract/notebook';
 import { IHealthSource } from './health';
+import { IVerifySource } from './verify';
 
-export class SavedNotebook implements IHealthSource {
+export class SavedNotebook implements IHealthSource, IVerifySource {
   constructor(
     readonly panel: NotebookPanel,
     private readonly _commands: CommandRegistry
@@ -48,6 +49,20 @@ export class SavedNotebook implements IHealthSource {
   cellIds(): string[] {
     const model = this.panel.content.model;
     return model ? Array.from(model.cells, cell => cell.id) : [];
+  }
+
+  async save(): Promise<void> {
+    await this.panel.context.save();
+  }
+
+  async revealCell(cell: { index: number; id: string | null }): Promise<void> {
+    const notebook = this.panel.content;
+    const byId =
+      cell.id === null
+        ? -1
+        : notebook.widgets.findIndex(widget => widget.model.id === cell.id);
+    await revealCell(notebook, byId >= 0 ? byId : cell.index, null);
+    notebook.activate();
   }
 
   async extract(cells: number[]): Promise<void> {

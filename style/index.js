@@ -1,3 +1,4 @@
 import './base.css';
 import './extract.css';
 import './health.css';
+import './verify.css';

@@ -32,8 +32,10 @@ import { HealthModel } from '../health';
 import { refactorIcon } from '../icons';
 import { IWatchedNotebook, PanelModel } from '../model';
 import { CommandIDs, NbRefactorAPI } from '../tokens';
+import { VerifyModel } from '../verify';
 import { EmptyState } from './EmptyState';
 import { HealthView } from './HealthView';
+import { checkedLine, useNow, VerifyView } from './VerifyView';
 
 /** The sidebar's two views. */
 export type PanelTab = 'warnings' | 'health';
@@ -453,12 +455,31 @@ function Timeline(props: {
   );
 }
 
+/** The last fresh-kernel check, for the live verdict line. */
+function CheckedLine(props: {
+  verify: VerifyModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const now = useNow();
+  return (
+    <UseSignal signal={props.verify.changed}>
+      {() => {
+        const line = checkedLine(props.verify, now, props.trans);
+        return line === null ? null : (
+          <span className="jp-nbrefactor-verdict-checked">{line}</span>
+        );
+      }}
+    </UseSignal>
+  );
+}
+
 function Analysis(props: {
   notebook: IWatchedNotebook;
   commands: CommandRegistry;
   trans: TranslationBundle;
+  verify: VerifyModel | null;
 }): JSX.Element {
-  const { notebook, commands, trans } = props;
+  const { notebook, commands, trans, verify } = props;
   const tracker = notebook.tracker;
   const cells = tracker.cells();
   const warnings = tracker.warnings;
@@ -474,6 +495,7 @@ function Analysis(props: {
           data-reproducible={String(verdict.reproducible)}
         >
           {verdictText(verdict, trans)}
+          {verify && <CheckedLine verify={verify} trans={trans} />}
         </div>
       )}
       <div className="jp-nbrefactor-actions">
@@ -593,10 +615,11 @@ function PanelBody(props: {
   commands: CommandRegistry;
   trans: TranslationBundle;
   health: HealthModel | null;
+  verify: VerifyModel | null;
   tab: PanelTab;
   onTab: (tab: PanelTab) => void;
 }): JSX.Element {
-  const { model, commands, trans, health, tab } = props;
+  const { model, commands, trans, health, verify, tab } = props;
   const notebook = model.notebook;
   const state = model.emptyState;
   return (
@@ -613,10 +636,22 @@ function PanelBody(props: {
       {health && <Tabs tab={tab} onTab={props.onTab} trans={trans} />}
       {health && tab === 'health' ? (
         <HealthView model={health} trans={trans} />
-      ) : state !== null || !notebook ? (
-        <EmptyState state={state ?? 'no-notebook'} trans={trans} />
       ) : (
-        <Analysis notebook={notebook} commands={commands} trans={trans} />
+        <>
+          {verify && notebook && (
+            <VerifyView model={verify} commands={commands} trans={trans} />
+          )}
+          {state !== null || !notebook ? (
+            <EmptyState state={state ?? 'no-notebook'} trans={trans} />
+          ) : (
+            <Analysis
+              notebook={notebook}
+              commands={commands}
+              trans={trans}
+              verify={verify}
+            />
+          )}
+        </>
       )}
     </div>
   );
@@ -627,7 +662,8 @@ export class RefactorPanel extends ReactWidget {
     readonly model: PanelModel,
     private readonly _trans: TranslationBundle,
     private readonly _commands: CommandRegistry,
-    private readonly _health: HealthModel | null = null
+    private readonly _health: HealthModel | null = null,
+    private readonly _verify: VerifyModel | null = null
   ) {
     super();
     this.addClass('jp-nbrefactor-panel');
@@ -663,6 +699,7 @@ export class RefactorPanel extends ReactWidget {
             commands={this._commands}
             trans={this._trans}
             health={this._health}
+            verify={this._verify}
             tab={this._tab}
             onTab={tab => this.showTab(tab)}
           />
