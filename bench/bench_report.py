@@ -7,8 +7,10 @@ Each notebook: code cells of ~8 lines that read what the cells just above define
 chain, so every run of cells has parameters and returns), a function every 5 cells, a
 markdown heading every 10. Timed: ``health_report`` (lint findings, figures, verdict
 and the extraction candidates, which the engine plans), cold (the per-cell facts cache
-cleared: the first report after a save) and warm (facts cached). The candidates'
-share is timed on its own too.
+cleared: the CLI, or a notebook the server has not analysed) and warm (facts cached:
+the Health tab of an open notebook, whose cells the live analysis has already parsed).
+The target applies to warm; cold adds parsing every cell (cells.py) and the def-use
+(dataflow.py). The candidates' share (ranking + the engine's plans) is timed on its own.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def main(argv=None):
     parser.add_argument("--cells", type=int, nargs="+", default=[500, 1000, 2000, 4000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    print(f"{'cells':>6} {'report cold':>12} {'report warm':>12} {'candidates warm':>16}  target")
+    print(f"{'cells':>6} {'report cold':>12} {'report warm':>12} {'candidates warm':>16}  target (warm <= 200 ms)")
     for n in args.cells:
         nb = notebook(n)
         health_report(nb, "bench.ipynb")  # first-call costs (imports)
@@ -76,7 +78,7 @@ def main(argv=None):
         warm = timed(lambda nb=nb: health_report(nb, "bench.ipynb"), args.repeat, cold=False)
         facts = NotebookFacts(nb)
         candidates = timed(lambda nb=nb, f=facts: extraction_candidates(nb, f, "bench.ipynb"), args.repeat, cold=False)
-        target = ("ok" if cold <= 200 else "OVER") if n == 1000 else ""
+        target = ("ok" if warm <= 200 else "OVER") if n == 1000 else ""
         print(f"{n:>6} {cold:>9.0f} ms {warm:>9.0f} ms {candidates:>13.0f} ms  {target}", flush=True)
 
 

@@ -330,25 +330,28 @@ class NotebookFacts:
 
     def _find_duplicates(self, min_lines: int) -> list[Duplicate]:
         norm = [_normalised_lines(c.source) for c in self.code]
-        first: dict[tuple[str, ...], tuple[int, int]] = {}  # window -> (code index, offset)
+        texts_of = [[t for _, t in lines] for lines in norm]
+        # window of lines, joined (a string, which the garbage collector does not track:
+        # tuples here made it walk every ast of the notebook) -> (code index, offset)
+        first: dict[str, tuple[int, int]] = {}
         out = []
         for k, lines in enumerate(norm):
-            texts = [t for _, t in lines]
+            texts = texts_of[k]
             j = 0
             while j + min_lines <= len(texts):
-                hit = first.get(tuple(texts[j : j + min_lines]))
+                hit = first.get("\n".join(texts[j : j + min_lines]))
                 if hit is None:
                     j += 1
                     continue
                 a, i = hit
-                other = [t for _, t in norm[a]]
+                other = texts_of[a]
                 n = min_lines
                 while j + n < len(texts) and i + n < len(other) and texts[j + n] == other[i + n]:
                     n += 1
                 out.append(Duplicate(self.code[k].pos, lines[j][0], self.code[a].pos, norm[a][i][0], n))
                 j += n
             for j in range(len(texts) - min_lines + 1):
-                first.setdefault(tuple(texts[j : j + min_lines]), (k, j))
+                first.setdefault("\n".join(texts[j : j + min_lines]), (k, j))
         return out
 
     @cached_property
