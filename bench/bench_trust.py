@@ -299,6 +299,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=60, help="seconds per cell")
     parser.add_argument("--nb-timeout", type=float, default=600, help="seconds per notebook")
     parser.add_argument("--only", help="notebooks whose file name contains this")
+    parser.add_argument("--with-edits", action="store_true", help="only the notebooks that have a cell to edit")
     parser.add_argument("--json", help="write the results here")
     parser.add_argument("--engine-label", default="", help="a note on the engine measured, kept in the JSON")
     args = parser.parse_args(argv)
@@ -307,6 +308,11 @@ def main(argv=None):
     entries = [r for r in manifest["notebooks"] if r["status"] == "passed"]
     if args.only:
         entries = [r for r in entries if args.only in r["file"]]
+    if args.with_edits:
+        import nbformat
+
+        entries = [e for e in entries
+                   if find_params(notebook_cells(nbformat.read(str(corpus / e["file"]), as_version=4)))]
     if args.limit and args.limit < len(entries):
         # spread over the sorted list, so that every package is in the sample
         entries = [entries[i * len(entries) // args.limit] for i in range(args.limit)]
