@@ -48,6 +48,8 @@ RANDOM = re.compile(r"\brandom\.|\brandn?\(|\brng\b|default_rng|RandomState|\.sa
 
 def source_of(cells, cid):
     return next((c["source"] for c in cells if c["id"] == cid), "")
+
+
 SETS = ("certain", "stale_any", "verdict")  # the three predicted sets
 
 
@@ -71,7 +73,7 @@ def find_params(cells: list[dict]) -> list[dict]:
             tree = ast.parse(cell["source"])
         except SyntaxError:
             continue
-        later = [(c["id"], load_names(c["source"])) for _, c in code[k + 1:]]
+        later = [(c["id"], load_names(c["source"])) for _, c in code[k + 1 :]]
         for stmt in tree.body:
             if not isinstance(stmt, ast.Assign):
                 continue
@@ -83,14 +85,30 @@ def find_params(cells: list[dict]) -> list[dict]:
             node = stmt.value
             value = literal(node)
             if value is not None and len(names) == 1:
-                params.append({"kind": "param", "cell_id": cell["id"], "name": names[0], "value": value,
-                               "readers": readers, "span": span(node)})
+                params.append(
+                    {
+                        "kind": "param",
+                        "cell_id": cell["id"],
+                        "name": names[0],
+                        "value": value,
+                        "readers": readers,
+                        "span": span(node),
+                    }
+                )
                 continue
             for sub in ast.walk(node):
                 v = literal(sub)
                 if v is not None and not isinstance(getattr(sub, "parent", None), ast.UnaryOp):
-                    literals.append({"kind": "literal", "cell_id": cell["id"], "name": ",".join(names), "value": v,
-                                     "readers": readers, "span": span(sub)})
+                    literals.append(
+                        {
+                            "kind": "literal",
+                            "cell_id": cell["id"],
+                            "name": ",".join(names),
+                            "value": v,
+                            "readers": readers,
+                            "span": span(sub),
+                        }
+                    )
                     break
     return params + literals
 
@@ -98,8 +116,12 @@ def find_params(cells: list[dict]) -> list[dict]:
 def literal(node):
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         return node.value
-    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
-            and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float)):
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) in (int, float)
+    ):
         return -node.operand.value
     return None
 
@@ -123,16 +145,27 @@ def _find_params_narrow(cells: list[dict]) -> list[dict]:  # kept for reference:
             value = None
             if isinstance(node, ast.Constant) and type(node.value) in (int, float):
                 value = node.value
-            elif (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
-                  and isinstance(node.operand, ast.Constant) and type(node.operand.value) in (int, float)):
+            elif (
+                isinstance(node, ast.UnaryOp)
+                and isinstance(node.op, ast.USub)
+                and isinstance(node.operand, ast.Constant)
+                and type(node.operand.value) in (int, float)
+            ):
                 value = -node.operand.value
             if value is None:
                 continue
             name = stmt.targets[0].id
-            readers = [c["id"] for _, c in code[k + 1:] if name in load_names(c["source"])]
+            readers = [c["id"] for _, c in code[k + 1 :] if name in load_names(c["source"])]
             if readers:
-                out.append({"cell_id": cell["id"], "name": name, "value": value, "readers": readers,
-                            "span": (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)})
+                out.append(
+                    {
+                        "cell_id": cell["id"],
+                        "name": name,
+                        "value": value,
+                        "readers": readers,
+                        "span": (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset),
+                    }
+                )
     return out
 
 
@@ -159,10 +192,15 @@ def engine_commit() -> str:
     if where != ROOT / "jupyter_nbrefactor":
         return f"engine imported from {where}"
     try:
-        log = subprocess.run(["git", "log", "-1", "--format=%h %s", "--", "jupyter_nbrefactor/session.py"],
-                             cwd=ROOT, capture_output=True, text=True).stdout.strip()[:80]
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "jupyter_nbrefactor"],
-                               cwd=ROOT, capture_output=True, text=True).stdout.split()
+        log = subprocess.run(
+            ["git", "log", "-1", "--format=%h %s", "--", "jupyter_nbrefactor/session.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()[:80]
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "jupyter_nbrefactor"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.split()
     except OSError:
         return "?"
     if dirty:
@@ -224,8 +262,15 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
             row[label] = dict(Counter(w["kind"] + ("" if w["certain"] else "?") for w in ws))
             if label == "clean":
                 row["clean_wrong"] = [
-                    {"cell": number.get(w["cell_id"]), "kind": w["kind"], "certain": w["certain"], "message": w["message"]}
-                    for w in ws if w["kind"] in VERDICT_KINDS]
+                    {
+                        "cell": number.get(w["cell_id"]),
+                        "kind": w["kind"],
+                        "certain": w["certain"],
+                        "message": w["message"],
+                    }
+                    for w in ws
+                    if w["kind"] in VERDICT_KINDS
+                ]
         # Non-determinism: a second fresh run of the unedited notebook.
         ref = fresh_run(cells, data_dir=data_dir, timeout=timeout)
         nondet = differing(live, ref, code_ids)
@@ -238,7 +283,7 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
             cells = [dict(c, source=new_src) if c["id"] == param["cell_id"] else c for c in cells]
             truth_run = fresh_run(cells, data_dir=data_dir, timeout=timeout)
             reader = next((r for r in param["readers"]), None)
-            below = code_ids[code_ids.index(param["cell_id"]) + 1:]
+            below = code_ids[code_ids.index(param["cell_id"]) + 1 :]
             for variant in (1, 2):
                 if variant == 1:
                     live.run_cell(param["cell_id"], new_src)
@@ -250,27 +295,46 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
                 considered = [cid for cid in code_ids if cid not in nondet]
                 truth = differing(live, truth_run, considered)
                 pred = {k: v - nondet for k, v in predicted(ws).items()}
-                edit = {"cell": number[param["cell_id"]], "name": param["name"], "variant": variant,
-                        "kind": param["kind"], "value": param["value"],
-                        "reader": number.get(reader) if variant == 2 else None,
-                        "truth": sorted(number[c] for c in truth),
-                        **{k: score(pred[k], truth) for k in SETS}}
+                edit = {
+                    "cell": number[param["cell_id"]],
+                    "name": param["name"],
+                    "variant": variant,
+                    "kind": param["kind"],
+                    "value": param["value"],
+                    "reader": number.get(reader) if variant == 2 else None,
+                    "truth": sorted(number[c] for c in truth),
+                    **{k: score(pred[k], truth) for k in SETS},
+                }
                 row["edits"].append(edit)
                 by_cell = {}
                 for w in ws:
                     if w["kind"] in ("stale", "depends-on-stale") and w["certain"]:
                         by_cell.setdefault(w["cell_id"], w)
                 for cid in sorted(pred["certain"] - truth, key=number.get):
-                    row["wrong_certain"].append({"edit": f"{param['name']} (cell {edit['cell']}) v{variant}",
-                                                 "cell": number[cid], "error": "false positive",
-                                                 "kind": by_cell[cid]["kind"], "message": by_cell[cid]["message"]})
+                    row["wrong_certain"].append(
+                        {
+                            "edit": f"{param['name']} (cell {edit['cell']}) v{variant}",
+                            "cell": number[cid],
+                            "error": "false positive",
+                            "kind": by_cell[cid]["kind"],
+                            "message": by_cell[cid]["message"],
+                        }
+                    )
                 for cid in sorted(truth - pred["certain"], key=number.get):
-                    row["wrong_certain"].append({"edit": f"{param['name']} (cell {edit['cell']}) v{variant}",
-                                                 "cell": number[cid], "error": "missed",
-                                                 "kind": next((w["kind"] for w in ws if w["cell_id"] == cid), None),
-                                                 "message": describe_diff(live, truth_run, cid)
-                                                 + (" (the cell draws random numbers: the global generator's state is"
-                                                    " a hidden input)" if RANDOM.search(source_of(cells, cid)) else "")})
+                    row["wrong_certain"].append(
+                        {
+                            "edit": f"{param['name']} (cell {edit['cell']}) v{variant}",
+                            "cell": number[cid],
+                            "error": "missed",
+                            "kind": next((w["kind"] for w in ws if w["cell_id"] == cid), None),
+                            "message": describe_diff(live, truth_run, cid)
+                            + (
+                                " (the cell draws random numbers: the global generator's state is a hidden input)"
+                                if RANDOM.search(source_of(cells, cid))
+                                else ""
+                            ),
+                        }
+                    )
     except Exception as e:  # a kernel that died, a timeout: report, do not stop the bench
         row["failure"] = f"{type(e).__name__}: {e}"[:200]
     finally:
@@ -293,7 +357,9 @@ def add(a: dict, b: dict) -> dict:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(Path(__file__).parent / "corpus_runnable"))
-    parser.add_argument("--limit", type=int, default=0, help="at most N notebooks, spread over the corpus (default all)")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="at most N notebooks, spread over the corpus (default all)"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="notebooks measured at once")
     parser.add_argument("--params", type=int, default=1, help="parameter cells edited per notebook")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per cell")
@@ -311,8 +377,9 @@ def main(argv=None):
     if args.with_edits:
         import nbformat
 
-        entries = [e for e in entries
-                   if find_params(notebook_cells(nbformat.read(str(corpus / e["file"]), as_version=4)))]
+        entries = [
+            e for e in entries if find_params(notebook_cells(nbformat.read(str(corpus / e["file"]), as_version=4)))
+        ]
     if args.limit and args.limit < len(entries):
         # spread over the sorted list, so that every package is in the sample
         entries = [entries[i * len(entries) // args.limit] for i in range(args.limit)]
@@ -321,17 +388,27 @@ def main(argv=None):
     rows = []
     t0 = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-        futs = {pool.submit(one_notebook, str(corpus / e["file"]),
-                            str(corpus / e["data_dir"]) if e.get("data_dir") else None,
-                            args.params, args.timeout): e for e in entries}
+        futs = {
+            pool.submit(
+                one_notebook,
+                str(corpus / e["file"]),
+                str(corpus / e["data_dir"]) if e.get("data_dir") else None,
+                args.params,
+                args.timeout,
+            ): e
+            for e in entries
+        }
         for fut in concurrent.futures.as_completed(futs):
             try:
                 row = fut.result(timeout=args.nb_timeout)
             except Exception as e:
                 row = {"notebook": futs[fut]["file"], "failure": repr(e)[:200], "edits": [], "wrong_certain": []}
             rows.append(row)
-            print(f"  {row['notebook']}: {row.get('seconds', '?')} s"
-                  + (f"  FAILED {row['failure']}" if row.get("failure") else ""), flush=True)
+            print(
+                f"  {row['notebook']}: {row.get('seconds', '?')} s"
+                + (f"  FAILED {row['failure']}" if row.get("failure") else ""),
+                flush=True,
+            )
     rows.sort(key=lambda r: r["notebook"])
 
     # (a) clean runs
@@ -339,21 +416,31 @@ def main(argv=None):
     for r in rows:
         clean.update(r.get("clean", {}))
         clean_nofp.update(r.get("clean_nofp", {}))
+
     def verdict(c):
         return sum(v for k, v in c.items() if k.rstrip("?") in VERDICT_KINDS)
+
     dirty = [r for r in rows if any(k.rstrip("?") in VERDICT_KINDS for k in r.get("clean", {}))]
-    print(f"\n(a) clean top-to-bottom runs: {len(rows)} notebooks, {sum(r.get('code_cells', 0) for r in rows)} code cells")
-    print(f"    verdict warnings with fingerprints: {verdict(clean)} in {len(dirty)} notebooks; "
-          f"without: {verdict(clean_nofp)}")
+    print(
+        f"\n(a) clean top-to-bottom runs: {len(rows)} notebooks, {sum(r.get('code_cells', 0) for r in rows)} code cells"
+    )
+    print(
+        f"    verdict warnings with fingerprints: {verdict(clean)} in {len(dirty)} notebooks; "
+        f"without: {verdict(clean_nofp)}"
+    )
     for kind in VERDICT_KINDS:
-        print(f"    {kind:17} certain {clean.get(kind, 0):4}  uncertain {clean.get(kind + '?', 0):4}"
-              f"   (no fingerprints: {clean_nofp.get(kind, 0)} / {clean_nofp.get(kind + '?', 0)})")
+        print(
+            f"    {kind:17} certain {clean.get(kind, 0):4}  uncertain {clean.get(kind + '?', 0):4}"
+            f"   (no fingerprints: {clean_nofp.get(kind, 0)} / {clean_nofp.get(kind + '?', 0)})"
+        )
     others = {k: v for k, v in clean.items() if k.rstrip("?") not in VERDICT_KINDS}
     print(f"    other kinds: {dict(sorted(others.items()))}")
 
     # (b) edits
     print("\n(b) edit and re-run: precision / recall of the cells warned about")
-    head = f"{'notebook':52} {'edit':>16} {'truth':>5} | {'certain P/R':>12} | {'stale any P/R':>13} | {'verdict P/R':>12}"
+    head = (
+        f"{'notebook':52} {'edit':>16} {'truth':>5} | {'certain P/R':>12} | {'stale any P/R':>13} | {'verdict P/R':>12}"
+    )
     print(head)
     print("-" * len(head))
     totals = {v: {k: {"tp": 0, "fp": 0, "fn": 0} for k in SETS} for v in (1, 2)}
@@ -362,13 +449,22 @@ def main(argv=None):
             for k in SETS:
                 totals[e["variant"]][k] = add(totals[e["variant"]][k], e[k])
             cells = [f"{'/'.join(pr(e[k]))}" for k in SETS]
-            print(f"{r['notebook'][:52]:52} {e['name'][:10]:>10}@{e['cell']:<2}v{e['variant']} {len(e['truth']):5} | "
-                  f"{cells[0]:>12} | {cells[1]:>13} | {cells[2]:>12}")
+            print(
+                f"{r['notebook'][:52]:52} {e['name'][:10]:>10}@{e['cell']:<2}v{e['variant']} {len(e['truth']):5} | "
+                f"{cells[0]:>12} | {cells[1]:>13} | {cells[2]:>12}"
+            )
     overall = {k: add(totals[1][k], totals[2][k]) for k in SETS}
-    for label, t in (("variant 1 (edit, re-run it)", totals[1]), ("variant 2 (... and all below but one reader)", totals[2]),
-                     ("overall", overall)):
-        print(f"{label:46}  " + "   ".join(f"{k}: P {pr(t[k])[0]} R {pr(t[k])[1]} ({t[k]['tp']}/{t[k]['fp']}/{t[k]['fn']} tp/fp/fn)"
-                                            for k in SETS))
+    for label, t in (
+        ("variant 1 (edit, re-run it)", totals[1]),
+        ("variant 2 (... and all below but one reader)", totals[2]),
+        ("overall", overall),
+    ):
+        print(
+            f"{label:46}  "
+            + "   ".join(
+                f"{k}: P {pr(t[k])[0]} R {pr(t[k])[1]} ({t[k]['tp']}/{t[k]['fp']}/{t[k]['fn']} tp/fp/fn)" for k in SETS
+            )
+        )
     wrong = [(r["notebook"], w) for r in rows for w in r["wrong_certain"]]
     if wrong:
         print(f"\nwrong certain stale/depends-on-stale ({len(wrong)}):")
@@ -381,11 +477,21 @@ def main(argv=None):
             print(f"  {nbname}: cell {w['cell']} {w['kind']}{'' if w['certain'] else '?'}: {w['message']}")
     print(f"\n{time.perf_counter() - t0:.0f} s wall; failures: {[r['notebook'] for r in rows if r.get('failure')]}")
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "engine": commit, "notebooks": len(rows), "clean": dict(clean), "clean_nofp": dict(clean_nofp),
-            "totals": {"variant1": totals[1], "variant2": totals[2], "overall": overall},
-            "rows": rows, "machine": {"nproc": os.cpu_count(), "loadavg": os.getloadavg()},
-        }, indent=1) + "\n")
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "engine": commit,
+                    "notebooks": len(rows),
+                    "clean": dict(clean),
+                    "clean_nofp": dict(clean_nofp),
+                    "totals": {"variant1": totals[1], "variant2": totals[2], "overall": overall},
+                    "rows": rows,
+                    "machine": {"nproc": os.cpu_count(), "loadavg": os.getloadavg()},
+                },
+                indent=1,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

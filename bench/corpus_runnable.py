@@ -58,15 +58,35 @@ def download(requirement: str, folder: Path, timeout: float = 900) -> Path | Non
     name = requirement.split("==")[0]
     try:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name,
-             "--dest", str(folder), requirement],
-            check=True, timeout=timeout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "--no-binary",
+                name,
+                "--dest",
+                str(folder),
+                requirement,
+            ],
+            check=True,
+            timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
     norm = name.replace("-", "_").lower()
-    return next((p for p in folder.iterdir()
-                 if p.name.replace("-", "_").lower().startswith(norm) and p.name.endswith(".tar.gz")), None)
+    return next(
+        (
+            p
+            for p in folder.iterdir()
+            if p.name.replace("-", "_").lower().startswith(norm) and p.name.endswith(".tar.gz")
+        ),
+        None,
+    )
 
 
 def code_text(nb) -> str:
@@ -128,13 +148,21 @@ def candidates(archive: Path, requirement: str, kind: str, licence: str, dest: P
                 # scikit-learn (and recent galleries) mark cells with "# %%": the percent format
                 nb = jupytext.reads(text, fmt="py:percent" if "\n# %%" in text else "py:sphinx")
             else:
-                if not (len(inner.parts) > 2 and inner.parts[:2] == ("examples", "notebooks") and path.suffix == ".ipynb"):
+                if not (
+                    len(inner.parts) > 2 and inner.parts[:2] == ("examples", "notebooks") and path.suffix == ".ipynb"
+                ):
                     continue
                 nb = nbformat.reads(tar.extractfile(member).read().decode("utf-8"), as_version=4)
             name = "_".join((package, *inner.parts[1:]))
             name = name[: -len(path.suffix)].replace(" ", "_") + ".ipynb"
-            row = {"file": name, "package": package, "version": version, "source_path": str(inner),
-                   "licence": licence, "code_cells": sum(c.cell_type == "code" for c in nb.cells)}
+            row = {
+                "file": name,
+                "package": package,
+                "version": version,
+                "source_path": str(inner),
+                "licence": licence,
+                "code_cells": sum(c.cell_type == "code" for c in nb.cells),
+            }
             text = code_text(nb)
             hit = INTERNET.search(text)
             missing = missing_modules(text)
@@ -147,8 +175,11 @@ def candidates(archive: Path, requirement: str, kind: str, licence: str, dest: P
             else:
                 row["status"] = "candidate"
                 nbformat.write(finish(nb), str(dest / name))
-                data = [m for m in by_dir.get(path.parent, ()) if PurePosixPath(m.name).suffix in DATA_SUFFIXES
-                        and m.size < 4_000_000 and kind == "gallery"]
+                data = [
+                    m
+                    for m in by_dir.get(path.parent, ())
+                    if PurePosixPath(m.name).suffix in DATA_SUFFIXES and m.size < 4_000_000 and kind == "gallery"
+                ]
                 if data:
                     ddir = dest / "data" / name[: -len(".ipynb")]
                     ddir.mkdir(parents=True, exist_ok=True)
@@ -163,9 +194,19 @@ def check_one(path: Path, data_dir: Path | None, timeout: float) -> dict:
     t = time.perf_counter()
     try:
         proc = subprocess.run(
-            [sys.executable, __file__, "--check-one", str(path), "--data-dir", str(data_dir or ""),
-             "--timeout", str(timeout)],
-            capture_output=True, text=True, timeout=timeout + 30,
+            [
+                sys.executable,
+                __file__,
+                "--check-one",
+                str(path),
+                "--data-dir",
+                str(data_dir or ""),
+                "--timeout",
+                str(timeout),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout + 30,
         )
         ok = proc.returncode == 0
         err = None if ok else (proc.stdout.strip().splitlines() or proc.stderr.strip().splitlines() or ["?"])[-1]
@@ -208,12 +249,22 @@ def main(argv=None):
     parser.add_argument("--dest", default=str(Path(__file__).parent / "corpus_runnable"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=60)
-    parser.add_argument("--sdists", help="a folder of already downloaded sdists to use instead of pip download "
-                        "(then the optional sources missing from it are skipped)")
-    parser.add_argument("--max-per-package", type=int, default=0,
-                        help="check at most N candidates of a package (the N shortest in code)")
-    parser.add_argument("--append", action="store_true",
-                        help="keep the folder and its manifest; only add the packages it does not have yet")
+    parser.add_argument(
+        "--sdists",
+        help="a folder of already downloaded sdists to use instead of pip download "
+        "(then the optional sources missing from it are skipped)",
+    )
+    parser.add_argument(
+        "--max-per-package",
+        type=int,
+        default=0,
+        help="check at most N candidates of a package (the N shortest in code)",
+    )
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="keep the folder and its manifest; only add the packages it does not have yet",
+    )
     parser.add_argument("--check-one", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -236,8 +287,14 @@ def main(argv=None):
             archive = None
             if args.sdists:
                 stem = requirement.replace("==", "-").replace("-", "_").lower()
-                archive = next((p for p in Path(args.sdists).glob("*.tar.gz")
-                                if p.name.replace("-", "_").lower().startswith(stem)), None)
+                archive = next(
+                    (
+                        p
+                        for p in Path(args.sdists).glob("*.tar.gz")
+                        if p.name.replace("-", "_").lower().startswith(stem)
+                    ),
+                    None,
+                )
             if archive is None and (required or not args.sdists):
                 archive = download(requirement, Path(tmp))
             if archive is None:
@@ -247,22 +304,30 @@ def main(argv=None):
                 continue
             new = list(candidates(archive, requirement, kind, licence, dest))
             if args.max_per_package:
-                cand = sorted((r for r in new if r["status"] == "candidate"),
-                              key=lambda r: (dest / r["file"]).stat().st_size)
-                for r in cand[args.max_per_package:]:
+                cand = sorted(
+                    (r for r in new if r["status"] == "candidate"), key=lambda r: (dest / r["file"]).stat().st_size
+                )
+                for r in cand[args.max_per_package :]:
                     r.update(status="skipped", reason="--max-per-package")
                     (dest / r["file"]).unlink()
             rows += new
             print(f"{requirement}: {sum(r['status'] == 'candidate' for r in new)} candidates of {len(new)}")
     todo = [r for r in rows if r["status"] == "candidate"]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        futures = {pool.submit(check_one, dest / r["file"], dest / r["data_dir"] if r.get("data_dir") else None,
-                               args.timeout): r for r in todo}
+        futures = {
+            pool.submit(
+                check_one, dest / r["file"], dest / r["data_dir"] if r.get("data_dir") else None, args.timeout
+            ): r
+            for r in todo
+        }
         for n, fut in enumerate(concurrent.futures.as_completed(futures), 1):
             row = futures[fut]
             row.update(fut.result())
-            print(f"[{n}/{len(todo)}] {row['status']:6} {row['seconds']:5.1f} s  {row['file']}"
-                  + (f"  ({row['error']})" if row["error"] else ""), flush=True)
+            print(
+                f"[{n}/{len(todo)}] {row['status']:6} {row['seconds']:5.1f} s  {row['file']}"
+                + (f"  ({row['error']})" if row["error"] else ""),
+                flush=True,
+            )
             if row["status"] != "passed":
                 (dest / row["file"]).unlink()
                 if row.get("data_dir"):

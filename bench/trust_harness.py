@@ -37,7 +37,7 @@ ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
 # Elapsed times and the like that no edit is responsible for.
 TIMING = re.compile(r"\b\d+(\.\d+)?\s*(s|sec|seconds|ms|µs|us)\b")
 
-HELPER = r'''
+HELPER = r"""
 import hashlib, re
 
 _ADDR = re.compile(r"0x[0-9a-fA-F]{4,}")
@@ -116,7 +116,7 @@ def names():
 def get_ipython():
     from IPython import get_ipython as g
     return g()
-'''
+"""
 
 
 def cell_names(source: str) -> list[str]:
@@ -164,7 +164,11 @@ def cell_names(source: str) -> list[str]:
             for item in stmt.items:
                 if item.optional_vars is not None:
                     targets(item.optional_vars)
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute):
+        elif (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, ast.Attribute)
+        ):
             n = base(stmt.value.func.value)
             if n:
                 out.append(n)
@@ -192,9 +196,15 @@ def notebook_cells(nb) -> list[dict]:
 class LiveSession:
     """One kernel, driven cell by cell, with the log of its runs."""
 
-    def __init__(self, workdir: str | os.PathLike | None = None, data_dir: str | os.PathLike | None = None,
-                 timeout: float = 60, fingerprints: bool = True, kernel_name: str = "python3",
-                 inline_figures: bool = True):
+    def __init__(
+        self,
+        workdir: str | os.PathLike | None = None,
+        data_dir: str | os.PathLike | None = None,
+        timeout: float = 60,
+        fingerprints: bool = True,
+        kernel_name: str = "python3",
+        inline_figures: bool = True,
+    ):
         self._tmp = tempfile.TemporaryDirectory(prefix="nbr-trust-")
         self.workdir = Path(workdir) if workdir else Path(self._tmp.name) / "work"
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -246,8 +256,9 @@ class LiveSession:
     # -- execution ---------------------------------------------------------------------
     def _execute(self, code: str, silent=False, store_history=True, user_expressions=None, timeout=None):
         timeout = self.timeout if timeout is None else timeout
-        msg_id = self.kc.execute(code, silent=silent, store_history=store_history,
-                                 user_expressions=user_expressions or {}, allow_stdin=False)
+        msg_id = self.kc.execute(
+            code, silent=silent, store_history=store_history, user_expressions=user_expressions or {}, allow_stdin=False
+        )
         deadline = time.monotonic() + timeout
         outputs, idle, reply = [], False, None
         while not (idle and reply is not None):
@@ -269,11 +280,12 @@ class LiveSession:
                     outputs.append(("stream", c["name"], normalise_text(c["text"])))
                 elif t in ("execute_result", "display_data"):
                     data = c.get("data", {})
-                    item = [t == "execute_result" and "result" or "display",
-                            normalise_text(data.get("text/plain", ""))]
+                    item = [t == "execute_result" and "result" or "display", normalise_text(data.get("text/plain", ""))]
                     for mime in ("image/png", "text/html"):
                         if mime in data:
-                            item.append((mime, hashlib.blake2b(normalise_text(data[mime]).encode(), digest_size=8).hexdigest()))
+                            item.append(
+                                (mime, hashlib.blake2b(normalise_text(data[mime]).encode(), digest_size=8).hexdigest())
+                            )
                     outputs.append(tuple(item))
                 elif t == "error":
                     outputs.append(("error", c["ename"], normalise_text(c["evalue"])))
@@ -302,13 +314,17 @@ class LiveSession:
         try:
             reply, outputs = self._execute(source, user_expressions=expr)
         except TimeoutError:
-            reply, outputs = {"status": "error", "ename": "TimeoutError", "execution_count": None}, [("error", "TimeoutError", "")]
+            reply, outputs = (
+                {"status": "error", "ename": "TimeoutError", "execution_count": None},
+                [("error", "TimeoutError", "")],
+            )
         error = None if reply.get("status") == "ok" else (reply.get("ename") or "Error")
         record = {"cell_id": cell_id, "source": source, "execution_count": reply.get("execution_count"), "error": error}
         fps = {}
         ue = (reply.get("user_expressions") or {}).get("fp")
         if ue and ue.get("status") == "ok":
             import ast as _ast
+
             try:
                 fps = _ast.literal_eval(ue["data"]["text/plain"])
             except (ValueError, SyntaxError):
@@ -336,8 +352,9 @@ class LiveSession:
         return self.run_cells(cells, stop_on_error=stop_on_error)
 
     def kernel_names(self) -> list[str] | None:
-        reply, _ = self._execute("", silent=True, store_history=False,
-                                 user_expressions={"n": "__import__('_nbr_trust_probe').names()"})
+        reply, _ = self._execute(
+            "", silent=True, store_history=False, user_expressions={"n": "__import__('_nbr_trust_probe').names()"}
+        )
         ue = (reply.get("user_expressions") or {}).get("n")
         if not ue or ue.get("status") != "ok":
             return None
@@ -348,8 +365,11 @@ class LiveSession:
         if not fingerprints:
             for r in runs:
                 r.pop("fingerprints", None)
-        return {"cells": [dict(c) for c in cells], "runs": runs,
-                "kernel_names": self.kernel_names() if kernel_names else None}
+        return {
+            "cells": [dict(c) for c in cells],
+            "runs": runs,
+            "kernel_names": self.kernel_names() if kernel_names else None,
+        }
 
     def shown(self, cell_id: str):
         """What the notebook shows for a cell: the outputs and bound values of its latest run."""

@@ -54,8 +54,14 @@ def test_clean_run_has_no_verdict_warning(path, tmp_path):
     # With the probe's fingerprints (what the extension sends) and without them (a kernel
     # whose probe failed, or a log replayed from history): both must be clean.
     bare = dict(request, runs=[{k: v for k, v in r.items() if k != "fingerprints"} for r in request["runs"]])
-    bad = [(label, w) for label, req in (("fingerprints", request), ("no fingerprints", bare))
-           for w in analyze(req)["warnings"] if w["kind"] in harness.VERDICT_KINDS]
+    bad = [
+        (label, w)
+        for label, req in (("fingerprints", request), ("no fingerprints", bare))
+        for w in analyze(req)["warnings"]
+        if w["kind"] in harness.VERDICT_KINDS
+    ]
     assert not bad, "\n".join(
         f"{path.name} ({label}): {w['kind']} on cell {w['cell_id']} "
-        f"({'certain' if w['certain'] else 'uncertain'}): {w['message']}" for label, w in bad)
+        f"({'certain' if w['certain'] else 'uncertain'}): {w['message']}"
+        for label, w in bad
+    )
