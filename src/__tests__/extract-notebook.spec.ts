@@ -48,6 +48,24 @@ describe('replaceCells', () => {
     expect(model.cells.get(1).type).toBe('code');
   });
 
+  it("keeps the replaced cells' outputs and names them in its metadata", () => {
+    const model = notebook();
+    const ids = [1, 2, 3].map(i => model.cells.get(i).id);
+    replaceCells(model, [1, 2, 3], 'b = f()');
+    expect(model.cells.get(1).toJSON()).toMatchObject({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { nbrefactor: { replaces: ids } },
+      outputs: [
+        {
+          output_type: 'execute_result',
+          execution_count: 3,
+          data: { 'text/plain': '2' }
+        }
+      ]
+    });
+  });
+
   it('is undone by one undo, outputs included', () => {
     const model = notebook();
     const before = model.toJSON();

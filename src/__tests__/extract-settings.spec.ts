@@ -4,16 +4,32 @@ import {
 } from '../extract/settings';
 
 describe('extractSettingsFrom', () => {
-  it('reads the template and the delay', () => {
+  it('reads the template, the delay and whether to verify', () => {
     expect(
-      extractSettingsFrom({ moduleTemplate: ' lib/{stem}.py ', planDelayMs: 0 })
-    ).toEqual({ moduleTemplate: 'lib/{stem}.py', planDelayMs: 0 });
+      extractSettingsFrom({
+        moduleTemplate: ' lib/{stem}.py ',
+        planDelayMs: 0,
+        verifyAfterExtract: true
+      })
+    ).toEqual({
+      moduleTemplate: 'lib/{stem}.py',
+      planDelayMs: 0,
+      verifyAfterExtract: true
+    });
   });
 
   it('falls back to the defaults for missing or bad values', () => {
     expect(extractSettingsFrom({})).toEqual(DEFAULT_EXTRACT_SETTINGS);
     expect(
-      extractSettingsFrom({ moduleTemplate: '  ', planDelayMs: -5 })
-    ).toEqual({ moduleTemplate: 'src/{stem}.py', planDelayMs: 300 });
+      extractSettingsFrom({
+        moduleTemplate: '  ',
+        planDelayMs: -5,
+        verifyAfterExtract: 'yes'
+      })
+    ).toEqual({
+      moduleTemplate: 'src/{stem}.py',
+      planDelayMs: 300,
+      verifyAfterExtract: false
+    });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * One extraction, start to end: the dialog, then the server's apply, the one
- * undoable notebook edit, the silent kernel reload and the notification.
+ * undoable notebook edit, the silent kernel reload, the notification and,
+ * when asked, the fresh-kernel verification of the saved result.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
@@ -10,7 +11,9 @@ import { CommandRegistry } from '@lumino/commands';
 import { JSONExt } from '@lumino/coreutils';
 
 import { NbRefactorClient } from '../api';
-import { IExecutionLogs, NbRefactorAPI } from '../tokens';
+import { CommandIDs, IExecutionLogs, NbRefactorAPI } from '../tokens';
+import { IVerifyRecord } from '../verify';
+import { resultSummary } from '../verifyText';
 import { ExtractBody, ExtractDialog, Highlighter } from './dialog';
 import { ExtractModel } from './model';
 import { moduleFolder, modulePathFor, suggestName } from './naming';
@@ -20,6 +23,7 @@ import {
   notebookForPlan,
   replaceCells,
   revealCell,
+  serverPath,
   sourcesOf
 } from './notebook';
 import { IExtractSettings } from './settings';
@@ -175,37 +179,52 @@ export class Extractor {
             model.cells.length,
             written
           );
-    Notification.success(message, {
-      autoClose: 10000,
-      actions: [
-        {
-          label: trans.__('Open module'),
-          caption: trans.__('Open %1', written),
-          callback: () => {
-            void this._options.commands.execute('docmanager:open', {
-              path: written
-            });
-          }
-        },
-        {
-          label: trans.__('Undo'),
-          caption: trans.__(
-            'Bring the original cells back (the module stays as written)'
-          ),
-          callback: () => {
-            if (isLastUndoStep(notebookModel, step)) {
-              NotebookActions.undo(notebook);
-            } else {
-              Notification.warning(
-                trans.__(
-                  'The notebook changed since the extraction: use Edit › Undo until the cells are back.'
-                )
-              );
-            }
-          }
+    const undo: Notification.IAction = {
+      label: trans.__('Undo'),
+      caption: trans.__(
+        'Bring the original cells back (the module stays as written)'
+      ),
+      callback: () => {
+        if (isLastUndoStep(notebookModel, step)) {
+          NotebookActions.undo(notebook);
+        } else {
+          Notification.warning(
+            trans.__(
+              'The notebook changed since the extraction: use Edit › Undo until the cells are back.'
+            )
+          );
         }
-      ]
-    });
+      }
+    };
+    const canVerify = this._options.commands.hasCommand(
+      CommandIDs.checkReproducibility
+    );
+    const verifyNow = canVerify && this._options.settings().verifyAfterExtract;
+    const actions: Notification.IAction[] = [
+      {
+        label: trans.__('Open module'),
+        caption: trans.__('Open %1', written),
+        callback: () => {
+          void this._options.commands.execute('docmanager:open', {
+            path: written
+          });
+        }
+      }
+    ];
+    if (canVerify && !verifyNow) {
+      actions.push({
+        label: trans.__('Verify'),
+        caption: trans.__(
+          'Save the notebook and run it in a fresh kernel: every output must match the saved ones (the replacement cell keeps the outputs of the cells it replaced)'
+        ),
+        callback: () => void this.verify(panel, undo)
+      });
+    }
+    actions.push(undo);
+    Notification.success(message, { autoClose: 10000, actions });
+    if (verifyNow) {
+      void this.verify(panel, undo);
+    }
     if (!reloaded) {
       Notification.warning(
         trans.__(
@@ -214,6 +233,58 @@ export class Extractor {
         )
       );
     }
+  }
+
+  /**
+   * Save the notebook and check it in a fresh kernel, its outputs against
+   * the saved ones (the server's apply keeps no copy of the notebook as it
+   * was, so there is no original to run). Says how it went; a check that
+   * found differences or failed offers `undo`. Resolves with the record, or
+   * null when the check did not finish.
+   */
+  async verify(
+    panel: NotebookPanel,
+    undo: Notification.IAction
+  ): Promise<IVerifyRecord | null> {
+    const { trans, commands } = this._options;
+    const path = serverPath(panel.context);
+    if (path === null) {
+      return null;
+    }
+    try {
+      await panel.context.save();
+    } catch (reason) {
+      Notification.error(
+        trans.__(
+          'Could not save the notebook to verify it: %1',
+          reason instanceof Error ? reason.message : String(reason)
+        )
+      );
+      return null;
+    }
+    const record = (await commands.execute(CommandIDs.checkReproducibility, {
+      path
+    })) as IVerifyRecord | null;
+    if (!record) {
+      Notification.warning(
+        trans.__(
+          'The verification did not finish: the Notebook refactor panel says why.'
+        )
+      );
+      return null;
+    }
+    const summary = resultSummary(record.result, record.against, trans);
+    if (record.result.verdict === 'same') {
+      Notification.success(trans.__('Verified: %1', summary), {
+        autoClose: 10000
+      });
+    } else {
+      Notification.error(trans.__('Verification: %1', summary), {
+        autoClose: false,
+        actions: [undo]
+      });
+    }
+    return record;
   }
 
   /**

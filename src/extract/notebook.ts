@@ -142,8 +142,11 @@ interface IUndoable {
 /**
  * Replace the selected cells by one code cell holding `source`, where the
  * first of them was, as ONE undo step: a single Ctrl+Z brings the original
- * cells back, outputs included. Returns that undo step (to undo it later
- * only if it is still the last one), or null without an undo manager.
+ * cells back, outputs included. The new cell keeps their outputs, in order
+ * (what it must reproduce: a fresh-kernel check of the saved notebook
+ * compares with them), and records their ids in `metadata.nbrefactor.replaces`
+ * as the server's apply does. Returns that undo step (to undo it later only
+ * if it is still the last one), or null without an undo manager.
  */
 export function replaceCells(
   model: INotebookModel,
@@ -152,15 +155,32 @@ export function replaceCells(
 ): unknown {
   const shared = model.sharedModel;
   const undo = (shared as unknown as IUndoable).undoManager ?? null;
-  const descending = [...cells].sort((a, b) => b - a);
-  const first = descending[descending.length - 1];
+  const ascending = [...cells].sort((a, b) => a - b);
+  const descending = [...ascending].reverse();
+  const first = ascending[0];
+  const replaced = ascending.map(
+    index =>
+      model.cells.get(index).toJSON() as { id?: unknown; outputs?: unknown[] }
+  );
+  const outputs = ([] as unknown[]).concat(
+    ...replaced.map(cell => cell.outputs ?? [])
+  );
+  const replaces = replaced
+    .map(cell => cell.id)
+    .filter((id): id is string => typeof id === 'string' && id.length > 0);
   // Edits made just before would otherwise merge into the same undo step.
   undo?.stopCapturing();
   shared.transact(() => {
     for (const index of descending) {
       shared.deleteCell(index);
     }
-    shared.insertCell(first, { cell_type: 'code', source, metadata: {} });
+    shared.insertCell(first, {
+      cell_type: 'code',
+      source,
+      metadata: replaces.length > 0 ? { nbrefactor: { replaces } } : {},
+      outputs,
+      execution_count: null
+    } as Parameters<typeof shared.insertCell>[1]);
   });
   undo?.stopCapturing();
   return undo ? undo.undoStack[undo.undoStack.length - 1] : null;

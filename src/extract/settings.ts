@@ -7,11 +7,14 @@ export interface IExtractSettings {
   moduleTemplate: string;
   /** How long typing must pause before the dialog plans again (ms). */
   planDelayMs: number;
+  /** Check the notebook in a fresh kernel right after each extraction. */
+  verifyAfterExtract: boolean;
 }
 
 export const DEFAULT_EXTRACT_SETTINGS: IExtractSettings = {
   moduleTemplate: 'src/{stem}.py',
-  planDelayMs: 300
+  planDelayMs: 300,
+  verifyAfterExtract: false
 };
 
 /** Settings from the registry's composite value; bad values fall back to the defaults. */
@@ -28,6 +31,10 @@ export function extractSettingsFrom(composite: {
     planDelayMs:
       typeof delay === 'number' && delay >= 0
         ? delay
-        : DEFAULT_EXTRACT_SETTINGS.planDelayMs
+        : DEFAULT_EXTRACT_SETTINGS.planDelayMs,
+    verifyAfterExtract:
+      typeof composite.verifyAfterExtract === 'boolean'
+        ? composite.verifyAfterExtract
+        : DEFAULT_EXTRACT_SETTINGS.verifyAfterExtract
   };
 }
