@@ -228,7 +228,8 @@ def _rule_list(text: str | None) -> list[str] | None:
 
 
 def add_lint(subparsers) -> None:
-    from .lint import FORMATS, SEVERITIES
+    from .lint import SEVERITIES
+    from .lint_output import FORMATS
 
     p = subcommand_parser(
         subparsers,
@@ -247,7 +248,8 @@ def add_lint(subparsers) -> None:
 
 def run_lint(args) -> int:
     from . import __version__
-    from .lint import FORMATS, Config, ConfigError, find_config, lint_path, notebook_files, severity_at_least
+    from .lint import Config, ConfigError, find_config, lint_path, notebook_files, severity_at_least
+    from .lint_output import FORMATS
 
     overrides = {
         k: v for k, v in (("select", _rule_list(args.select)), ("ignore", _rule_list(args.ignore))) if v is not None

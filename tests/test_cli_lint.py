@@ -229,7 +229,7 @@ def test_pre_commit_hook_runs_the_lint_command_on_notebooks():
 
 
 def test_sarif_help_uri_is_the_rule_section_of_docs_lint_md_in_the_repository():
-    from jupyter_nbrefactor.lint import to_sarif
+    from jupyter_nbrefactor.lint_output import to_sarif
 
     root = Path(__file__).parent.parent
     repository = json.loads((root / "package.json").read_text())["repository"]["url"].removesuffix(".git")
@@ -256,6 +256,6 @@ def test_sarif_help_uri_is_the_rule_section_of_docs_lint_md_in_the_repository():
     ],
 )
 def test_repository_urls_become_web_addresses(url, web):
-    from jupyter_nbrefactor.lint import web_url
+    from jupyter_nbrefactor.lint_output import web_url
 
     assert web_url(url) == web
