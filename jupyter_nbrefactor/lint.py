@@ -18,7 +18,6 @@ import ast
 import inspect
 import json
 import re
-import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -28,26 +27,24 @@ from typing import Any
 
 import nbformat
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # the same parser, from PyPI
-    import tomli as tomllib
-
 from .cells import CellFacts, cell_facts
 from .dataflow import Definers, is_predefined
 from .language import is_python
+from .lint_config import (  # noqa: F401 - the names lint users import from here
+    CONFIG_TABLE,
+    SEVERITIES,
+    THRESHOLDS,
+    Config,
+    ConfigError,
+    find_config,
+    severity_at_least,
+    tomllib,
+)
 from .request import as_text
 
-SEVERITIES = ("info", "warning", "error")
-_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 IGNORE_TAG = "nbrefactor-ignore"
-CONFIG_TABLE = "jupyter-nbrefactor"
 # `# nbrefactor: ignore` or `# nbrefactor: ignore[NR105, NR106]`
 _SUPPRESS = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
-
-
-def severity_at_least(severity: str, level: str) -> bool:
-    return _RANK[severity] >= _RANK[level]
 
 
 # ----- findings -----------------------------------------------------------------------
@@ -79,121 +76,6 @@ class Finding:
 
     def sort_key(self):
         return (self.path, -1 if self.cell is None else self.cell, self.line or 0, self.rule, self.message)
-
-
-# ----- configuration ------------------------------------------------------------------
-class ConfigError(ValueError):
-    """``[tool.jupyter-nbrefactor]`` holds something lint cannot use (a usage error)."""
-
-
-THRESHOLDS = {
-    # key in pyproject.toml -> (default, rule it tunes)
-    "max-notebook-lines": (500, "NR201"),
-    "max-cell-lines": (60, "NR202"),
-    "no-functions-lines": (100, "NR203"),
-    "max-module-names": (15, "NR204"),
-    "duplicate-lines": (6, "NR205"),
-}
-
-
-@dataclass(frozen=True)
-class Config:
-    """Which rules run, at which severity, with which thresholds; ``source`` is the
-    pyproject.toml it came from (None: the defaults)."""
-
-    select: frozenset[str] | None = None  # None: every rule
-    ignore: frozenset[str] = frozenset()
-    severity: dict[str, str] = field(default_factory=dict)
-    thresholds: dict[str, int] = field(default_factory=lambda: {k: v for k, (v, _) in THRESHOLDS.items()})
-    source: Path | None = None
-    table: dict = field(default_factory=dict)  # as written, so the CLI can override keys
-
-    def enabled(self, rule: str) -> bool:
-        return (self.select is None or rule in self.select) and rule not in self.ignore
-
-    def severity_of(self, rule: Rule) -> str:
-        return self.severity.get(rule.id, rule.severity)
-
-    def __getitem__(self, key: str) -> int:
-        return self.thresholds[key]
-
-    @classmethod
-    def from_table(cls, table: dict, source: Path | None = None) -> Config:
-        """Build from a ``[tool.jupyter-nbrefactor]`` table; keys other tools of the
-        project read from that table are left alone."""
-        where = f"{source}: [tool.{CONFIG_TABLE}]" if source else f"[tool.{CONFIG_TABLE}]"
-
-        def rules(key):
-            value = table.get(key)
-            if value is None:
-                return None
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where} {key} must be a list of rule codes")
-            out = set()
-            for code in value:
-                matched = {r for r in RULES if r.startswith(code.strip().upper())} if code.strip() else set()
-                if not matched:
-                    raise ConfigError(f"{where} {key}: no rule matches {code!r}")
-                out |= matched
-            return frozenset(out)
-
-        severity = table.get("severity", {})
-        if not isinstance(severity, dict):
-            raise ConfigError(f"{where} severity must be a table of rule = level")
-        for rule, level in severity.items():
-            if rule not in RULES:
-                raise ConfigError(f"{where} severity: unknown rule {rule!r}")
-            if level not in SEVERITIES:
-                raise ConfigError(f"{where} severity.{rule} must be one of {', '.join(SEVERITIES)}")
-        thresholds = {}
-        for key, (default, _) in THRESHOLDS.items():
-            value = table.get(key, default)
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ConfigError(f"{where} {key} must be a positive integer")
-            thresholds[key] = value
-        return cls(rules("select"), rules("ignore") or frozenset(), dict(severity), thresholds, source, dict(table))
-
-
-def find_config(start: Path, stop: Path | None = None) -> Config:
-    """The configuration of a notebook: the nearest pyproject.toml with a
-    ``[tool.jupyter-nbrefactor]`` table, walking up from ``start`` (a file or folder)
-    to ``stop`` (included; default: the filesystem root)."""
-    start = start.resolve()
-    folder = start if start.is_dir() else start.parent
-    stop = stop.resolve() if stop is not None else None
-    for d in (folder, *folder.parents):
-        if stop is not None and not d.is_relative_to(stop):
-            break
-        found = _config_in(d)
-        if found is not None:
-            return found
-    return Config()
-
-
-# pyproject.toml -> ((mtime, size), its Config or None): a long-running server sees edits.
-_config_cache: dict[Path, tuple[tuple[int, int], Config | None]] = {}
-
-
-def _config_in(folder: Path) -> Config | None:
-    candidate = folder / "pyproject.toml"
-    try:
-        st = candidate.stat()
-    except OSError:
-        return None
-    stamp = (st.st_mtime_ns, st.st_size)
-    cached = _config_cache.get(candidate)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    try:
-        with candidate.open("rb") as f:
-            table = tomllib.load(f).get("tool", {}).get(CONFIG_TABLE)
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise ConfigError(f"{candidate}: {err}") from None
-    if table is not None and not isinstance(table, dict):
-        raise ConfigError(f"{candidate}: tool.{CONFIG_TABLE} must be a table")
-    config = None if table is None else Config.from_table(table, candidate)
-    _config_cache[candidate] = (stamp, config)
-    return config
 
 
 # ----- the notebook under analysis ----------------------------------------------------

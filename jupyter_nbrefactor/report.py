@@ -20,7 +20,8 @@ from typing import Any
 from .cells import CellFacts
 from .dataflow import is_predefined
 from .errors import RequestError
-from .lint import CodeCell, Config, Finding, NotebookFacts, cell_text, code_lines, lint_notebook
+from .lint import CodeCell, Finding, NotebookFacts, cell_text, code_lines, lint_notebook
+from .lint_config import Config
 
 # How many candidate runs are ranked cheaply, then planned by the engine at most.
 MAX_RUN_CELLS = 8
