@@ -43,6 +43,11 @@ export interface IVerifyRun {
   progress: NbRefactorAPI.IVerifyProgress | null;
   /** Cancel was asked for; the job has not stopped yet. */
   cancelling: boolean;
+  /**
+   * When it started (`Date.now()`, the views' clock): the server's progress
+   * counts seconds only as cells finish, a view counts them while one runs.
+   */
+  startedAt: number;
 }
 
 /** Everything the model knows about one notebook. */
@@ -210,7 +215,8 @@ export class VerifyModel {
       against,
       job: null,
       progress: null,
-      cancelling: false
+      cancelling: false,
+      startedAt: Date.now()
     };
     this._update(path, { run, error: null, cancelled: null });
     let job: string;

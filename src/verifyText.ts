@@ -101,18 +101,20 @@ export function resultSummary(
       );
 }
 
-/** "cell 12 of 41, 8 s"; the original's run and the repeat run say which they are. */
+/**
+ * "cell 12 of 41, 8 s"; the original's run and the repeat run say which
+ * they are. `elapsed`: seconds since the check started, when the caller
+ * counts them (the server's figure moves only when a cell finishes).
+ */
 export function progressText(
   progress: NbRefactorAPI.IVerifyProgress | null,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  elapsed = 0
 ): string {
+  const seconds = Math.round(Math.max(progress?.seconds ?? 0, elapsed));
   if (!progress || progress.of === 0) {
-    return trans.__(
-      'Starting a fresh kernel, %1 s',
-      Math.round(progress?.seconds ?? 0)
-    );
+    return trans.__('Starting a fresh kernel, %1 s', seconds);
   }
-  const seconds = Math.round(progress.seconds);
   switch (progress.run) {
     case 'against':
       return trans.__(

@@ -106,6 +106,10 @@ describe('what a check says', () => {
       progressText({ run: 'repeat', cell: 3, of: 40, seconds: 20 }, trans)
     ).toBe('second run: cell 3 of 40, 20 s');
     expect(progressText(null, trans)).toBe('Starting a fresh kernel, 0 s');
+    // The server's seconds move only when a cell finishes: the caller counts them meanwhile.
+    expect(progressText({ cell: 0, of: 2, seconds: 0 }, trans, 14.6)).toBe(
+      'cell 0 of 2, 15 s'
+    );
     expect(checkedAgo(20000, trans)).toBe('checked just now');
     expect(checkedAgo(3 * 60000 + 5000, trans)).toBe('checked 3 min ago');
     expect(checkedAgo(2 * 3600000, trans)).toBe('checked 2 h ago');
@@ -233,8 +237,8 @@ describe('the fresh-kernel check in the sidebar', () => {
     ]);
     client.verifyStatus.mockResolvedValue(job('cancelled', verifyResult()));
     await settle();
-    expect(texts(node, '.jp-nbrefactor-verify-note')).toEqual([
-      'Cancelled at cell 12 of 41, 12 s.'
+    expect(texts(node, '.jp-nbrefactor-verify-cancelled')).toEqual([
+      'Cancelled after 12 of 41 code cells.'
     ]);
     verify.dispose();
   });

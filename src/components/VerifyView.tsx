@@ -20,14 +20,17 @@ import {
 
 /** How often "checked 3 min ago" is brought up to date (ms). */
 const CLOCK_MS = 30000;
+/** How often the seconds of a running check are counted (ms). */
+const RUNNING_CLOCK_MS = 1000;
 
-/** The current time, renewed every `CLOCK_MS`. */
-export function useNow(): number {
+/** The current time, renewed every `interval` ms. */
+export function useNow(interval = CLOCK_MS): number {
   const [now, setNow] = React.useState(Date.now());
   React.useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), CLOCK_MS);
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), interval);
     return () => clearInterval(timer);
-  }, []);
+  }, [interval]);
   return now;
 }
 
@@ -174,10 +177,13 @@ function VerifyBody(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { model, commands, trans } = props;
-  const now = useNow();
   const source = model.source;
   const entry = model.entry();
   const { run, last, error, cancelled } = entry;
+  const now = useNow(run ? RUNNING_CLOCK_MS : CLOCK_MS);
+  const progress = run
+    ? progressText(run.progress, trans, (now - run.startedAt) / 1000)
+    : '';
   const id = CommandIDs.checkReproducibility;
   return (
     <section className="jp-nbrefactor-section jp-nbrefactor-verify">
@@ -187,9 +193,7 @@ function VerifyBody(props: {
       {run ? (
         <div className="jp-nbrefactor-verify-progress">
           <span className="jp-nbrefactor-verify-progress-text">
-            {run.cancelling
-              ? trans.__('Cancelling… (%1)', progressText(run.progress, trans))
-              : progressText(run.progress, trans)}
+            {run.cancelling ? trans.__('Cancelling… (%1)', progress) : progress}
           </span>
           <button
             className="jp-nbrefactor-action jp-nbrefactor-verify-cancel"
@@ -235,8 +239,12 @@ function VerifyBody(props: {
         </div>
       )}
       {cancelled !== null && !run && (
-        <div className="jp-nbrefactor-verify-note">
-          {trans.__('Cancelled at %1.', progressText(cancelled, trans))}
+        <div className="jp-nbrefactor-verify-cancelled">
+          {trans.__(
+            'Cancelled after %1 of %2 code cells.',
+            cancelled.cell,
+            cancelled.of
+          )}
         </div>
       )}
       {last ? (
