@@ -193,6 +193,10 @@ def notebook_cells(nb) -> list[dict]:
     return cells
 
 
+class KernelDied(RuntimeError):
+    pass
+
+
 class LiveSession:
     """One kernel, driven cell by cell, with the log of its runs."""
 
@@ -270,6 +274,8 @@ class LiveSession:
                 try:
                     msg = self.kc.get_iopub_msg(timeout=min(left, 1))
                 except queue.Empty:
+                    if not self.km.is_alive():
+                        raise KernelDied("the kernel died") from None
                     continue
                 if msg["parent_header"].get("msg_id") != msg_id:
                     continue
@@ -295,6 +301,8 @@ class LiveSession:
                 try:
                     r = self.kc.get_shell_msg(timeout=min(left, 1))
                 except queue.Empty:
+                    if not self.km.is_alive():
+                        raise KernelDied("the kernel died") from None
                     continue
                 if r["parent_header"].get("msg_id") == msg_id:
                     reply = r["content"]
@@ -313,6 +321,11 @@ class LiveSession:
         expr = {"fp": f"__import__('_nbr_trust_probe').fingerprints({names!r})"} if names else {}
         try:
             reply, outputs = self._execute(source, user_expressions=expr)
+        except KernelDied:
+            reply, outputs = (
+                {"status": "error", "ename": "KernelDied", "execution_count": None},
+                [("error", "KernelDied", "")],
+            )
         except TimeoutError:
             reply, outputs = (
                 {"status": "error", "ename": "TimeoutError", "execution_count": None},
@@ -344,8 +357,8 @@ class LiveSession:
                 continue
             rec = self.run_cell(cell["id"], cell["source"])
             done.append(rec)
-            if stop_on_error and rec["error"]:
-                break
+            if (stop_on_error and rec["error"]) or rec["error"] in ("KernelDied", "TimeoutError"):
+                break  # a dead or stuck kernel: the rest would only wait for it
         return done
 
     def run_all(self, cells: list[dict], stop_on_error=True) -> list[dict]:
