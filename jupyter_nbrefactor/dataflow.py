@@ -11,6 +11,7 @@ import builtins
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .cells import CellFacts
@@ -230,3 +231,101 @@ def _defined(facts: CellFacts | None) -> CellFacts:
     """The facts of a cell that ``Definers`` found defining a name (never None there)."""
     assert facts is not None
     return facts
+
+
+@dataclass(frozen=True, slots=True)
+class Unmet:
+    """A read Restart & Run All would not satisfy, on the cells as they are now.
+
+    ``why``: ``below`` (only cells below define it), ``deleted`` (a cell above ``del``s it
+    after its last definition above), ``nowhere`` (no cell defines it), ``unbound-local``
+    (the cell calls a function that updates the global ``name`` without declaring it:
+    UnboundLocalError). ``source``: the position of the definer below, the deleter, or
+    the cell defining the function; ``via``: the function it is read through, if any.
+    """
+
+    pos: int
+    name: str
+    why: str
+    source: int | None
+    certain: bool
+    via: str | None = None
+
+
+def unmet_reads(facts: Sequence[CellFacts | None], definers: Definers | None = None) -> list[Unmet]:
+    """Every read of the notebook in order that Restart & Run All would not satisfy: the
+    one position-based pass behind the live warnings (``use-before-define``,
+    ``undefined``, ``hidden-state``) and lint's NR105/NR106.
+
+    Not reported: builtins and IPython's names, reads under ``try: … except NameError``,
+    cells that do not compile, and names a non-compiling cell mentions (it may define
+    them). A name nothing defines is uncertain when a cell above star-imports or any cell
+    uses ``globals()``, ``exec`` or ``%run``; a name defined above only conditionally
+    and also below is an uncertain ``below``.
+    """
+    defs = definers or Definers(facts)
+    first, uncertain = defs.first, defs.uncertain
+    deleted: dict[str, list[int]] = {}
+    broken: list[str] = []
+    dynamic = False
+    unbound = False
+    for pos, f in enumerate(facts):
+        if f is None:
+            continue
+        if f.error is not None:
+            broken.append(f.source)
+            continue
+        for n in f.deletes:
+            deleted.setdefault(n, []).append(pos)
+        dynamic = dynamic or bool(f.dynamic_namespace)
+        unbound = unbound or bool(f.unbound_locals)
+    mentioned = set(_WORD.findall("\n".join(broken))) if broken else set()
+    star_above = False
+    out: list[Unmet] = []
+    for pos, f in enumerate(facts):
+        if f is None or f.error is not None:
+            continue
+        guarded = f.guarded
+        for n, via in defs.reads(pos).items():
+            if n in guarded:
+                continue
+            p = first.get(n)
+            if p is not None and p < pos:  # defined above: fine on Run All, unless deleted since
+                gone = _last_before(deleted.get(n), pos) if deleted else None
+                if gone is not None and (defs.above(n, pos) or 0) < gone:
+                    out.append(Unmet(pos, n, "deleted", gone, n not in uncertain, via))
+                elif n in uncertain and not defs.certainly_above(n, pos):
+                    below = defs.below(n, pos)
+                    if below is not None:
+                        out.append(Unmet(pos, n, "below", below, False, via))
+                continue
+            if is_predefined(n):
+                continue
+            below = defs.below(n, pos)
+            if below is not None:
+                out.append(Unmet(pos, n, "below", below, True, via))
+            elif n not in mentioned and not star_above:
+                out.append(Unmet(pos, n, "nowhere", None, not dynamic, via))
+        if unbound and f.calls:
+            for name in f.calls:
+                p = defs.above(name, pos)
+                if p is None and name in f.functions:
+                    p = pos
+                bad = None if p is None else _defined(facts[p]).unbound_locals.get(name)
+                for n in bad or ():
+                    out.append(Unmet(pos, n, "unbound-local", p, True, name))
+        star_above = star_above or f.star_import is not None
+    return out
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _last_before(positions: list[int] | None, pos: int) -> int | None:
+    """The last of ascending ``positions`` that is above ``pos``, or None."""
+    best = None
+    for p in positions or ():
+        if p >= pos:
+            break
+        best = p
+    return best

@@ -28,7 +28,7 @@ from typing import Any
 import nbformat
 
 from .cells import CellFacts, cell_facts
-from .dataflow import Definers, is_predefined
+from .dataflow import Definers, Unmet, unmet_reads
 from .language import is_python
 from .lint_config import (  # noqa: F401 - the names lint users import from here
     CONFIG_TABLE,
@@ -150,6 +150,11 @@ class NotebookFacts:
     def definers(self) -> Definers:
         """Def-use over the code cells; its positions index ``self.code``."""
         return Definers([c.facts for c in self.code])
+
+    @cached_property
+    def unmet(self) -> list[Unmet]:
+        """Reads Restart & Run All would not satisfy (the pass the live warnings use)."""
+        return unmet_reads([c.facts for c in self.code], self.definers)
 
     @cached_property
     def lines_of_code(self) -> int:
@@ -451,17 +456,15 @@ def use_before_define(nb, cfg):
 
     Why: Restart & Run All fails there with a NameError.
     Example: ``print(total)`` above ``total = 1``."""
-    defs = nb.definers
-    for k, c, name, via in _reads(nb):
-        if defs.above(name, k) is None and not is_predefined(name):
-            below = defs.below(name, k)
-            if below is not None:
-                line = first_line(c.facts, via or name)
-                yield (
-                    c.pos,
-                    line,
-                    f"{_use(name, via)} here but defined only further down, in {_label(nb.code[below].pos)}",
-                )
+    for u in nb.unmet:
+        if u.certain and u.why in ("below", "deleted"):
+            c = nb.code[u.pos]
+            where = "defined only further down" if u.why == "below" else "deleted above"
+            yield (
+                c.pos,
+                first_line(c.facts, u.via or u.name),
+                (f"{_use(u.name, u.via)} here but {where}, in {_label(nb.code[u.source].pos)}"),
+            )
 
 
 @rule("NR106", "error", "undefined name")
@@ -474,19 +477,20 @@ def undefined_name(nb, cfg):
     Example: ``model.fit(X)`` with no cell defining ``model``."""
     if nb.open_namespace:
         return
-    defs = nb.definers
-    # A cell that does not compile (NR001) defines nothing we can see: names it mentions
-    # are not reported as undefined.
-    broken = "\n".join(c.source for c in nb.code if c.facts.tree is None)
-    for k, c, name, via in _reads(nb):
-        if defs.above(name, k) is None and defs.below(name, k) is None and not is_predefined(name):
-            if broken and re.search(rf"\b{re.escape(name)}\b", broken):
-                continue
-            line = first_line(c.facts, via or name)
-            if name in c.facts.defines:
-                yield c.pos, line, f"{_use(name, via)} before this cell defines it"
+    for u in nb.unmet:
+        c = nb.code[u.pos]
+        line = first_line(c.facts, u.via or u.name)
+        if u.why == "unbound-local":
+            yield (
+                c.pos,
+                line,
+                f"{u.via}() assigns {u.name} without declaring it global: calling it raises UnboundLocalError",
+            )
+        elif u.why == "nowhere":
+            if u.name in c.facts.defines:
+                yield c.pos, line, f"{_use(u.name, u.via)} before this cell defines it"
             else:
-                yield c.pos, line, f"undefined name {name}: no cell defines it"
+                yield c.pos, line, f"undefined name {u.name}: no cell defines it"
 
 
 @rule("NR107", "warning", "a cell ran before the cell producing its input")

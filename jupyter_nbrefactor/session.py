@@ -25,7 +25,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .cells import CellFacts, cell_facts
-from .dataflow import Definers, is_predefined
+from .dataflow import Definers, is_predefined, unmet_reads
 from .errors import RequestError
 from .language import PYTHON, language_name
 from .namespace import UNBOUND, Differ, Namespace, Versions, components
@@ -200,9 +200,6 @@ class _Session:
         self.last_run = replayed.last_run
         self.kernel_names = kernel_names
         self.definers = Definers([c.facts for c in self.cells])
-        self.dynamic = replayed.dynamic or any(
-            c.facts.star_import is not None or c.facts.dynamic_namespace for c in self.cells
-        )
         self.warnings: dict[tuple, dict] = {}
         self.flagged: dict[str, tuple[str, bool]] = {}  # cell id -> (worst kind, certain)
         self.notes: dict[str, list[str]] = {}
@@ -451,97 +448,53 @@ class _Session:
 
     # ----- position-based ----------------------------------------------------------------
     def _position_warnings(self):
-        defs = self.definers
-        first, uncertain = defs.first, defs.uncertain
+        """What Restart & Run All would do with the cells as they are now
+        (``dataflow.unmet_reads``, the pass lint uses too)."""
         late = {(w["cell_id"], n) for w in self.warnings.values() if w["kind"] == "out-of-order" for n in w["names"]}
         self.hidden = {
             (w["cell_id"], n) for w in self.warnings.values() if w["kind"] == "hidden-state" for n in w["names"]
         }
-        deleted = self._deleters()
-        unbound = any(c.facts.unbound_locals for c in self.cells)
-        for cell in self.cells:
-            f = cell.facts
-            if f.error is not None:
-                continue
-            cid, pos = cell.id, cell.pos
-            through = defs.through(pos)
-            guarded = f.guarded
-            for n in (*f.reads, *through) if through else f.reads:
-                if n in guarded:
-                    continue
-                p = first.get(n)
-                if p is not None and p < pos:  # defined above: fine on Run All
-                    gone = deleted.get(n) if deleted else None
-                    if gone is not None:
-                        d = _last_below(gone, pos)
-                        if d is not None and defs.above(n, pos) < d:
-                            self._add(
-                                "use-before-define",
-                                cid,
-                                (n,),
-                                self.cells[d].id,
-                                n not in uncertain,
-                                f"{{names}} {{is_}} deleted above, by {self._label(self.cells[d].id)}",
-                            )
-                            continue
-                    if n in uncertain and not defs.certainly_above(n, pos) and (cid, n) not in late:
-                        below = defs.below(n, pos)
-                        if below is not None:
-                            self._use_before_define(cid, n, below, False)
-                    continue
-                if is_predefined(n):
-                    continue
-                below = defs.below(n, pos)
-                if below is not None:
-                    if (cid, n) not in late:
-                        self._use_before_define(cid, n, below, True)
-                else:
-                    self._nowhere(cid, n, pos)
-            if f.output_history:
-                self._history_warnings(cell)
-            if f.calls and unbound:
-                self._unbound_local_calls(cell)
-
-    def _deleters(self):
-        """name -> positions of the cells that ``del`` it, ascending."""
-        out: dict[str, list[int]] = {}
-        for c in self.cells:
-            for n in c.facts.deletes:
-                out.setdefault(n, []).append(c.pos)
-        return out
-
-    def _unbound_local_calls(self, cell):
-        """Calling a function that does ``n += 1`` on a global it never declares raises
-        UnboundLocalError: flagged where it is called."""
-        defs = self.definers
-        for name in cell.facts.calls:
-            p = defs.above(name, cell.pos)
-            if p is None and name in cell.facts.functions:
-                p = cell.pos
-            if p is None:
-                continue
-            bad = self.cells[p].facts.unbound_locals.get(name)
-            if bad:
+        cells = self.cells
+        for u in unmet_reads([c.facts for c in cells], self.definers):
+            cid, n = cells[u.pos].id, u.name
+            if u.why == "nowhere":
+                self._nowhere(cid, n, u.certain and not self.replay.dynamic)
+            elif u.why == "unbound-local":
                 self._add(
                     "undefined",
-                    cell.id,
-                    bad,
-                    self.cells[p].id,
+                    cid,
+                    (n,),
+                    cells[u.source].id,
                     True,
-                    f"{name}() assigns {{names}} without declaring {{names}} global: "
+                    f"{u.via}() assigns {{names}} without declaring {{names}} global: "
                     "calling it raises UnboundLocalError",
                 )
+            elif (cid, n) in late:
+                continue  # out-of-order already says where it came from
+            elif u.why == "deleted":
+                d = cells[u.source].id
+                self._add(
+                    "use-before-define",
+                    cid,
+                    (n,),
+                    d,
+                    u.certain,
+                    f"{{names}} {{is_}} deleted above, by {self._label(d)}",
+                )
+            else:
+                self._use_before_define(cid, n, u.source, u.certain)
+        for cell in cells:
+            if cell.facts.error is None and cell.facts.output_history:
+                self._history_warnings(cell)
 
-    def _nowhere(self, cid, name, pos):
+    def _nowhere(self, cid, name, certain):
         """No cell defines ``name``: hidden state if the kernel holds it, else undefined."""
         if (cid, name) in self.hidden:
             return  # the replay already said where the value it read came from
-        if any(c.facts.star_import is not None for c in self.cells[:pos]):
-            return  # it may well come from the star import above
         kernel = self.kernel_names
         env = self.replay.namespace.env
         if not (name in kernel if kernel is not None else name in env):
-            self._add("undefined", cid, (name,), None, not self.dynamic, "{names} {is_} not defined by any cell")
+            self._add("undefined", cid, (name,), None, certain, "{names} {is_} not defined by any cell")
             return
         at = self.replay.namespace.writer.get(env[name].vid) if name in env else None
         run = None if at is None else self.runs[at]
@@ -650,16 +603,6 @@ class _Session:
             "reproducible": not any(w["kind"] in VERDICT_KINDS for w in out),
             "rerun": [c.id for c in self.cells if c.id in rerun and (rerun.discard(c.id) or True)],
         }
-
-
-def _last_below(positions, pos):
-    """The last of ascending ``positions`` that is below ``pos``, or None."""
-    best = None
-    for p in positions:
-        if p >= pos:
-            break
-        best = p
-    return best
 
 
 def _final(w):
