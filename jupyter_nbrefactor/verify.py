@@ -24,6 +24,7 @@ import asyncio
 import difflib
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -202,7 +203,8 @@ async def _execute(nb, scratch: Path, run: Run, timeout, label, on_progress, can
     progress(0)
     index = cells[0] if cells else None
     try:
-        async with client.async_setup_kernel():
+        # the kernel process's own log (not what cells print, which comes over ZMQ) is not ours to show
+        async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             for done, index in enumerate(cells):
                 if cancel is not None and cancel.is_set():
                     run.cancelled, run.stopped, run.stopped_at = True, "cancelled", index
