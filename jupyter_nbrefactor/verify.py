@@ -143,6 +143,10 @@ def run_fresh(
 ) -> Run:
     """Run ``nb`` top to bottom in a fresh kernel, in a scratch copy of ``folder``."""
     run = Run()
+    if cancel is not None and cancel.is_set():  # cancelled before it started: no kernel, no copy
+        run.cancelled, run.stopped = True, "cancelled"
+        run.stopped_at = next(iter(code_cells(nb)), None)
+        return run
     with tempfile.TemporaryDirectory(prefix="nbrefactor-verify-") as tmp:
         scratch = Path(tmp, "run")
         scratch.mkdir()

@@ -210,3 +210,11 @@ def test_broken_refactors_are_caught_as_changed(refactors):
     assert "-6.0\n+8.0" in changed[3]
     assert "-0.05 2.0\n+2.0 0.05" in changed[5]
     assert answer["first_difference"] == 2
+
+
+def test_cancelled_before_it_starts_runs_no_kernel(tmp_path):
+    cancel = threading.Event()
+    cancel.set()
+    answer = verify(new_notebook(cells=[new_code_cell("print(1)")]), tmp_path, cancel=cancel)
+    assert (answer["verdict"], answer["cancelled"], answer["totals"]["skipped"]) == ("failed", True, 1)
+    assert answer["seconds"] < 1

@@ -85,6 +85,7 @@ async def test_delete_cancels_a_running_job(jp_fetch, jp_root_dir):
         ({"path": "ok.ipynb", "timeout": 0}, 400, '"timeout" must be a positive number of seconds'),
         ({"path": "ok.ipynb", "timeout": True}, 400, '"timeout" must be a positive number of seconds'),
         ({"path": "broken.ipynb"}, 400, "broken.ipynb: not a notebook: invalid JSON"),
+        ({"path": "../outside.ipynb"}, 404, "../outside.ipynb is outside root"),
     ],
 )
 async def test_post_refuses_bad_requests_before_starting_anything(jp_fetch, jp_root_dir, body, status, message):
