@@ -194,11 +194,13 @@ class VerifyHandler(BaseHandler):
 
     auth_resource = "kernels"
     MAX_JOBS = 50  # finished jobs beyond this many are forgotten, oldest first
+    MAX_RUNNING = 2  # runs at once (each is a kernel); later jobs wait their turn
 
     @tornado.web.authenticated
     @authorized("execute")
     async def post(self):
         from functools import partial
+        from threading import BoundedSemaphore
 
         from .verify import DEFAULT_TIMEOUT, VerifyJob, verify
 
@@ -214,7 +216,8 @@ class VerifyHandler(BaseHandler):
         finished = sorted((j for j in jobs.values() if j.finished is not None), key=lambda j: j.finished)
         for old in finished[: max(0, len(jobs) - self.MAX_JOBS + 1)]:
             del jobs[old.id]
-        job = VerifyJob(partial(verify, nb, folder, against, against_folder, timeout=timeout))
+        slots = self.settings.setdefault("jupyter_nbrefactor_verify_slots", BoundedSemaphore(self.MAX_RUNNING))
+        job = VerifyJob(partial(verify, nb, folder, against, against_folder, timeout=timeout), slots)
         jobs[job.id] = job
         self.reply({"job": job.id}, 202)
 

@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -423,9 +424,11 @@ def format_result(result: dict, name: str) -> str:
 
 class VerifyJob:
     """``verify`` on a thread of its own: ``progress``, ``cancel()``, and the result once
-    ``state`` is done/cancelled/error. ``function`` is called with ``on_progress`` and ``cancel``."""
+    ``state`` is done/cancelled/error. ``function`` is called with ``on_progress`` and
+    ``cancel``, once the job holds one of ``slots`` (a semaphore shared by the jobs that
+    may not all run at once: each run is a kernel); until then it waits, "running" at cell 0."""
 
-    def __init__(self, function: Callable[..., dict]):
+    def __init__(self, function: Callable[..., dict], slots: threading.Semaphore | None = None):
         self.id = uuid.uuid4().hex
         self.state = "running"
         self.progress: dict = {"cell": 0, "of": 0, "seconds": 0.0, "run": "notebook"}
@@ -434,13 +437,15 @@ class VerifyJob:
         self.finished: float | None = None
         self._cancel = threading.Event()
         self._started = time.monotonic()
+        self._slots = slots
         self._thread = threading.Thread(target=self._work, args=(function,), name=f"nbrefactor-verify-{self.id[:8]}")
         self._thread.daemon = True
         self._thread.start()
 
     def _work(self, function) -> None:
         try:
-            self.result = function(on_progress=self._on_progress, cancel=self._cancel)
+            with self._slots or nullcontext():
+                self.result = function(on_progress=self._on_progress, cancel=self._cancel)
             self.state = "cancelled" if self.result.get("cancelled") else "done"
         except Exception as err:
             self.message = str(err) or type(err).__name__

@@ -218,3 +218,42 @@ def test_cancelled_before_it_starts_runs_no_kernel(tmp_path):
     answer = verify(new_notebook(cells=[new_code_cell("print(1)")]), tmp_path, cancel=cancel)
     assert (answer["verdict"], answer["cancelled"], answer["totals"]["skipped"]) == ("failed", True, 1)
     assert answer["seconds"] < 1
+
+
+def test_jobs_beyond_the_slots_wait_their_turn_and_report_their_state():
+    from jupyter_nbrefactor.verify import VerifyJob
+
+    release, calls = threading.Event(), []
+
+    def first(on_progress, cancel):
+        calls.append("first")
+        on_progress({"run": "notebook", "cell": 1, "of": 3, "seconds": 0.0})
+        release.wait(10)
+        return {"verdict": "same", "cancelled": False}
+
+    def second(on_progress, cancel):
+        calls.append("second")
+        return {"verdict": "failed", "cancelled": cancel.is_set()}
+
+    def broken(on_progress, cancel):
+        raise RuntimeError("no kernel")
+
+    slots = threading.BoundedSemaphore(1)
+    one = VerifyJob(first, slots)
+    two = VerifyJob(second, slots)
+    two.cancel()
+    one.join(0.3)
+    assert calls == ["first"]  # the second waits for the slot
+    assert (one.to_json()["state"], one.to_json()["progress"]["cell"], two.to_json()["state"]) == (
+        "running",
+        1,
+        "running",
+    )
+    release.set()
+    one.join(10)
+    two.join(10)
+    assert calls == ["first", "second"]
+    assert (one.state, one.result, two.state) == ("done", {"verdict": "same", "cancelled": False}, "cancelled")
+    three = VerifyJob(broken)
+    three.join(10)
+    assert (three.state, three.message, three.result) == ("error", "no kernel", None)
