@@ -936,7 +936,9 @@ class _Walker:
             return
         before = self.draws.get(node.id)
         if before is None:
-            self.draws[node.id] = ("=" + key) if last == "seed" else key
+            # seeding sets the state; so does making the generator earlier in this cell
+            fresh = last == "seed" or node.id in self.bound
+            self.draws[node.id] = ("=" + key) if fresh else key
         elif not before.startswith("="):
             self.draws[node.id] = key
 

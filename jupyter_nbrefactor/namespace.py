@@ -193,20 +193,21 @@ class Namespace:
                     do(("del", n, v))
         for n in f.defines:
             old = env.get(n)
-            if failed and old is not None:
-                continue  # a run that raised left the earlier value in place
+            fp = fps.get(n)
+            if failed and old is not None and (fp is None or old.fp is None or fp == old.fp):
+                continue  # a run that raised left the earlier value in place (as far as we know)
             src = f.aliases.get(n)
             if src is not None and not failed and src in env:
                 env[n] = env[src]
                 do(("alias", n, src))
                 continue
-            certain = not failed and n not in f.uncertain_defines
+            # a failed run whose fingerprint shows a new value did bind it before it raised
+            certain = (not failed or old is not None) and n not in f.uncertain_defines
             pure = None if failed else f.pure_defines.get(n)
             if pure is None:
                 v = vs.write("def", sig, n, None, certain)
             else:  # made by its text alone: the same text makes the same value
                 v = vs.write("def", vs.sig(pure, ()), n, None, certain)
-            fp = fps.get(n)
             if fp is not None and old is not None and old.fp == fp and old.vid != v:
                 vs.same[v] = old.vid  # re-ran and gave the same value
                 do(("def", n, old.vid, old.module, old.generator, old.frees, fp))

@@ -257,7 +257,7 @@ class _Session:
                 continue
             if run.facts.error is not None:
                 continue
-            if self._compare(cell, run, sim):
+            if self._compare(cell, run, sim) and run.error is None:
                 sim.apply(run.ops, cell.pos)  # it read what Run All gives it: it does the same
             else:
                 sim.run(run.facts, cell.pos, run.error is not None, run.nonce, None)
@@ -368,9 +368,10 @@ class _Session:
         if d_run is None:
             message = f"{{names}} would be {verb} by {self._label(d.id)}, which has not run"
         elif d_run.error is not None and d_run.index > run.index:
-            certain = True  # Restart & Run All would stop there
+            # Restart & Run All would stop there; but what the failed run bound before the
+            # line that raised is not known
             message = (
-                f"{self._label(d.id, d_run)} failed after this cell ran: {{names}} still hold{{s}} "
+                f"{self._label(d.id, d_run)} failed after this cell ran: {{names}} may still hold "
                 "the value of its earlier run"
             )
         elif d_run.index < run.index:

@@ -211,7 +211,7 @@ def test_a_failed_rerun_leaves_the_old_value_and_its_readers_say_so():
     result = session(cells, [("a", "x = 7"), "b", ("a", "x = int('7x')", "ValueError")])
     assert [
         (w["kind"], w["cell_id"], w["certain"], w["message"]) for w in result["warnings"] if w["kind"] != "edited"
-    ] == [("stale", "b", True, "cell 1 failed after this cell ran: x still holds the value of its earlier run")]
+    ] == [("stale", "b", False, "cell 1 failed after this cell ran: x may still hold the value of its earlier run")]
 
 
 def test_a_cell_that_reads_and_rebinds_the_same_name_rerun_is_out_of_order():
@@ -234,3 +234,32 @@ def test_verdict_ignores_edited_and_position_warnings():
     assert {w["kind"] for w in result["warnings"]} == {"edited", "undefined"}
     assert result["reproducible"] is True
     assert not VERDICT & {w["kind"] for w in result["warnings"]}
+
+
+def test_a_generator_made_and_drawn_in_one_cell_is_no_input():
+    # rho edited; eta drawn from a generator seeded in the same cell: same values
+    old = "import numpy as np\nrng = np.random.default_rng(1)\neta = rng.standard_normal(5)\nrho = 0.8"
+    new = old.replace("0.8", "1.6")
+    cells = [("a", new), ("b", "print(eta)"), ("c", "print(rho)")]
+    log = [("a", old), "b", "c", ("a", new)]
+    assert found(session(cells, log)) == {("stale", "b", ("eta",), True), ("stale", "c", ("rho",), True)}
+    # the probe saw the same eta: only rho changed
+    result = analyze(
+        {
+            "cells": [{"id": i, "source": s} for i, s in cells],
+            "runs": [
+                {"cell_id": "a", "source": old, "execution_count": 1, "fingerprints": {"eta": "e1", "rho": "r1"}},
+                {"cell_id": "b", "source": "print(eta)", "execution_count": 2},
+                {"cell_id": "c", "source": "print(rho)", "execution_count": 3},
+                {"cell_id": "a", "source": new, "execution_count": 4, "fingerprints": {"eta": "e1", "rho": "r2"}},
+            ],
+        }
+    )
+    assert found(result) == {("stale", "c", ("rho",), True)}
+
+
+def test_a_failed_run_whose_fingerprint_shows_a_new_value_did_bind_it():
+    cells = [("a", "mod = make(2)\nres = mod.fit()"), ("b", "print(mod)")]
+    log = [("a", "mod = make(1)\nres = mod.fit()"), "b", ("a", "mod = make(2)\nres = mod.fit()", "ValueError")]
+    result = session(cells, log, ["make", "mod", "res"])
+    assert [(w["kind"], w["certain"]) for w in result["warnings"] if w["cell_id"] == "b"] == [("stale", False)]
