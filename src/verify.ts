@@ -55,7 +55,7 @@ export interface IVerifyEntry {
   run: IVerifyRun | null;
   /** The last check that finished; kept when a later one is cancelled or fails. */
   last: IVerifyRecord | null;
-  /** Why the last check failed (could not start, the server's error), or null. */
+  /** Why the last check failed (the save or the start failed, the server's error), or null. */
   error: string | null;
   /** Where the last check was cancelled, or null. */
   cancelled: NbRefactorAPI.IVerifyProgress | null;
@@ -138,9 +138,7 @@ export class VerifyModel {
       try {
         await source.save();
       } catch (reason) {
-        this._update(path, {
-          error: `could not save the notebook: ${messageOf(reason)}`
-        });
+        this._update(path, { error: messageOf(reason) });
         return null;
       }
     }
@@ -276,10 +274,7 @@ export class VerifyModel {
     if (status.state === 'cancelled') {
       this._update(path, { run: null, cancelled: status.progress });
     } else {
-      this._update(path, {
-        run: null,
-        error: status.message || 'the check failed'
-      });
+      this._update(path, { run: null, error: status.message || status.state });
     }
     return null;
   }

@@ -42,6 +42,21 @@ async function activeCellIndex(page: IJupyterLabPageFixture): Promise<number> {
 }
 
 test.describe('Check Reproducibility', () => {
+  test('is in the Run menu and the palette', async ({ page }) => {
+    await page.menu.open('Run');
+    await expect(
+      page.getByRole('menuitem', { name: 'Check Reproducibility' })
+    ).toBeVisible();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+c');
+    await page.locator('#command-palette input').fill('Check Reproducibility');
+    await expect(
+      page.locator('#command-palette .lm-CommandPalette-item', {
+        hasText: 'Check Reproducibility'
+      })
+    ).toHaveCount(1);
+  });
+
   test('the example notebook: Restart & Run All reproduces every saved output', async ({
     page,
     tmpPath
