@@ -115,8 +115,16 @@ ASKED = {
 }
 
 
+# verify runs the notebook's code: its resource is kernels (tests/test_verify_routes.py asks it)
+ASKED_KERNELS = {
+    ("verify", "POST"): ("execute", "kernels"),
+    ("verify", "GET"): ("read", "kernels"),
+    ("verify", "DELETE"): ("execute", "kernels"),
+}
+
+
 def test_every_route_is_in_the_authorisation_table():
-    assert {path for path, _ in ROUTES} == {path for path, _ in ASKED}
+    assert {path for path, _ in ROUTES} == {path for path, _ in ASKED} | {path for path, _ in ASKED_KERNELS}
 
 
 @pytest.mark.parametrize(("route", "method"), list(ASKED))

@@ -2,11 +2,38 @@
 
 import asyncio
 import json
+from http.cookies import SimpleCookie
+from typing import ClassVar
 
 import nbformat
 import pytest
+from jupyter_server.auth.authorizer import Authorizer
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from tornado.httpclient import HTTPClientError
+
+
+class RecordingAuthorizer(Authorizer):
+    """Allows everything but the ``denied`` (action, resource) pairs; records what verify asks."""
+
+    asked: ClassVar[list] = []
+    denied: ClassVar[set] = set()
+
+    def is_authorized(self, handler, user, action, resource):
+        if handler.request.path.endswith("/jupyter-nbrefactor/verify"):
+            self.asked.append((handler.request.method, action, resource))
+        return (action, resource) not in self.denied
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config):
+    return {**jp_server_config, "ServerApp": {**jp_server_config["ServerApp"], "authorizer_class": RecordingAuthorizer}}
+
+
+@pytest.fixture(autouse=True)
+def authorizer():
+    RecordingAuthorizer.asked = []
+    RecordingAuthorizer.denied = set()
+    return RecordingAuthorizer
 
 
 async def fetch(jp_fetch, method="GET", body=None, **params):
@@ -112,5 +139,44 @@ async def test_every_verb_is_forbidden_without_a_token(jp_fetch, method):
             params={"job": "x"} if method != "POST" else {},
             body=json.dumps({"path": "x.ipynb"}) if method == "POST" else None,
             headers={"Authorization": ""},
+        )
+    assert err.value.code == 403
+
+
+async def test_each_verb_asks_for_kernels_since_verify_runs_code(jp_fetch, jp_root_dir, authorizer):
+    write(jp_root_dir / "nb.ipynb", new_code_cell("x = 1"))
+    _, answer = await fetch(jp_fetch, "POST", {"path": "nb.ipynb"})
+    await fetch(jp_fetch, job=answer["job"])
+    await until_finished(jp_fetch, answer["job"])
+    await fetch(jp_fetch, "DELETE", job=answer["job"])
+    assert set(authorizer.asked) == {
+        ("POST", "execute", "kernels"),
+        ("GET", "read", "kernels"),
+        ("DELETE", "execute", "kernels"),
+    }
+
+
+async def test_a_user_who_may_not_execute_code_cannot_start_or_cancel_a_run(jp_fetch, jp_root_dir, authorizer):
+    write(jp_root_dir / "nb.ipynb", new_code_cell("open('ran.txt', 'w')"))
+    authorizer.denied = {("execute", "kernels")}
+    assert (await error(jp_fetch, "POST", {"path": "nb.ipynb"}))[0] == 403
+    assert (await error(jp_fetch, "DELETE", job="any"))[0] == 403
+    assert jp_root_dir.joinpath("ran.txt").exists() is False
+
+
+async def test_post_with_the_login_cookie_needs_the_xsrf_token(jp_fetch, jp_root_dir):
+    write(jp_root_dir / "nb.ipynb", new_code_cell("x = 1"))
+    response = await jp_fetch("jupyter-nbrefactor", "version")
+    cookies = SimpleCookie()
+    for header in response.headers.get_list("Set-Cookie"):
+        cookies.load(header)
+    (name,) = [n for n in cookies if n.startswith("username-")]
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch(
+            "jupyter-nbrefactor",
+            "verify",
+            method="POST",
+            body=json.dumps({"path": "nb.ipynb"}),
+            headers={"Authorization": "", "Cookie": f"{name}={cookies[name].value}"},
         )
     assert err.value.code == 403
