@@ -15,7 +15,9 @@ export interface IVerifySource {
   readonly path: string | null;
   /** Whether the notebook has changes the saved file does not have. */
   readonly dirty: boolean;
-  /** Emits when the path or the dirty flag changes. */
+  /** Changes whenever the file on the server changes (its last-modified time). */
+  readonly version: string | null;
+  /** Emits when the path, the dirty flag or the version changes. */
   readonly changed: ISignal<unknown, void>;
   /** Save the notebook (the check runs the saved file). */
   save(): Promise<void>;
@@ -32,6 +34,8 @@ export interface IVerifyRecord {
   result: NbRefactorAPI.IVerifyResult;
   /** When it finished (ms since the epoch). */
   checkedAt: number;
+  /** The version of the file that was checked, when the model followed it; else null. */
+  version: string | null;
 }
 
 /** A check under way. */
@@ -180,6 +184,17 @@ export class VerifyModel {
     // Without a job id yet, _check cancels as soon as the server answers.
   }
 
+  /** Whether the followed notebook was saved since `record` was checked (the result may be out of date). */
+  savedSince(record: IVerifyRecord): boolean {
+    const source = this._source;
+    return (
+      !!source &&
+      source.path === record.path &&
+      record.version !== null &&
+      source.version !== record.version
+    );
+  }
+
   /** Select the cell a result names, in the followed notebook when it is the one checked. */
   async revealCell(
     record: IVerifyRecord,
@@ -232,6 +247,8 @@ export class VerifyModel {
       return null;
     }
     run.job = job;
+    // The server has read the file by now: this is the version it checks.
+    const version = this._source?.path === path ? this._source.version : null;
     if (run.cancelling) {
       await this._sendCancel(run);
     }
@@ -252,13 +269,14 @@ export class VerifyModel {
         this._emit();
         continue;
       }
-      return this._finish(run, status);
+      return this._finish(run, status, version);
     }
   }
 
   private _finish(
     run: IVerifyRun,
-    status: NbRefactorAPI.IVerifyJob
+    status: NbRefactorAPI.IVerifyJob,
+    version: string | null
   ): IVerifyRecord | null {
     const { path, against } = run;
     if (status.state === 'done' && status.result) {
@@ -266,7 +284,8 @@ export class VerifyModel {
         path,
         against,
         result: status.result,
-        checkedAt: this._now()
+        checkedAt: this._now(),
+        version
       };
       this._update(path, { run: null, last: record });
       return record;

@@ -119,7 +119,8 @@ describe('Verify after an extraction', () => {
       path: PATH,
       against: null,
       result: verifyResult({ totals: { same: 2 } }),
-      checkedAt: 0
+      checkedAt: 0,
+      version: null
     };
     const { apply, check, save } = setUp({ record });
     await apply();
@@ -155,7 +156,8 @@ describe('Verify after an extraction', () => {
         cells: [{ index: 1, id: 'b', status: 'changed', diff: '-1\n+2' }],
         totals: { same: 1, changed: 1 }
       }),
-      checkedAt: 0
+      checkedAt: 0,
+      version: null
     };
     const { apply } = setUp({ record });
     await apply();
@@ -185,7 +187,8 @@ describe('Verify after an extraction', () => {
       path: PATH,
       against: null,
       result: verifyResult({ totals: { same: 2 } }),
-      checkedAt: 0
+      checkedAt: 0,
+      version: null
     };
     const { apply, check, save } = setUp({ verifyAfterExtract: true, record });
     await apply();

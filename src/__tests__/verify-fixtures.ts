@@ -30,6 +30,7 @@ export function verifyResult(
 export class FakeSource implements IVerifySource {
   constructor(public path: string | null = 'work/churn.ipynb') {}
   dirty = false;
+  version: string | null = '2026-01-01T00:00:00Z';
   disposed = false;
   changed: Signal<IVerifySource, void> = new Signal(this);
   save = jest.fn(async () => {

@@ -281,6 +281,16 @@ describe('the fresh-kernel check in the sidebar', () => {
       node.querySelector<HTMLDetailsElement>('[data-index="11"] details')!.open
     ).toBe(true);
 
+    // Saved since: the result may be out of date.
+    source.version = 'later';
+    source.changed.emit();
+    await settle();
+    expect(
+      texts(node, '.jp-nbrefactor-verify-result .jp-nbrefactor-verify-note')
+    ).toEqual([
+      'The notebook was saved since this check: check again to prove the new version.'
+    ]);
+
     // The live verdict line says when the notebook was last checked.
     expect(texts(node, '.jp-nbrefactor-verdict-checked')).toEqual([
       'Fresh kernel: outputs differ, checked 3 min ago.'

@@ -87,7 +87,8 @@ describe('VerifyModel', () => {
       path: 'work/churn.ipynb',
       against: null,
       result,
-      checkedAt: NOW
+      checkedAt: NOW,
+      version: '2026-01-01T00:00:00Z'
     };
     await expect(checked).resolves.toEqual(record);
     expect(model.entry()).toEqual({
@@ -167,7 +168,8 @@ describe('VerifyModel', () => {
         path: 'work/churn.ipynb',
         against: null,
         result: first,
-        checkedAt: NOW
+        checkedAt: NOW,
+        version: '2026-01-01T00:00:00Z'
       },
       error: null,
       cancelled: { run: 'notebook', cell: 2, of: 2, seconds: 3.2 }
@@ -236,6 +238,21 @@ describe('VerifyModel', () => {
     expect(source!.disposed).toBe(true);
     expect(model.entry()).toMatchObject({ run: null, last: null });
     expect(model.entry('work/churn.ipynb').last!.path).toBe('work/churn.ipynb');
+  });
+
+  it('tells when the notebook was saved since the check', async () => {
+    const { client, model, source } = setUp();
+    client.verifyStatus.mockResolvedValue(job('done', {}, verifyResult()));
+    const checked = model.checkSource();
+    await jest.advanceTimersByTimeAsync(500);
+    const record = (await checked)!;
+    expect(model.savedSince(record)).toBe(false);
+    source!.version = '2026-01-01T00:05:00Z';
+    expect(model.savedSince(record)).toBe(true);
+    // A path the model did not follow has no version to compare.
+    const other = model.check('work/other.ipynb');
+    await jest.advanceTimersByTimeAsync(500);
+    expect((await other)!.version).toBeNull();
   });
 
   it('reveals a cell of the result only in the notebook that was checked', async () => {

@@ -117,6 +117,13 @@ function Result(props: {
               against
             )}
       </div>
+      {model.savedSince(record) && (
+        <div className="jp-nbrefactor-verify-note">
+          {trans.__(
+            'The notebook was saved since this check: check again to prove the new version.'
+          )}
+        </div>
+      )}
       {result.verdict === 'failed' && result.message && (
         <div className="jp-nbrefactor-error">{result.message}</div>
       )}
