@@ -368,11 +368,12 @@ class _Session:
         if d_run is None:
             message = f"{{names}} would be {verb} by {self._label(d.id)}, which has not run"
         elif d_run.error is not None and d_run.index > run.index:
-            # Restart & Run All would stop there; but what the failed run bound before the
-            # line that raised is not known
+            # Restart & Run All would stop there (what the failed run bound before the line
+            # that raised is not known, so the value may or may not be the old one)
+            certain = True
             message = (
-                f"{self._label(d.id, d_run)} failed after this cell ran: {{names}} may still hold "
-                "the value of its earlier run"
+                f"{self._label(d.id, d_run)} failed after this cell ran, so Restart & Run All would stop "
+                "there; {names} may still hold the value of its earlier run"
             )
         elif d_run.index < run.index:
             message = f"{{names}} now come{{s}} from {self._label(d.id)}, moved above this cell"

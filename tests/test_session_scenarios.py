@@ -448,7 +448,7 @@ SCENARIOS = [
         [("a", "x = 1 / 0"), ("b", "y = x + 1")],
         [("a", "x = 1"), "b", ("a", "x = 1 / 0", "ZeroDivisionError")],
         None,
-        {"b": {W("stale", "x", "a", False)}},
+        {"b": {W("stale", "x", "a")}},
     ),
     # ----- depends-on-stale ---------------------------------------------------------------
     (
@@ -889,7 +889,9 @@ def test_messages_name_cells_by_position():
     ]
     assert messages(
         [("a", "x = 1 / 0"), ("b", "y = x + 1")], [("a", "x = 1"), "b", ("a", "x = 1 / 0", "ZeroDivisionError")]
-    ) == ["cell 1 failed after this cell ran: x may still hold the value of its earlier run"]
+    ) == [
+        "cell 1 failed after this cell ran, so Restart & Run All would stop there; x may still hold the value of its earlier run"
+    ]
 
 
 def test_forward_flow_is_a_quiet_note_not_a_warning():

@@ -211,7 +211,14 @@ def test_a_failed_rerun_leaves_the_old_value_and_its_readers_say_so():
     result = session(cells, [("a", "x = 7"), "b", ("a", "x = int('7x')", "ValueError")])
     assert [
         (w["kind"], w["cell_id"], w["certain"], w["message"]) for w in result["warnings"] if w["kind"] != "edited"
-    ] == [("stale", "b", False, "cell 1 failed after this cell ran: x may still hold the value of its earlier run")]
+    ] == [
+        (
+            "stale",
+            "b",
+            True,
+            "cell 1 failed after this cell ran, so Restart & Run All would stop there; x may still hold the value of its earlier run",
+        )
+    ]
 
 
 def test_a_cell_that_reads_and_rebinds_the_same_name_rerun_is_out_of_order():
@@ -258,8 +265,8 @@ def test_a_generator_made_and_drawn_in_one_cell_is_no_input():
     assert found(result) == {("stale", "c", ("rho",), True)}
 
 
-def test_a_failed_run_whose_fingerprint_shows_a_new_value_did_bind_it():
+def test_a_cell_above_that_failed_after_rebinding_still_stops_restart_and_run_all():
     cells = [("a", "mod = make(2)\nres = mod.fit()"), ("b", "print(mod)")]
     log = [("a", "mod = make(1)\nres = mod.fit()"), "b", ("a", "mod = make(2)\nres = mod.fit()", "ValueError")]
     result = session(cells, log, ["make", "mod", "res"])
-    assert [(w["kind"], w["certain"]) for w in result["warnings"] if w["cell_id"] == "b"] == [("stale", False)]
+    assert [(w["kind"], w["certain"]) for w in result["warnings"] if w["cell_id"] == "b"] == [("stale", True)]
