@@ -276,7 +276,6 @@ class _Session:
             rra = sim.read(name, keys)
             if rra == seen:
                 continue
-            same = False
             ours = components(seen) - components(rra)
             theirs = components(rra) - components(seen)
             gone = below = flagged = None
@@ -296,7 +295,8 @@ class _Session:
             if gone is not None:
                 self._hidden(cell, name, gone.cell_id, f"come{{s}} from {self._label(gone.cell_id, gone)}")
             elif below is not None:
-                self._out_of_order(cell, run, name, below, rra, sim)
+                if not self._out_of_order(cell, run, name, below, rra, sim):
+                    continue  # an idempotent re-run (the probe saw the same value): as Run All
             elif flagged is not None:
                 kind, certain = self.flagged[flagged.id]
                 self._flag(cell, "depends-on-stale", certain)
@@ -310,6 +310,7 @@ class _Session:
                 )
             else:
                 self._stale(cell, run, name, seen, rra, theirs, ours, sim, writes, failed)
+            same = False
         return same
 
     def _no_longer_defined(self, run_of):
@@ -392,7 +393,7 @@ class _Session:
             fp_before = w_run.fingerprints.get(name)
             if fp_now is not None and fp_before is not None:
                 if fp_now == fp_before:
-                    return  # re-ran and gave the same value: idempotent, as Run All
+                    return False  # re-ran and gave the same value: idempotent, as Run All
                 certain = certain and True
             else:
                 certain = certain and name in w_run.facts.repeat_harm
@@ -410,6 +411,7 @@ class _Session:
         self._flag(cell, "out-of-order", certain)
         w = self._add("out-of-order", cell.id, (name,), w_cell.id, certain, message)
         w["fix_cell_id"] = fix
+        return True
 
     def _hidden(self, cell, name, source, why):
         self._flag(cell, "hidden-state", True)

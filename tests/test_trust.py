@@ -270,3 +270,15 @@ def test_a_cell_above_that_failed_after_rebinding_still_stops_restart_and_run_al
     log = [("a", "mod = make(1)\nres = mod.fit()"), "b", ("a", "mod = make(2)\nres = mod.fit()", "ValueError")]
     result = session(cells, log, ["make", "mod", "res"])
     assert [(w["kind"], w["certain"]) for w in result["warnings"] if w["cell_id"] == "b"] == [("stale", True)]
+
+
+def test_an_idempotent_rerun_the_probe_confirms_changes_nothing_downstream():
+    cells = [("a", "x = [3, 1, 2]"), ("b", "x = sorted(x)"), ("c", "print(x)"), ("d", "y = len(x)")]
+    runs = []
+    for count, cid in enumerate(["a", "b", "c", "d", "b", "d"], 1):
+        run = {"cell_id": cid, "source": dict(cells)[cid], "execution_count": count}
+        if cid == "b":
+            run["fingerprints"] = {"x": "list:1,2,3"}
+        runs.append(run)
+    result = analyze({"cells": [{"id": i, "source": s} for i, s in cells], "runs": runs})
+    assert result["warnings"] == []
