@@ -364,7 +364,6 @@ class _Session:
         if by is None:
             return
         d, verb, d_run = by
-        self._flag(cell, "stale", certain)
         after = "failed" if failed else "ran"
         if d_run is None:
             message = f"{{names}} would be {verb} by {self._label(d.id)}, which has not run"
@@ -382,6 +381,7 @@ class _Session:
             message = f"{{names}} {{was}} {verb} by {self._label(d.id, d_run)} after this cell {after}"
         else:
             message = f"{{names}} may have been {verb} by {self._label(d.id, d_run)} after this cell {after}"
+        self._flag(cell, "stale", certain)
         self._add("stale", cell.id, (name,), d.id, certain, message, key=(verb,))
 
     def _out_of_order(self, cell, run, name, below, rra, sim):

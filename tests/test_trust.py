@@ -282,3 +282,12 @@ def test_an_idempotent_rerun_the_probe_confirms_changes_nothing_downstream():
         runs.append(run)
     result = analyze({"cells": [{"id": i, "source": s} for i, s in cells], "runs": runs})
     assert result["warnings"] == []
+
+
+def test_readers_of_a_cell_made_stale_by_a_failed_rerun_depend_on_it_certainly():
+    cells = [("a", "x = int('7x')"), ("b", "y = x + 1"), ("c", "print(y)")]
+    result = session(cells, [("a", "x = 7"), "b", "c", ("a", "x = int('7x')", "ValueError")])
+    assert {(w["kind"], w["cell_id"], w["certain"]) for w in result["warnings"] if w["kind"] != "edited"} == {
+        ("stale", "b", True),
+        ("depends-on-stale", "c", True),
+    }
