@@ -6,14 +6,12 @@ import asyncio
 import difflib
 import json
 import os
-from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import ClassVar
 
 import nbformat
 import pytest
-from jupyter_server.auth.authorizer import Authorizer
 from nbformat.v4 import new_code_cell, new_notebook
+from server_auth import RecordingAuthorizer, login_cookie, recording_server_config
 from tornado.httpclient import HTTPClientError
 
 from jupyter_nbrefactor.extract import source_hash
@@ -28,30 +26,14 @@ NOTEBOOK = new_notebook(
 )
 
 
-class RecordingAuthorizer(Authorizer):
-    """Allows everything but the ``denied`` (action, resource) pairs; records each
-    question asked for this extension's routes."""
-
-    asked: ClassVar[list] = []
-    denied: ClassVar[set] = set()
-
-    def is_authorized(self, handler, user, action, resource):
-        path = handler.request.path
-        if "/jupyter-nbrefactor/" in path:
-            self.asked.append((path.split("/jupyter-nbrefactor/", 1)[1], action, resource))
-        return (action, resource) not in self.denied
-
-
 @pytest.fixture
 def jp_server_config(jp_server_config):
-    return {**jp_server_config, "ServerApp": {**jp_server_config["ServerApp"], "authorizer_class": RecordingAuthorizer}}
+    return recording_server_config(jp_server_config)
 
 
 @pytest.fixture(autouse=True)
 def authorizer():
-    RecordingAuthorizer.asked = []
-    RecordingAuthorizer.denied = set()
-    return RecordingAuthorizer
+    return RecordingAuthorizer.reset()
 
 
 def extract_body(**change) -> dict:
@@ -132,7 +114,7 @@ async def test_each_route_asks_the_authorizer_for_contents(jp_fetch, jp_root_dir
     (jp_root_dir / "work").mkdir()
     body = {"cells": []} if route == "analyze" else extract_body() if method == "POST" else None
     await call(jp_fetch, route, body, method, params={"path": "work/analysis.ipynb"})
-    assert authorizer.asked == [(route, *ASKED[route, method])]
+    assert authorizer.asked == [(route, method, *ASKED[route, method])]
 
 
 async def test_a_user_who_may_not_write_contents_can_plan_but_not_apply(jp_fetch, jp_root_dir, authorizer):
@@ -152,16 +134,6 @@ async def test_a_user_who_may_not_read_contents_gets_nothing(jp_fetch, jp_root_d
     body = {"cells": []} if route == "analyze" else extract_body() if method == "POST" else None
     code, _ = await call(jp_fetch, route, body, method, params={"path": "work/analysis.ipynb"})
     assert code == 403
-
-
-async def login_cookie(jp_fetch) -> str:
-    """The login cookie the server sets for a token-authenticated request."""
-    response = await jp_fetch("jupyter-nbrefactor", "version")
-    cookies = SimpleCookie()
-    for header in response.headers.get_list("Set-Cookie"):
-        cookies.load(header)
-    (name,) = [n for n in cookies if n.startswith("username-")]
-    return f"{name}={cookies[name].value}"
 
 
 POSTS = {

@@ -2,38 +2,22 @@
 
 import asyncio
 import json
-from http.cookies import SimpleCookie
-from typing import ClassVar
 
 import nbformat
 import pytest
-from jupyter_server.auth.authorizer import Authorizer
 from nbformat.v4 import new_code_cell, new_notebook, new_output
+from server_auth import RecordingAuthorizer, login_cookie, recording_server_config
 from tornado.httpclient import HTTPClientError
-
-
-class RecordingAuthorizer(Authorizer):
-    """Allows everything but the ``denied`` (action, resource) pairs; records what verify asks."""
-
-    asked: ClassVar[list] = []
-    denied: ClassVar[set] = set()
-
-    def is_authorized(self, handler, user, action, resource):
-        if handler.request.path.endswith("/jupyter-nbrefactor/verify"):
-            self.asked.append((handler.request.method, action, resource))
-        return (action, resource) not in self.denied
 
 
 @pytest.fixture
 def jp_server_config(jp_server_config):
-    return {**jp_server_config, "ServerApp": {**jp_server_config["ServerApp"], "authorizer_class": RecordingAuthorizer}}
+    return recording_server_config(jp_server_config)
 
 
 @pytest.fixture(autouse=True)
 def authorizer():
-    RecordingAuthorizer.asked = []
-    RecordingAuthorizer.denied = set()
-    return RecordingAuthorizer
+    return RecordingAuthorizer.reset()
 
 
 async def fetch(jp_fetch, method="GET", body=None, **params):
@@ -150,9 +134,9 @@ async def test_each_verb_asks_for_kernels_since_verify_runs_code(jp_fetch, jp_ro
     await until_finished(jp_fetch, answer["job"])
     await fetch(jp_fetch, "DELETE", job=answer["job"])
     assert set(authorizer.asked) == {
-        ("POST", "execute", "kernels"),
-        ("GET", "read", "kernels"),
-        ("DELETE", "execute", "kernels"),
+        ("verify", "POST", "execute", "kernels"),
+        ("verify", "GET", "read", "kernels"),
+        ("verify", "DELETE", "execute", "kernels"),
     }
 
 
@@ -166,17 +150,13 @@ async def test_a_user_who_may_not_execute_code_cannot_start_or_cancel_a_run(jp_f
 
 async def test_post_with_the_login_cookie_needs_the_xsrf_token(jp_fetch, jp_root_dir):
     write(jp_root_dir / "nb.ipynb", new_code_cell("x = 1"))
-    response = await jp_fetch("jupyter-nbrefactor", "version")
-    cookies = SimpleCookie()
-    for header in response.headers.get_list("Set-Cookie"):
-        cookies.load(header)
-    (name,) = [n for n in cookies if n.startswith("username-")]
+    cookie = await login_cookie(jp_fetch)
     with pytest.raises(HTTPClientError) as err:
         await jp_fetch(
             "jupyter-nbrefactor",
             "verify",
             method="POST",
             body=json.dumps({"path": "nb.ipynb"}),
-            headers={"Authorization": "", "Cookie": f"{name}={cookies[name].value}"},
+            headers={"Authorization": "", "Cookie": cookie},
         )
     assert err.value.code == 403
