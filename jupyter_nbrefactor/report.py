@@ -3,31 +3,28 @@ refactor, a verdict with its reasons, and the best runs of cells to extract firs
 
 The figures come from ``lint.NotebookFacts`` (the same facts the lint rules use) and
 the candidates are checked with the extraction engine (``extract.plan_extraction``):
-only runs it accepts are proposed.
+only runs it accepts are proposed, named by ``naming.suggest`` as the extract dialog is.
 """
 
 from __future__ import annotations
 
 import ast
 import heapq
-import keyword
-import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from pathlib import PurePath
 from typing import Any
 
 from .cells import CellFacts
 from .dataflow import is_predefined
 from .errors import RequestError
-from .lint import CodeCell, Finding, NotebookFacts, cell_text, code_lines, lint_notebook
+from .lint import CodeCell, Finding, NotebookFacts, code_lines, lint_notebook
 from .lint_config import Config
+from .naming import suggest
 
 # How many candidate runs are ranked cheaply, then planned by the engine at most.
 MAX_RUN_CELLS = 8
 MAX_PLANS = 12
 MIN_CANDIDATE_LINES = 4
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 
 
 def health_report(
@@ -129,9 +126,8 @@ def extraction_candidates(
 
     if not facts.python or limit <= 0:
         return []
-    module = _module_for(path)
     taken: set[int] = set()
-    used_names = _all_names(facts)
+    proposed: set[str] = set()
     out: list[dict[str, Any]] = []
     planned = 0
     for _, run, lines in _ranked_runs(facts):
@@ -140,7 +136,8 @@ def extraction_candidates(
         positions = [facts.code[k].pos for k in run]
         if taken.intersection(positions):
             continue
-        name = _fresh(_name_for(facts, positions[0]), used_names)
+        suggestion = suggest(nb, positions, avoid=proposed)
+        name, module = suggestion["name"], suggestion["module"]
         planned += 1
         try:
             plan = plan_extraction(
@@ -150,7 +147,7 @@ def extraction_candidates(
             continue
         if plan["refused"] is not None:
             continue
-        used_names.add(name)
+        proposed.add(name)
         taken.update(positions)
         out.append(
             {
@@ -230,55 +227,6 @@ def _loose_lines(source: str, tree: ast.Module) -> int:
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             inside.update(range(first, (node.end_lineno or node.lineno) + 1))
     return code_lines("\n".join(line for i, line in enumerate(source.splitlines(), 1) if i not in inside))
-
-
-def _all_names(facts: NotebookFacts) -> set[str]:
-    names: set[str] = set()
-    for c in facts.code:
-        f = _python_facts(c)
-        if f.tree is not None:
-            names.update(f.defines)
-            names.update(f.reads)
-    return names
-
-
-def _name_for(facts: NotebookFacts, pos: int) -> str:
-    """A function name from the nearest markdown heading above ``pos``."""
-    for cell in reversed(facts.cells[:pos]):
-        if cell.get("cell_type") != "markdown":
-            continue
-        headings = _HEADING.findall(cell_text(cell))
-        if headings:
-            words = re.findall(r"[a-z0-9]+", headings[-1].lower())
-            name = "_".join(words[:4])
-            if name and name.isidentifier() and not name[0].isdigit():
-                return name
-            break
-    return f"cells_{pos + 1}"
-
-
-def _fresh(name: str, used: set[str]) -> str:
-    """``name``, or ``name_step`` when the notebook already uses it (``model`` is a
-    variable, a keyword or a builtin), numbered when that is taken too."""
-    if name in used or keyword.iskeyword(name) or is_predefined(name):
-        name += "_step"
-    candidate, i = name, 2
-    while candidate in used:
-        candidate, i = f"{name}_{i}", i + 1
-    return candidate
-
-
-def _module_for(path: str) -> str:
-    """``src/<notebook name>.py``, the name made a valid module name."""
-    from .modpath import validate_module_path
-
-    stem = re.sub(r"\W+", "_", PurePath(path).stem.lower()).strip("_") if path else ""
-    if not stem or stem[0].isdigit():
-        stem = f"nb_{stem}" if stem else "notebook_code"
-    try:
-        return validate_module_path(f"src/{stem}.py")
-    except RequestError:
-        return "src/notebook_code.py"
 
 
 # ----- text -----------------------------------------------------------------------------

@@ -96,7 +96,7 @@ async def test_report_answers_the_health_report(jp_fetch, jp_root_dir):
     assert (report["lines_of_code"], report["code_cells"], report["module_level_names"]) == (5, 2, 2)
     assert report["verdict"]["level"] == "healthy"
     assert [(c["cells"], c["name"], c["params"], c["returns"]) for c in report["extraction_candidates"]] == [
-        ([0, 1], "cells_1", [], [])
+        ([0, 1], "compute_area", [], [])
     ]
 
 

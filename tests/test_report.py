@@ -7,6 +7,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from jupyter_nbrefactor.extract import plan_extraction
 from jupyter_nbrefactor.lint import Config
+from jupyter_nbrefactor.naming import suggest
 from jupyter_nbrefactor.report import format_report, health_report
 
 EXAMPLE = Path(__file__).parent.parent / "examples" / "big_messy_notebook.ipynb"
@@ -65,13 +66,15 @@ def test_example_notebook_extraction_candidates_are_accepted_by_the_engine():
     nb = nbformat.read(EXAMPLE, as_version=4)
     candidates = example_report()["extraction_candidates"]
     assert [(c["cells"], c["name"], c["lines"]) for c in candidates] == [
-        (list(range(10, 17)), "cleaning", 29),
-        (list(range(18, 25)), "exploration", 24),
-        ([37], "model_step", 12),
+        (list(range(10, 17)), "clean_data", 29),
+        (list(range(18, 25)), "explore_data", 24),
+        ([37], "plot_model", 12),
     ]
     assert candidates[0]["params"] == ["df"] and candidates[0]["returns"] == []
+    # named by naming.suggest, as the extract dialog names them: modules from the sections
+    assert [c["module"] for c in candidates] == ["src/cleaning.py", "src/exploration.py", "src/model.py"]
     for c in candidates:
-        assert c["module"] == "src/big_messy_notebook.py"
+        assert {"name": c["name"], "module": c["module"]} == suggest(nb, c["cells"])
         assert c["cell_ids"] == [nb.cells[i].id for i in c["cells"]]
         plan = plan_extraction({"notebook": nb, "cells": c["cells"], "name": c["name"], "module": c["module"]})
         assert plan["refused"] is None
@@ -95,9 +98,9 @@ def test_example_notebook_text_report():
         "  - 134 lines of code and not one function or class",
     ]
     assert text.splitlines()[-3:] == [
-        "  1. cells 11-17 (29 lines) -> cleaning(df) returns nothing, in src/big_messy_notebook.py",
-        "  2. cells 19-25 (24 lines) -> exploration(df) returns nothing, in src/big_messy_notebook.py",
-        "  3. cell 38 (12 lines) -> model_step(cm) returns nothing, in src/big_messy_notebook.py",
+        "  1. cells 11-17 (29 lines) -> clean_data(df) returns nothing, in src/cleaning.py",
+        "  2. cells 19-25 (24 lines) -> explore_data(df) returns nothing, in src/exploration.py",
+        "  3. cell 38 (12 lines) -> plot_model(cm) returns nothing, in src/model.py",
     ]
 
 
@@ -124,4 +127,4 @@ def test_thresholds_come_from_the_config():
     assert report["verdict"]["reasons"] == ["5 module-level names (more than 4)", "1 cell longer than 4 lines"]
     assert report["findings_by_rule"] == {"NR202": 1, "NR204": 1}
     [candidate] = report["extraction_candidates"]
-    assert (candidate["cells"], candidate["name"], candidate["module"]) == ([1], "setup", "src/notebook_code.py")
+    assert (candidate["cells"], candidate["name"], candidate["module"]) == ([1], "setup", "src/setup.py")
