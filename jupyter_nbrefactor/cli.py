@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -107,13 +108,36 @@ def read_nbformat(path: Path):
 
 
 def _snapshot(folder: Path, module: str, output: Path) -> tuple[dict[Path, bytes | None], list[Path]]:
-    """What ``--verify`` puts back: the bytes of every file the extraction may write (None:
-    absent) and the package folders it may create."""
+    """What a failed write or ``--verify`` puts back: the bytes of every file the extraction
+    may write (None: absent) and the package folders it may create."""
     from .modpath import package_folders
 
     packages = [folder / p for p in package_folders(module)]
     files = [output, folder / module, *(p / "__init__.py" for p in packages)]
     return {f: f.read_bytes() if f.is_file() else None for f in files}, [p for p in packages if not p.exists()]
+
+
+def _check_destinations(folder: Path, module: str, output: Path) -> None:
+    """Every file ``extract`` writes, checked before any is written (a ``UsageError`` names
+    the first that cannot be), so a failure never leaves half an extraction behind."""
+    from .modpath import package_folders
+
+    packages = [folder / p for p in package_folders(module)]
+    for package in packages:
+        if package.exists() and not package.is_dir():
+            raise UsageError(f"cannot write {folder / module}: {package} is a file, not a folder")
+    for target in (*(p / "__init__.py" for p in packages), folder / module, output):
+        if target.is_dir():
+            raise UsageError(f"cannot write {target}: it is a folder")
+        if target.exists() and not os.access(target, os.W_OK):
+            raise UsageError(f"cannot write {target}: permission denied")
+        existing = target.parent
+        while not existing.exists() and existing in packages:
+            existing = existing.parent  # write_module creates the package folders
+        if not existing.is_dir():
+            raise UsageError(f"cannot write {target}: the folder {target.parent} does not exist")
+        if not os.access(existing, os.W_OK | os.X_OK):
+            raise UsageError(f"cannot write {target}: permission denied in {existing}")
 
 
 def _restore(files: dict[Path, bytes | None], folders: list[Path]) -> None:
@@ -122,7 +146,7 @@ def _restore(files: dict[Path, bytes | None], folders: list[Path]) -> None:
     for file, data in files.items():
         if data is None:
             file.unlink(missing_ok=True)
-        else:
+        elif not file.is_file() or file.read_bytes() != data:
             write_text_atomic(file, data.decode("utf-8"))  # written with newline="": the same bytes
     for folder in reversed(folders):
         if folder.is_dir() and not any(folder.iterdir()):
@@ -188,17 +212,20 @@ def run_extract(args) -> int:
             new_nb = nbformat.writes(new_notebook).splitlines(keepends=True)
             sys.stdout.writelines(difflib.unified_diff(old_nb, new_nb, f"a/{path.name}", f"b/{output.name}"))
         return 0
-    before = _snapshot(folder, args.module, output) if args.verify else None
+    _check_destinations(folder, args.module, output)
+    before = _snapshot(folder, args.module, output)
     try:
         written = write_module(folder, plan)
         text = nbformat.writes(new_notebook)
         write_text_atomic(output, text if text.endswith("\n") else text + "\n")
     except RequestError as err:  # the module changed between planning and writing
+        _restore(*before)
         print(f"refused: {err}", file=sys.stderr)
         return 1
-    except OSError as err:
+    except OSError as err:  # all or nothing: put back what was written
+        _restore(*before)
         raise UsageError(f"cannot write: {err}") from None
-    if before is not None and not _verified(new_notebook, output, notebook, folder, args.json):
+    if args.verify and not _verified(new_notebook, output, notebook, folder, args.json):
         _restore(*before)
         print("verify: the extraction changes what the notebook shows: put everything back", file=sys.stderr)
         return 1

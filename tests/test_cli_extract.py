@@ -181,3 +181,52 @@ def test_markdown_cells_in_the_range_stay(notebook):
     assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code"]
     assert nb.cells[0].source == "# Analysis"
     assert nb.cells[1].source == "from src.g import setup\narea = setup()"
+
+
+def _files(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_output_in_a_missing_folder_writes_nothing_and_the_retry_works(notebook, capsys):
+    folder = notebook.parent
+    before = _files(folder)
+    argv = ["extract", notebook, "--cells", "3", "--name", "g", "--module", "src/y.py"]
+    assert run(*argv, "--output", folder / "nodir" / "out.ipynb") == 2
+    err = capsys.readouterr().err
+    assert err.endswith(
+        f"cannot write {folder / 'nodir' / 'out.ipynb'}: the folder {folder / 'nodir'} does not exist\n"
+    )
+    assert _files(folder) == before
+    assert not (folder / "src").exists()
+    assert run(*argv, "--output", folder / "out.ipynb") == 0
+    assert "def g(radius):" in (folder / "src" / "y.py").read_text()
+
+
+def test_a_failed_write_puts_back_every_file(notebook, capsys, monkeypatch):
+    """The module is written, then the notebook's write fails: the module, the package
+    folder and its __init__.py go away again."""
+    import jupyter_nbrefactor.apply as apply
+
+    folder = notebook.parent
+    before = _files(folder)
+    real = apply.write_text_atomic
+
+    def failing(path, text):
+        if path.suffix == ".ipynb":
+            raise OSError(28, "No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(apply, "write_text_atomic", failing)
+    assert run("extract", notebook, "--cells", "3", "--name", "g", "--module", "src/y.py") == 2
+    assert capsys.readouterr().err.endswith("cannot write: [Errno 28] No space left on device\n")
+    assert _files(folder) == before
+    assert not (folder / "src").exists()
+
+
+def test_a_package_path_that_is_a_file_writes_nothing(notebook, capsys):
+    folder = notebook.parent
+    (folder / "src").write_text("not a folder")
+    before = _files(folder)
+    assert run("extract", notebook, "--cells", "3", "--name", "g", "--module", "src/y.py") == 2
+    assert "src is a file, not a folder" in capsys.readouterr().err
+    assert _files(folder) == before
