@@ -116,7 +116,7 @@ def build_graph(
     else:
         out["edges"], out["names"] = _edges_and_names(code, facts)
     if target is not None:
-        ids = [n["id"] for n in nodes]
+        ids = [cid for cid, _, _ in code]
         if target not in ids:
             raise RequestError(f"cell_id {target!r} is not a code cell of the notebook")
         out["upstream"] = upstream(out["edges"], target, ids)
@@ -154,7 +154,7 @@ def _edges_and_names(
             edges.append(
                 {"from": code[p][0], "to": code[pos][0], "names": sorted(names), "certain": any(names.values())}
             )
-    below = {}
+    below: dict[str, list[int]] = {}
     for u in unmet_reads(facts, defs):
         if u.why == "below":
             below.setdefault(u.name, []).append(u.pos)
