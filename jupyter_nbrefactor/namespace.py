@@ -173,14 +173,19 @@ class Namespace:
         return reads
 
     # ----- running ---------------------------------------------------------------------
-    def run(self, f: CellFacts, tag: int, failed: bool = False, nonce: int = 0, fingerprints=None) -> tuple:
+    def run(
+        self, f: CellFacts, tag: int, failed: bool = False, nonce: int = 0, fingerprints=None, modules: str = ""
+    ) -> tuple:
         """Apply one run of code with facts ``f``; returns what it read, ((name, keys,
-        version), ...), and what it did (for ``apply``)."""
+        version), ...), and what it did (for ``apply``). ``modules`` names the local module
+        code it ran with, when that is not the code its run had (modules.py): part of what
+        made its values."""
         reads = self.reads_of(f)
         read = self.read
         inputs = tuple((n, k, read(n, k)) for n, k in reads)
         vs = self.versions
-        sig = vs.sig(f.source, inputs, nonce, failed)
+        code = f"{f.source}\0{modules}" if modules else f.source
+        sig = vs.sig(code, inputs, nonce, failed)
         env, writer = self.env, self.writer
         fps = fingerprints or {}
         ops: list[tuple] = []
@@ -204,6 +209,8 @@ class Namespace:
             # a failed run whose fingerprint shows a new value did bind it before it raised
             certain = (not failed or old is not None) and n not in f.uncertain_defines
             pure = None if failed else f.pure_defines.get(n)
+            if pure is not None and modules:
+                pure = f"{pure}\0{modules}"
             if pure is None:
                 v = vs.write("def", sig, n, None, certain)
             else:  # made by its text alone: the same text makes the same value

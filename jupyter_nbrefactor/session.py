@@ -28,6 +28,8 @@ from .cells import CellFacts, cell_facts
 from .dataflow import Definers, is_predefined, unmet_reads
 from .errors import RequestError
 from .language import PYTHON, language_name
+from .modules import module_findings
+from .modules import parse as parse_modules
 from .namespace import UNBOUND, Differ, Namespace, Versions, components
 from .request import INTEGER, JSON_OBJECT, LIST, OBJECT, STRING, STRINGS, Kind, as_text, check, get_field, is_text
 
@@ -79,24 +81,51 @@ def _parse(request):
     language = get_field(request, "language", STRING, default="python", null_is_absent=True)
     cells = []
     for i, c in enumerate(cells_in):
-        at = f"cells[{i}]"
-        check(c, OBJECT, at)
-        cid = get_field(c, "id", STRING, f"{at}.id")
-        cell_type = get_field(c, "cell_type", STRING, f"{at}.cell_type", default="code")
-        source = as_text(get_field(c, "source", _SOURCE, f"{at}.source", default=""))
+        # The usual entry (string fields, no fingerprints) is read directly; any other goes
+        # through the checks, which word the error. Same result either way.
+        if type(c) is dict:
+            cid, cell_type, source = c.get("id"), c.get("cell_type", "code"), c.get("source", "")
+            if type(cid) is str and type(cell_type) is str and type(source) is str:
+                if cell_type == "code":
+                    cells.append((cid, source, i + 1))
+                continue
+        cid, cell_type, source = _checked_cell(c, f"cells[{i}]")
         if cell_type == "code":
             cells.append((cid, source, i + 1))
     runs = []
     for i, r in enumerate(runs_in):
-        at = f"runs[{i}]"
-        check(r, OBJECT, at)
-        cid = get_field(r, "cell_id", STRING, f"{at}.cell_id")
-        source = as_text(get_field(r, "source", _SOURCE, f"{at}.source", default=""))
-        count = get_field(r, "execution_count", _COUNT, f"{at}.execution_count", default=None)
-        error = get_field(r, "error", _ERROR, f"{at}.error", default=None)
-        fps = get_field(r, "fingerprints", _FINGERPRINTS, f"{at}.fingerprints", default=None, null_is_absent=True)
-        runs.append((cid, source, count, error, tuple(sorted(fps.items())) if fps else ()))
+        if type(r) is dict:
+            cid, source, count = r.get("cell_id"), r.get("source", ""), r.get("execution_count")
+            error, fps = r.get("error"), r.get("fingerprints")
+            if (
+                type(cid) is str
+                and type(source) is str
+                and (count is None or type(count) is int)
+                and (error is None or type(error) is str)
+                and (fps is None or (type(fps) is dict and all(type(x) is str for x in fps.values())))
+            ):
+                runs.append((cid, source, count, error, tuple(sorted(fps.items())) if fps else ()))
+                continue
+        runs.append(_checked_run(r, f"runs[{i}]"))
     return cells, runs, None if names is None else frozenset(names), language
+
+
+def _checked_cell(c, at):
+    check(c, OBJECT, at)
+    cid = get_field(c, "id", STRING, f"{at}.id")
+    cell_type = get_field(c, "cell_type", STRING, f"{at}.cell_type", default="code")
+    source = as_text(get_field(c, "source", _SOURCE, f"{at}.source", default=""))
+    return cid, cell_type, source
+
+
+def _checked_run(r, at):
+    check(r, OBJECT, at)
+    cid = get_field(r, "cell_id", STRING, f"{at}.cell_id")
+    source = as_text(get_field(r, "source", _SOURCE, f"{at}.source", default=""))
+    count = get_field(r, "execution_count", _COUNT, f"{at}.execution_count", default=None)
+    error = get_field(r, "error", _ERROR, f"{at}.error", default=None)
+    fps = get_field(r, "fingerprints", _FINGERPRINTS, f"{at}.fingerprints", default=None, null_is_absent=True)
+    return cid, source, count, error, tuple(sorted(fps.items())) if fps else ()
 
 
 # ----- analysis --------------------------------------------------------------------------
@@ -109,7 +138,8 @@ def analyze(request: dict) -> dict:
             "warnings": [],
             "notice": f"No analysis for {language} kernels: only Python is understood.",
         }
-    return _Session(cells_in, replay(tuple(runs_in)), kernel_names).response()
+    modules = parse_modules(request)
+    return _Session(cells_in, replay(tuple(runs_in)), kernel_names, modules).response()
 
 
 class Replay:
@@ -186,7 +216,7 @@ _FLAG_WORDS = {
 
 
 class _Session:
-    def __init__(self, cells_in, replayed: Replay, kernel_names):
+    def __init__(self, cells_in, replayed: Replay, kernel_names, modules=None):
         self.cells = [_Cell(cid, src, pos, cell_facts(src), number) for pos, (cid, src, number) in enumerate(cells_in)]
         self.by_id: dict[str, _Cell] = {}
         self.dupes: dict[str, list[_Cell]] = {}
@@ -205,6 +235,9 @@ class _Session:
         self.notes: dict[str, list[str]] = {}
         self.labels: dict[tuple, str] = {}
         self.positions: dict[str, int] | None = None
+        self.modules = modules  # the request's module fields (modules.parse), or None
+        self.module_tags: dict[int, str] = {}  # cell position -> the module code it would run now
+        self.module_names: dict[str, set[str]] = {}  # cell id -> names its module warning covers
 
     # ----- run-based ---------------------------------------------------------------------
     def _run_warnings(self):
@@ -220,15 +253,17 @@ class _Session:
                 self._add("edited", cell.id, (), cell.id, True, f"This cell was edited after it ran as {_count(run)}.")
         if not run_of:
             return
+        self._module_warnings(run_of)
         self._no_longer_defined(run_of)
         # Edits change the walk only where a cell that never ran changes; cell numbers are
         # in the messages.
         key = None
         if not self.dupes:
-            key = tuple(
+            walked = tuple(
                 (c.id, c.number, c.source) if (r := run_of.get(c.pos)) is None else (c.id, c.number, r.index)
                 for c in self.cells
             )
+            key = (walked, tuple(sorted(self.module_tags.items())))
             memo = self.replay.memo
             if memo is not None and memo[0] == key:
                 _, warnings, flagged, self.notes = memo
@@ -257,10 +292,11 @@ class _Session:
                 continue
             if run.facts.error is not None:
                 continue
-            if self._compare(cell, run, sim) and run.error is None:
+            tag = self.module_tags.get(cell.pos, "")
+            if self._compare(cell, run, sim) and run.error is None and not tag:
                 sim.apply(run.ops, cell.pos)  # it read what Run All gives it: it does the same
-            else:
-                sim.run(run.facts, cell.pos, run.error is not None, run.nonce, None)
+            else:  # (with a module's new code, Run All would make new values too)
+                sim.run(run.facts, cell.pos, run.error is not None, run.nonce, None, tag)
         self._forward_notes(run_of)
 
     def _compare(self, cell, run, sim):
@@ -272,9 +308,10 @@ class _Session:
         cell_of = self._cell_of
         failed = run.error is not None
         same = True
+        by_module = self.module_names.get(cell.id, ())
         for name, keys, seen in run.inputs:
             rra = sim.read(name, keys)
-            if rra == seen:
+            if rra == seen or name in by_module:
                 continue
             ours = components(seen) - components(rra)
             theirs = components(rra) - components(seen)
@@ -312,6 +349,23 @@ class _Session:
                 self._stale(cell, run, name, seen, rra, theirs, ours, sim, writes, failed)
             same = False
         return same
+
+    def _module_warnings(self, run_of):
+        """Cells whose last run used local module code that is no longer on disk
+        (modules.py): stale, and Restart & Run All would run them with the new code."""
+        lasts = {run.index for run in run_of.values()}
+        found = module_findings(self.modules, self.runs, lambda r: r.index in lasts)
+        if not found:
+            return
+        for pos, run in run_of.items():
+            cell = self.cells[pos]
+            for fd in found.get(run.index, ()):
+                self._flag(cell, "stale", True)
+                message = fd.message.replace("{", "{{").replace("}", "}}")
+                w = self._add("stale", cell.id, fd.names, None, True, message, key=("module", fd.path))
+                w.update(module=fd.path, reload_paths=list(fd.reload_paths), reload_code=fd.reload_code)
+                self.module_tags[pos] = self.module_tags.get(pos, "") + fd.tag
+                self.module_names.setdefault(cell.id, set()).update(fd.names)
 
     def _no_longer_defined(self, run_of):
         """A cell read a value made by a cell whose code, edited since, no longer makes it:
