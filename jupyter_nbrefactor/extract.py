@@ -952,6 +952,10 @@ def _plan_function(p: _Planner) -> dict:
     carry: list[cst.EmptyLine] = []  # comments waiting for the next statement
     needs_display = False
     used = {n for c in p.cells.values() for n in c.facts.defines} | set(params) | set(module_imports)
+    # Jupyter shows and closes a cell's matplotlib figures when the cell ends; in one
+    # function they would become one figure, so each drawing cell ends with show().
+    drawing = [c for c in p.sel[:-1] if _draws(c, _plotting_names(p))]
+    pyplot = _pyplot_name(p, module_imports, hoisted_imports, local_names, used) if drawing else None
     for c in p.sel:
         units = [u for u in body_units if u.cell is c]
         pending = carry + ([cst.EmptyLine(indent=False)] if body and units else []) + list(sel.headers[c.index])
@@ -987,6 +991,10 @@ def _plan_function(p: _Planner) -> dict:
                 continue
             body.append(_with_leading(node, pending))
             pending = []
+        if c in drawing and units:
+            body.append(_with_leading(cst.parse_statement(f"{pyplot}.show()\n"), pending))
+            pending = []
+            p.notes.append(f"the figure cell {c.pos} draws is shown where the cell ended ({pyplot}.show())")
         carry = pending + list(sel.footers[c.index])
     complex_display = display_unit is not None and display_name is None
     if returns and not complex_display:
@@ -1046,6 +1054,58 @@ def _plan_function(p: _Planner) -> dict:
         "module_source": module_source,
         "replacement": "\n".join(lines),
     }
+
+
+# Calls that draw on a matplotlib figure (pandas' and seaborn's plotting included).
+_PLOT_CALLS = frozenset(
+    "plot hist scatter bar barh boxplot imshow matshow pie hexbin kde density area violinplot "
+    "heatmap pairplot histplot lineplot scatterplot barplot countplot boxplot displot catplot "
+    "relplot lmplot regplot jointplot subplots figure errorbar fill_between stem step contour contourf".split()
+)
+
+
+def _plotting_names(p: _Planner) -> set[str]:
+    """Names the notebook binds by importing matplotlib or seaborn."""
+    return {
+        n
+        for c in p.cells.values()
+        for n, statement in c.facts.imports.items()
+        if statement.split()[1].split(".")[0] in ("matplotlib", "seaborn")
+    }
+
+
+def _draws(c: _Cell, plotting: set[str]) -> bool:
+    """Whether the cell's own code (not a def's body) may draw a matplotlib figure."""
+    for n in _walk_scope(c.facts.tree):
+        if not isinstance(n, ast.Call):
+            continue
+        func = n.func
+        if isinstance(func, ast.Attribute) and func.attr in _PLOT_CALLS:
+            return True
+        while isinstance(func, ast.Attribute):
+            func = func.value
+        if isinstance(func, ast.Name) and func.id in plotting:
+            return True
+    return False
+
+
+def _pyplot_name(
+    p: _Planner, module_imports: dict[str, str], hoisted: dict[str, str], local_names: set[str], used: set[str]
+) -> str:
+    """The module's name for matplotlib.pyplot: the notebook's own when it imports it,
+    else ``plt`` (or a fresh name), added to the module's imports."""
+    for n, statement in {**module_imports, **hoisted}.items():
+        if statement == f"import matplotlib.pyplot as {n}":
+            return n
+    for n in ("plt", "pyplot"):
+        statement = f"import matplotlib.pyplot as {n}" if n == "plt" else "from matplotlib import pyplot"
+        binders = [c for c in p.cells.values() if n in c.facts.defines]
+        if n not in local_names and all(b.import_only(n) and b.facts.imports[n] == statement for b in binders):
+            module_imports[n] = statement
+            return n
+    n = _fresh("_plt", used)
+    module_imports[n] = f"import matplotlib.pyplot as {n}"
+    return n
 
 
 def _import_lines(units: list[_Unit], wanted: dict[str, str]) -> list[str]:

@@ -240,6 +240,33 @@ CASES = [
         [],
         ["out"],
     ),
+    Case(
+        "each_cells_figure_is_shown_where_the_cell_ended",
+        [
+            "%matplotlib inline\nimport matplotlib.pyplot as plt",
+            "xs = [1, 2, 3]\nplt.plot(xs);",
+            "print('between')\nplt.plot([3, 2, 1])\nplt.title('down');",
+            "print(len(xs))",
+        ],
+        [1, 2],
+        [],
+        ["xs"],
+        "from src.m import f\nxs = f()",
+        module_has=("import matplotlib.pyplot as plt\n", "    plt.plot(xs);\n    plt.show()\n\n    print('between')"),
+    ),
+    Case(
+        "figures_of_pandas_plots_and_displayed_values_keep_their_order",
+        [
+            "%matplotlib inline\nimport pandas as pd",
+            "df = pd.DataFrame({'a': [1, 2, 3]})\ndf.plot()",
+            "df['a'].hist()\nlen(df)",
+            "print(df.shape)",
+        ],
+        [1, 2],
+        [],
+        ["df"],
+        module_has=("import matplotlib.pyplot as plt\n", "        display(_shown)\n    plt.show()\n"),
+    ),
     Case("walrus_in_if_test_is_bound", ["if (n := 5) > 3:\n    print(n)", "print(n)"], [0], [], ["n"]),
     Case(
         "with_body_binds_for_sure",

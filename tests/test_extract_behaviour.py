@@ -1,5 +1,5 @@
 """Behaviour: a refactored notebook, run top to bottom in a fresh kernel, shows the same
-text outputs as the original.
+text outputs, and the same number of images in the same places, as the original.
 
 Every accepted case of extract_cases.py runs both ways (two kernels at once). When
 examples/big_messy_notebook.ipynb exists, every contiguous run of 1-3 of its code
@@ -28,7 +28,8 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 def text_outputs(nb) -> list[str]:
     """The notebook's text outputs in order; stream pieces joined (merging cells
-    moves where one stream output ends), object addresses blanked."""
+    moves where one stream output ends), object addresses blanked; an image is
+    ``<image/png>`` (the number and order of figures count, not their pixels)."""
     out: list[str] = []
     stream = False
     for cell in nb.cells:
@@ -44,7 +45,8 @@ def text_outputs(nb) -> list[str]:
                 continue
             stream = False
             if kind in ("execute_result", "display_data"):
-                out.append(output["data"].get("text/plain", ""))
+                images = [f"<{mime}>" for mime in output["data"] if mime.startswith("image/")]
+                out.append(" ".join(images) or output["data"].get("text/plain", ""))
             elif kind == "error":
                 out.append(f"{output['ename']}: {output['evalue']}")
     return [_ADDRESS.sub(" at 0x?", text) for text in out]
