@@ -646,7 +646,8 @@ class ModuleLog:
         # Restart & Run All would make new values with the new code; a module object bound
         # by ``import m`` stays one value (its callers are stale themselves)
         tag = "" if all(u.held for u in used) else _digest(" ".join(f"{path}:{a}={now.get(a, '-')}" for a in attrs))
-        order = tuple(reload_order([path], self.current)) if entry is not None else ()
+        # Reload Module is offered while the kernel holds the old code and the file exists
+        order = tuple(reload_order([path], self.current)) if entry is not None and kernel_old else ()
         code = reload_code(list(order), self.current) if order else ""
         return Finding(path, names, attrs, message, tag, order, code)
 

@@ -218,6 +218,13 @@ def test_reload_moves_the_warning_to_results_of_the_old_code(folder):
         ("c2", "stale", rerun + "re-run to use the new code"),
         ("c3", "depends-on-stale", "X was produced by cell 2, which is stale"),
     ]
+    request = {
+        "cells": [{"id": c, "source": src} for c, src in s.cells],
+        "runs": s.runs,
+        "modules": s.snap(),
+        "reloads": s.reloads,
+    }
+    assert {w.get("reload_code") for w in analyze(request)["warnings"]} == {"", None}  # nothing left to reload
     s.run("c2", "c3")
     assert s.warnings() == []
 
