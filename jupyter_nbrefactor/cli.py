@@ -387,7 +387,116 @@ def run_verify(args) -> int:
     return 0 if result["verdict"] == "same" else 1
 
 
-SUBCOMMANDS = [add_extract, add_lint, add_report, add_verify]
+# ----- config ---------------------------------------------------------------------------
+
+CONFIG_EPILOG = """\
+Moves hard-coded parameters (names bound to literals that later cells read, literal settings
+of calls such as RandomForestClassifier(n_estimators=100), data paths) into a YAML file that
+the notebook loads in a new first code cell: config = load_config("config.yaml"), the helper
+living in src/config.py (created once, never overwritten). An existing config file is merged
+into, its comments kept; a key it holds with another value is never overwritten (the
+parameter gets another key, or the plan is refused). Nothing is written when the plan is
+refused (exit 1, reason on stderr) or with --dry-run.
+"""
+
+
+def add_config(subparsers) -> None:
+    p = subcommand_parser(
+        subparsers,
+        "config",
+        run_config,
+        help="move hard-coded parameters into config.yaml",
+        description="Move a notebook's hard-coded parameters into a config.yaml it loads.",
+        epilog=CONFIG_EPILOG,
+    )
+    p.add_argument("notebook", help="the .ipynb file")
+    p.add_argument("--select", nargs="+", metavar="KEY", help="only these parameters (keys as --json lists them)")
+    p.add_argument("--config", default="config.yaml", help="the YAML file, relative to the notebook (config.yaml)")
+    p.add_argument("--output", help="write the notebook here instead of rewriting it in place")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print the YAML and the changed cells as diffs, write nothing"
+    )
+    p.add_argument(
+        "--json", action="store_true", help="print the plan (candidates with key, value, cell, line) as JSON"
+    )
+
+
+def run_config(args) -> int:
+    import nbformat
+
+    from .apply import read_module, write_text_atomic
+    from .config import HELPER_PATH, apply_config, plan_config, validate_config_path, write_config_files
+    from .errors import RequestError
+
+    path = Path(args.notebook)
+    notebook = read_nbformat(path)
+    folder = path.parent
+    try:
+        config_path = validate_config_path(args.config)
+        target = folder / config_path
+        request = {
+            "notebook": notebook,
+            "config_path": config_path,
+            "config_source": target.read_text(encoding="utf-8") if target.is_file() else None,
+            "helper_source": read_module(folder, HELPER_PATH),
+            "select": args.select,
+        }
+        plan = plan_config(request)
+    except (RequestError, OSError, UnicodeDecodeError) as err:
+        raise UsageError(str(err)) from None
+    if args.json:
+        print(json.dumps(plan, indent=2))
+    if not plan["candidates"] and plan["refused"]:
+        if not args.json:
+            print(f"{path}: {plan['refused']}", file=sys.stderr)
+        return 0
+    if plan["refused"]:
+        print(f"refused: {plan['refused']}", file=sys.stderr)
+        return 1
+    output = Path(args.output) if args.output else path
+    new_notebook = apply_config(notebook, plan)
+    if args.dry_run:
+        if not args.json:
+            old = (request["config_source"] or "").splitlines(keepends=True)
+            new = plan["config_source"].splitlines(keepends=True)
+            sys.stdout.writelines(difflib.unified_diff(old, new, f"a/{config_path}", f"b/{config_path}"))
+            if plan["load_cell"]:
+                n = plan["load_cell"]["index"] + 1
+                sys.stdout.write(f"new cell {n} (loads the config):\n")
+                sys.stdout.writelines(f"+{line}\n" for line in plan["load_cell"]["source"].splitlines())
+            for change in plan["cells"]:
+                n = change["index"] + 1
+                old_cell = "".join(notebook.cells[change["index"]].source).splitlines(keepends=True)
+                sys.stdout.writelines(
+                    line if line.endswith("\n") else line + "\n"
+                    for line in difflib.unified_diff(
+                        old_cell, change["source"].splitlines(keepends=True), f"a/cell {n}", f"b/cell {n}"
+                    )
+                )
+            for note in plan["notes"]:
+                print(f"note: {note}")
+        return 0
+    try:
+        written = write_config_files(folder, plan)
+        text = nbformat.writes(new_notebook)
+        write_text_atomic(output, text if text.endswith("\n") else text + "\n")
+    except RequestError as err:  # the config changed between planning and writing
+        print(f"refused: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        raise UsageError(f"cannot write: {err}") from None
+    if not args.json:
+        moved = sum(1 for c in plan["candidates"] if c["selected"])
+        print(f"moved {moved} parameter{'s' * (moved != 1)} to {config_path}")
+        for file in written:
+            print(f"wrote {file}")
+        print(f"wrote {output}")
+        for note in plan["notes"]:
+            print(f"note: {note}")
+    return 0
+
+
+SUBCOMMANDS = [add_extract, add_lint, add_report, add_verify, add_config]
 
 
 def main(argv: list[str] | None = None) -> int:

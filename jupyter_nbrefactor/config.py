@@ -288,12 +288,13 @@ def _snake(name: str) -> str:
 
 
 def _call_group(call: ast.Call, assigned: dict[int, str]) -> str:
-    """The config group of a call's settings: the variable it makes (``model = …``), else
-    what it does (reads data, splits), else its own name."""
-    if id(call) in assigned:
-        return _slug(assigned[id(call)])
+    """The config group of a call's settings: the variable an object is made for
+    (``model = RandomForestClassifier(…)``), else what the call does (reads data, splits),
+    else its own name."""
     name, _ = _callee(call)
     name = name or "call"
+    if id(call) in assigned and name[:1].isupper():
+        return _slug(assigned[id(call)])
     if name.startswith(_READS):
         return "data"
     if "split" in name.lower():
