@@ -96,6 +96,18 @@ class AnalyzeHandler(BaseHandler):
         self.reply(await run_engine(analyze_in_folder, self.json_body(), root))
 
 
+class GraphHandler(BaseHandler):
+    """POST graph: the notebook's cells -> the dataflow graph (graph.py), with ``cell_id``
+    that cell's upstream and downstream. Reads and writes nothing, hence a read."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    async def post(self):
+        from .graph import notebook_graph
+
+        self.reply(await run_engine(notebook_graph, self.json_body()))
+
+
 class ExtractPlanHandler(BaseHandler):
     """POST extract/plan: the selection -> the plan; the module's text is read here.
     Writes nothing, hence authorised as a read."""
@@ -269,6 +281,7 @@ class VerifyHandler(BaseHandler):
 ROUTES: list[tuple[str, type]] = [
     ("version", VersionHandler),
     ("analyze", AnalyzeHandler),
+    ("graph", GraphHandler),
     ("extract/plan", ExtractPlanHandler),
     ("extract/apply", ExtractApplyHandler),
     ("lint", LintHandler),

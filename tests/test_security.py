@@ -90,6 +90,7 @@ async def test_every_route_is_forbidden_with_a_wrong_token(jp_fetch, jp_root_dir
 ASKED = {
     ("version", "GET"): ("read", "contents"),
     ("analyze", "POST"): ("read", "contents"),
+    ("graph", "POST"): ("read", "contents"),
     ("extract/plan", "POST"): ("read", "contents"),
     ("extract/apply", "POST"): ("write", "contents"),
     ("lint", "GET"): ("read", "contents"),
@@ -138,6 +139,7 @@ async def test_a_user_who_may_not_read_contents_gets_nothing(jp_fetch, jp_root_d
 
 POSTS = {
     "analyze": {"cells": [{"id": "a", "source": "x = 1"}]},
+    "graph": {"cells": [{"id": "a", "source": "x = 1"}]},
     "extract/plan": extract_body(),
     "extract/apply": extract_body(),
 }
