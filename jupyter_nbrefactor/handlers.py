@@ -135,6 +135,7 @@ class ExtractApplyHandler(BaseHandler):
     async def post(self):
         from .apply import kernel_code, local_real_path, read_contents_text, save_module_contents
         from .extract import plan_extraction, source_hash
+        from .restore import missing_packages
 
         body, folder, target = await extract_target(self)
         if "base_hash" in body and body["base_hash"] is not None and not isinstance(body["base_hash"], str):
@@ -148,11 +149,64 @@ class ExtractApplyHandler(BaseHandler):
             if "base_hash" in body and body["base_hash"] != source_hash(current):
                 raise RequestError(f"{target} changed since the extraction was planned: plan again", 409)
             plan = await run_engine(plan_extraction, {**body, "module_source": current})
-            written = None
+            written, created = None, []
             if plan["refused"] is None:
+                created = await missing_packages(cm, folder, plan["module_path"])
                 written = await save_module_contents(cm, folder, plan)
         code = kernel_code(plan["module_path"]) if written else None
-        self.reply({**plan, "written": written, "kernel_code": code})
+        # what extract/restore needs to undo the write: the text before and what was created
+        undo = {"previous_source": current, "written_hash": source_hash(plan["module_source"]), "created": created}
+        self.reply({**plan, "written": written, "kernel_code": code, **(undo if written else {})})
+
+
+class ExtractSuggestHandler(BaseHandler):
+    """POST extract/suggest: ``{"notebook", "cells", "path", "module"?}`` -> the function
+    name and module to offer (``naming.suggest_request``), avoiding the names the module
+    already holds, and the notebook's language. Writes nothing: authorised as a read."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    async def post(self):
+        from .apply import module_target, notebook_folder, read_contents_text
+        from .naming import suggest_request
+
+        body = self.json_body()
+        folder = notebook_folder(body.get("path"))
+        answer = await run_engine(suggest_request, body)
+        current = await read_contents_text(
+            self.contents_manager, await module_target(self.contents_manager, folder, answer["module"])
+        )
+        if current is not None:
+            answer = await run_engine(suggest_request, {**body, "module": answer["module"]}, current)
+        self.reply(answer)
+
+
+class ExtractRestoreHandler(BaseHandler):
+    """POST extract/restore: undo an extraction's write. ``{"path": <notebook>, "module",
+    "source": <text before, or null: remove>, "expected_hash": <written_hash; null: absent>, "created":
+    [...]}`` -> ``{"restored", "removed", "kept"}``; a module that changed since is a 409
+    and is kept as it is (``restore.restore_module``)."""
+
+    @tornado.web.authenticated
+    @authorized("write")
+    async def post(self):
+        from .apply import local_real_path, module_target, notebook_folder
+        from .modpath import validate_module_path
+        from .request import STRING, STRINGS, get_field
+        from .restore import restore_module
+
+        body = self.json_body()
+        folder = notebook_folder(body.get("path"))
+        module = validate_module_path(body.get("module"))
+        target = await module_target(self.contents_manager, folder, module)
+        source = get_field(body, "source", STRING.or_null(), '"source"')
+        expected = get_field(body, "expected_hash", STRING.or_null(), '"expected_hash"')
+        created = get_field(body, "created", STRINGS, '"created"', default=[])
+        cm = self.contents_manager
+        key = local_real_path(cm, target) or target
+        locks = self.settings.setdefault("jupyter_nbrefactor_module_locks", {})
+        async with locks.setdefault(key, asyncio.Lock()):
+            self.reply(await restore_module(cm, folder, module, target, source, expected, created))
 
 
 async def extract_target(handler: BaseHandler) -> tuple[dict, str, str]:
@@ -284,6 +338,8 @@ ROUTES: list[tuple[str, type]] = [
     ("graph", GraphHandler),
     ("extract/plan", ExtractPlanHandler),
     ("extract/apply", ExtractApplyHandler),
+    ("extract/suggest", ExtractSuggestHandler),
+    ("extract/restore", ExtractRestoreHandler),
     ("lint", LintHandler),
     ("report", ReportHandler),
     ("verify", VerifyHandler),

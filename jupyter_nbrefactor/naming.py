@@ -23,7 +23,10 @@ from typing import Any
 
 from .cells import cell_facts
 from .dataflow import is_predefined
-from .request import as_text
+from .errors import RequestError
+from .language import notebook_language
+from .modpath import validate_module_path
+from .request import JSON_OBJECT, Kind, as_text, check, get_field
 
 DEFAULT_FOLDER = "src"
 FALLBACK_NAME = "run_step"
@@ -117,6 +120,40 @@ def suggest(
         "name": suggest_name(nb_cells, selected, module_source, avoid),
         "module": suggest_module(nb_cells, selected),
     }
+
+
+_NOTEBOOK = Kind(
+    'an nbformat v4 notebook with a "cells" list',
+    lambda value: isinstance(value, dict) and isinstance(value.get("cells"), list),
+)
+_SELECTION = Kind(
+    "a non-empty list of 0-based cell indices",
+    lambda value: isinstance(value, list) and bool(value) and all(type(i) is int for i in value),
+)
+
+
+def suggest_request(request: object, module_source: str | None = None) -> dict[str, Any]:
+    """``POST extract/suggest``: ``{"notebook", "cells", "module"?}`` -> ``{"name",
+    "module", "language", "python", "code_cells"}``: the suggestion for the selection's
+    code cells (markdown cells stay in place), in ``module`` when the request names one
+    (``module_source``: its current text), the notebook's language as
+    ``language.notebook_language`` decides it, and the selection's code cells."""
+    check(request, JSON_OBJECT, "the request")
+    assert isinstance(request, dict)
+    nb = get_field(request, "notebook", _NOTEBOOK, '"notebook"')
+    cells = get_field(request, "cells", _SELECTION, '"cells"')
+    for i in cells:
+        if not 0 <= i < len(nb["cells"]):
+            raise RequestError(f'"cells": cell index {i} is out of range (the notebook has {len(nb["cells"])} cells)')
+    code = sorted({i for i in cells if isinstance(nb["cells"][i], dict) and nb["cells"][i].get("cell_type") == "code"})
+    module = request.get("module")
+    if module is not None:
+        module = validate_module_path(module)
+    else:
+        module = suggest_module(nb["cells"], code or sorted(cells))
+    language = notebook_language(nb)
+    name = suggest_name(nb["cells"], code, module_source) if code else FALLBACK_NAME
+    return {"name": name, "module": module, "language": language, "python": language == "python", "code_cells": code}
 
 
 def suggest_module(nb_cells: Sequence[Mapping[str, Any]], selected: Sequence[int]) -> str:

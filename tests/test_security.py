@@ -93,8 +93,12 @@ ASKED = {
     ("graph", "POST"): ("read", "contents"),
     ("extract/plan", "POST"): ("read", "contents"),
     ("extract/apply", "POST"): ("write", "contents"),
+    ("extract/suggest", "POST"): ("read", "contents"),
+    ("extract/restore", "POST"): ("write", "contents"),
     ("lint", "GET"): ("read", "contents"),
     ("report", "GET"): ("read", "contents"),
+    ("config/plan", "POST"): ("read", "contents"),
+    ("config/apply", "POST"): ("write", "contents"),
 }
 
 
@@ -142,6 +146,11 @@ POSTS = {
     "graph": {"cells": [{"id": "a", "source": "x = 1"}]},
     "extract/plan": extract_body(),
     "extract/apply": extract_body(),
+    "config/plan": extract_body(),
+    "config/apply": extract_body(),
+    "extract/suggest": extract_body(),
+    # nothing to undo: the module never existed
+    "extract/restore": {"path": "work/analysis.ipynb", "module": "src/calc.py", "source": None, "expected_hash": None},
 }
 
 
