@@ -96,15 +96,24 @@ def add_extract(subparsers) -> None:
 
 
 def read_nbformat(path: Path):
-    """The notebook at ``path`` (nbformat v4); an unreadable one is a ``UsageError``."""
+    """The notebook at ``path`` as an nbformat v4 node; an unreadable one is a ``UsageError``
+    with the reason every command gives (``lint.read_notebook`` decides what is readable)."""
+    import warnings
+
     import nbformat
 
+    from .lint import read_notebook
+
     try:
-        return nbformat.read(path, as_version=4)
-    except Exception as err:  # any unreadable notebook is a usage error
-        raise UsageError(
-            f"cannot read {path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}"
-        ) from None
+        data = path.read_bytes()
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
+    _, text, reason = read_notebook(data)
+    if text is None:
+        raise UsageError(f"cannot read {path}: {reason}")
+    with warnings.catch_warnings():  # nbformat warns about missing cell ids: nothing to act on here
+        warnings.simplefilter("ignore")
+        return nbformat.reads(text, as_version=4)
 
 
 def _snapshot(folder: Path, module: str, output: Path) -> tuple[dict[Path, bytes | None], list[Path]]:
@@ -242,9 +251,11 @@ def run_extract(args) -> int:
 # ----- lint and report ------------------------------------------------------------------
 
 LINT_EPILOG = """\
-Folders are searched recursively for *.ipynb (.ipynb_checkpoints skipped). Settings come
-from the nearest pyproject.toml with a [tool.jupyter-nbrefactor] table above each notebook;
---select/--ignore replace its select/ignore. Exit codes: 0 no finding at the --fail-on level,
+Folders are searched recursively for *.ipynb, skipping what git ignores, virtualenvs and
+the folders ruff skips (.venv, node_modules, .ipynb_checkpoints, ...; see --exclude). Settings
+come from the nearest pyproject.toml with a [tool.jupyter-nbrefactor] table above each
+notebook; --select/--ignore replace its select/ignore. Info findings (execution-count gaps,
+size hints) are shown with --include info. Exit codes: 0 no finding at the --fail-on level,
 1 findings at or above it, 2 usage errors, a bad configuration or an unreadable notebook
 (NR000). Rules, settings and suppression: docs/lint.md.
 """
@@ -254,9 +265,12 @@ def _rule_list(text: str | None) -> list[str] | None:
     return None if text is None else [c for c in (p.strip() for p in text.split(",")) if c]
 
 
+def _list(text: str | None) -> tuple[str, ...] | None:
+    return None if text is None else tuple(p.strip() for p in text.split(",") if p.strip())
+
+
 def add_lint(subparsers) -> None:
-    from .lint import SEVERITIES
-    from .lint_output import FORMATS
+    from .lint_config import OUTPUT_FORMATS, SEVERITIES, SHOWN_BY_DEFAULT
 
     p = subcommand_parser(
         subparsers,
@@ -267,29 +281,59 @@ def add_lint(subparsers) -> None:
         epilog=LINT_EPILOG,
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="notebooks or folders")
-    p.add_argument("--format", choices=tuple(FORMATS), default="text")
+    p.add_argument("--format", choices=OUTPUT_FORMATS, default="text")
     p.add_argument("--fail-on", choices=SEVERITIES[::-1], default="error", help="exit 1 from this severity up")
     p.add_argument("--select", help="only these rules (codes or prefixes, comma-separated): NR1,NR205")
     p.add_argument("--ignore", help="skip these rules (codes or prefixes, comma-separated)")
+    p.add_argument(
+        "--include",
+        metavar="LEVELS",
+        help=f"also show findings of these severities (comma-separated; {' and '.join(SHOWN_BY_DEFAULT)}"
+        " are always shown): --include info",
+    )
+    p.add_argument("--exclude", metavar="GLOBS", help="folders and files a folder scan skips, replacing the defaults")
+    p.add_argument("--extend-exclude", metavar="GLOBS", help="more to skip, added to the defaults (or to --exclude)")
 
 
 def run_lint(args) -> int:
     from . import __version__
-    from .lint import Config, ConfigError, find_config, lint_path, notebook_files, severity_at_least
+    from .lint import (
+        SEVERITIES,
+        SHOWN_BY_DEFAULT,
+        Config,
+        ConfigError,
+        find_config,
+        lint_path,
+        notebook_files,
+        severity_at_least,
+    )
     from .lint_output import FORMATS
 
     overrides = {
         k: v for k, v in (("select", _rule_list(args.select)), ("ignore", _rule_list(args.ignore))) if v is not None
     }
+    include = _list(args.include) or ()
+    unknown = [level for level in include if level not in SEVERITIES]
+    if unknown:
+        raise UsageError(f"--include: unknown severity {unknown[0]!r} (choose from {', '.join(SEVERITIES)})")
+    shown = {*SHOWN_BY_DEFAULT, *include}
     findings = []
-    count = 0
+    hidden = count = 0
     try:
         Config.from_table(overrides)  # unknown codes on the command line are usage errors
-        for path in notebook_files(Path(p) for p in args.paths):
+        for path in notebook_files(
+            (Path(p) for p in args.paths), _list(args.exclude), _list(args.extend_exclude) or ()
+        ):
+            if not path.is_file():  # gone since the scan listed it
+                continue
             config = find_config(path)
             if overrides:
                 config = Config.from_table({**config.table, **overrides}, config.source)
-            findings.extend(lint_path(path, str(path), config))
+            for finding in lint_path(path, str(path), config):
+                if finding.severity in shown:
+                    findings.append(finding)
+                else:
+                    hidden += 1
             count += 1
     except FileNotFoundError as err:
         raise UsageError(f"no such file or folder: {err}") from None
@@ -301,9 +345,10 @@ def run_lint(args) -> int:
         sys.stdout.write(FORMATS[args.format](findings))
     if args.format == "text":
         by = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+        more = f"; {hidden} info hidden (--include info)" if hidden else ""
         print(
             f"{len(findings)} finding{'s' * (len(findings) != 1)} ({by['error']} error, {by['warning']} warning, "
-            f"{by['info']} info) in {count} notebook{'s' * (count != 1)}",
+            f"{by['info']} info) in {count} notebook{'s' * (count != 1)}{more}",
             file=sys.stderr,
         )
     if any(f.rule == "NR000" for f in findings):
@@ -357,8 +402,6 @@ notebooks.
 
 
 def add_verify(subparsers) -> None:
-    from .verify import DEFAULT_TIMEOUT
-
     p = subcommand_parser(
         subparsers,
         "verify",
@@ -369,13 +412,16 @@ def add_verify(subparsers) -> None:
     )
     p.add_argument("notebook", help="the .ipynb file")
     p.add_argument("--against", metavar="OTHER.ipynb", help="compare with a fresh run of this notebook (the original)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds one cell may run (default: 600)")
+    # no default here: importing verify (nbformat, nbclient) would slow every --help
+    p.add_argument("--timeout", type=float, help="seconds one cell may run (default: 600)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
 def run_verify(args) -> int:
-    from .verify import format_result, verify
+    from .verify import DEFAULT_TIMEOUT, format_result, verify
 
+    if args.timeout is None:
+        args.timeout = DEFAULT_TIMEOUT
     if not args.timeout > 0:
         raise UsageError("--timeout must be a positive number of seconds")
     path = Path(args.notebook)
@@ -500,17 +546,31 @@ SUBCOMMANDS = [add_extract, add_lint, add_report, add_verify, add_config]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``jupyter nbrefactor`` / ``jupyter-nbrefactor``."""
+    """Entry point of ``jupyter nbrefactor`` / ``jupyter-nbrefactor``. Building the parser
+    imports nothing heavy: each subcommand imports the engine in its ``run``."""
+    from . import __version__
+
     parser = _Parser(prog="jupyter nbrefactor", description="Find hidden state in notebooks; move cells into modules.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for add in SUBCOMMANDS:
         add(sub)
     args = parser.parse_args(argv)
+    if args.command is None:  # bare `jupyter nbrefactor`: what it can do, as a usage error
+        parser.print_help(sys.stderr)
+        return 2
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()
     except UsageError as err:
         print(f"{parser.prog} {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `... | head` stopped reading: not an error worth a traceback
+        # Python flushes stdout again at exit: point it at devnull so that cannot fail
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return status
 
 
 if __name__ == "__main__":

@@ -17,12 +17,16 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import os
 import re
+import shutil
+import subprocess
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import nbformat
@@ -32,7 +36,9 @@ from .dataflow import Definers, Unmet, unmet_reads
 from .language import is_python
 from .lint_config import (  # noqa: F401 - the names lint users import from here
     CONFIG_TABLE,
+    DEFAULT_EXCLUDE,
     SEVERITIES,
+    SHOWN_BY_DEFAULT,
     THRESHOLDS,
     Config,
     ConfigError,
@@ -764,7 +770,10 @@ def read_notebook(data: bytes | str):
     """(notebook, text, None) or (None, None, reason it is not a usable notebook).
 
     nbformat 4 comes back as the parsed JSON (no schema validation: a notebook JupyterLab
-    opens is linted, and a 6 MB one is parsed once); nbformat 3 is converted to 4."""
+    opens is linted, and a 6 MB one is parsed once); nbformat 3 is read by nbformat's
+    reader (which joins its lists of lines) and converted to 4. Every command reads
+    notebooks through here, so each accepts the same files and refuses the others with
+    the same reason."""
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
         raw = json.loads(text)
@@ -780,7 +789,7 @@ def read_notebook(data: bytes | str):
         try:
             with warnings.catch_warnings():  # nbformat warns about missing cell ids: not our finding
                 warnings.simplefilter("ignore")
-                raw = nbformat.convert(nbformat.from_dict(raw), 4)
+                raw = nbformat.convert(nbformat.reader.reads(text), 4)
         except Exception as err:  # nbformat raises many kinds for malformed notebooks
             return None, None, f"not a valid notebook: {err}"
     reason = _malformed(raw)
@@ -822,18 +831,60 @@ def lint_path(path: Path, display: str | None = None, config: Config | None = No
     return lint_notebook(nb, display, config, text)
 
 
-def notebook_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """The notebooks named or found (recursively, sorted) under ``paths``, skipping
-    ``.ipynb_checkpoints``. A missing path raises FileNotFoundError."""
+def notebook_files(
+    paths: Iterable[Path], exclude: tuple[str, ...] | None = None, extend_exclude: tuple[str, ...] = ()
+) -> Iterator[Path]:
+    """The notebooks named or found (recursively, sorted) under ``paths``. A file named is
+    always linted; a folder scan skips what the folder's configuration excludes (``exclude``
+    replaces it, ``extend_exclude`` adds to it), virtualenvs (a folder holding
+    ``pyvenv.cfg``) and what git ignores. A missing path raises FileNotFoundError; a folder
+    that vanishes during the scan is skipped."""
     for p in paths:
         if p.is_dir():
-            for f in sorted(p.rglob("*.ipynb")):
-                if ".ipynb_checkpoints" not in f.relative_to(p).parts and f.is_file():
-                    yield f
+            patterns = (exclude if exclude is not None else find_config(p).exclude) + tuple(extend_exclude)
+            yield from _scan_folder(p, patterns)
         elif p.exists():
             yield p
         else:
             raise FileNotFoundError(str(p))
+
+
+def _excluded(relative: PurePosixPath, patterns: tuple[str, ...]) -> bool:
+    """Whether a glob matches the entry's name or its path below the folder scanned."""
+    path = relative.as_posix()
+    return any(fnmatchcase(relative.name, p) or fnmatchcase(path, p) for p in patterns)
+
+
+def _scan_folder(root: Path, patterns: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    # os.walk skips a folder it can no longer list (gone mid-scan) instead of raising
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        below = PurePosixPath(here.relative_to(root).as_posix())
+        dirs[:] = [d for d in dirs if not _excluded(below / d, patterns) and not (here / d / "pyvenv.cfg").exists()]
+        found.extend(here / f for f in files if f.endswith(".ipynb") and not _excluded(below / f, patterns))
+    ignored = _git_ignored(root, found)
+    return sorted(f for f in found if f not in ignored)
+
+
+def _git_ignored(root: Path, files: list[Path]) -> set[Path]:
+    """The files git ignores (none when ``root`` is not in a git work tree, or git is absent)."""
+    if not files or shutil.which("git") is None:
+        return set()
+    names = {str(f.relative_to(root)): f for f in files}
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
+            input="\0".join(names) + "\0",
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return set()
+    if done.returncode not in (0, 1):  # 128: not a git work tree
+        return set()
+    return {names[n] for n in done.stdout.split("\0") if n in names}
 
 
 async def read_contents_notebook(contents_manager, path: str, run=None):

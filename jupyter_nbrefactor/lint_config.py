@@ -3,6 +3,7 @@ pyproject.toml -> ``Config`` (which rules run, at which severity, with which thr
 
 from __future__ import annotations
 
+import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from .lint import Rule
 
 SEVERITIES = ("info", "warning", "error")
+# Shown unless asked for more (``lint --include info``): info findings are hints, not problems.
+SHOWN_BY_DEFAULT = ("warning", "error")
+# ``lint --format`` (lint_output.FORMATS formats them; named here so ``--help`` imports nothing).
+OUTPUT_FORMATS = ("text", "json", "sarif")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 CONFIG_TABLE = "jupyter-nbrefactor"
 
@@ -38,6 +43,38 @@ THRESHOLDS = {
     "duplicate-lines": (6, "NR205"),
 }
 
+# What a folder scan skips (ruff's defaults, and Jupyter's checkpoints): matched against
+# each file or folder name, and the path below the folder scanned, as shell globs.
+DEFAULT_EXCLUDE = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+KEYS = ("select", "ignore", "severity", "exclude", "extend-exclude", *THRESHOLDS)
+
+
+def _unknown_key(key: str) -> str:
+    near = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.5)
+    return f"unknown key {key!r}" + (f" (did you mean {near[0]!r}?)" if near else f"; known keys: {', '.join(KEYS)}")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -50,6 +87,7 @@ class Config:
     thresholds: dict[str, int] = field(default_factory=lambda: {k: v for k, (v, _) in THRESHOLDS.items()})
     source: Path | None = None
     table: dict = field(default_factory=dict)  # as written, so the CLI can override keys
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
 
     def enabled(self, rule: str) -> bool:
         return (self.select is None or rule in self.select) and rule not in self.ignore
@@ -62,11 +100,20 @@ class Config:
 
     @classmethod
     def from_table(cls, table: dict, source: Path | None = None) -> Config:
-        """Build from a ``[tool.jupyter-nbrefactor]`` table; keys other tools of the
-        project read from that table are left alone."""
+        """Build from a ``[tool.jupyter-nbrefactor]`` table; an unknown key is an error
+        naming the nearest known one (a typo must not silently keep the default)."""
         from .lint import RULES  # the rule table, which needs this module first
 
         where = f"{source}: [tool.{CONFIG_TABLE}]" if source else f"[tool.{CONFIG_TABLE}]"
+        for key in table:
+            if key not in KEYS:
+                raise ConfigError(f"{where} {_unknown_key(key)}")
+
+        def globs(key):
+            value = table.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise ConfigError(f"{where} {key} must be a list of glob patterns")
+            return tuple(v.strip().rstrip("/") for v in value)
 
         def rules(key):
             value = table.get(key)
@@ -96,7 +143,16 @@ class Config:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{where} {key} must be a positive integer")
             thresholds[key] = value
-        return cls(rules("select"), rules("ignore") or frozenset(), dict(severity), thresholds, source, dict(table))
+        exclude = globs("exclude") if "exclude" in table else DEFAULT_EXCLUDE
+        return cls(
+            rules("select"),
+            rules("ignore") or frozenset(),
+            dict(severity),
+            thresholds,
+            source,
+            dict(table),
+            exclude + globs("extend-exclude"),
+        )
 
 
 def find_config(start: Path, stop: Path | None = None) -> Config:

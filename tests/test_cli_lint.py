@@ -1,6 +1,9 @@
 """``jupyter nbrefactor lint`` and ``report`` on files: formats, exit codes, configuration."""
 
 import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -35,9 +38,11 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
-def run(capsys, *argv):
+def run(capsys, *argv, include_info=True):
+    """``lint`` with every severity shown unless ``include_info`` is False (the default of
+    the command itself is to hide info findings)."""
     try:
-        status = main(["lint", *argv])
+        status = main(["lint", *argv, *(["--include", "info"] if include_info else [])])
     except SystemExit as exit:  # argparse's own usage errors
         status = exit.code
     out, err = capsys.readouterr()
@@ -259,3 +264,85 @@ def test_repository_urls_become_web_addresses(url, web):
     from jupyter_nbrefactor.lint_output import web_url
 
     assert web_url(url) == web
+
+
+# ----- what a folder scan lints ---------------------------------------------------------
+def scanned(capsys, *argv):
+    status, out, err = run(capsys, *argv, "--format", "json")
+    assert status in (0, 1), err
+    return sorted({f["path"] for f in json.loads(out)})
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    """One notebook with a finding in each folder a scan may or may not enter."""
+    monkeypatch.chdir(tmp_path)
+    for folder in ("nbs", ".venv/lib", "node_modules/pkg", "nbs/.ipynb_checkpoints", "env", "data/raw", "build"):
+        write(tmp_path / folder / "n.ipynb", code("print(y)", 1))
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")  # a virtualenv by any name
+    return tmp_path
+
+
+def test_folder_scan_skips_virtualenvs_node_modules_and_checkpoints(tree, capsys):
+    assert scanned(capsys, ".") == ["build/n.ipynb", "data/raw/n.ipynb", "nbs/n.ipynb"]
+
+
+def test_a_notebook_named_on_the_command_line_is_always_linted(tree, capsys):
+    assert scanned(capsys, ".venv/lib/n.ipynb") == [".venv/lib/n.ipynb"]
+
+
+def test_folder_scan_skips_git_ignored_files(tree, capsys):
+    subprocess.run(["git", "init", "-q", str(tree)], check=True)
+    (tree / ".gitignore").write_text("build/\n*.tmp.ipynb\n")
+    write(tree / "nbs" / "scratch.tmp.ipynb", code("print(y)", 1))
+    assert scanned(capsys, ".") == ["data/raw/n.ipynb", "nbs/n.ipynb"]
+    assert scanned(capsys, "nbs") == ["nbs/n.ipynb"]
+
+
+def test_exclude_replaces_the_defaults_and_extend_exclude_adds(tree, capsys):
+    assert scanned(capsys, ".", "--extend-exclude", "data/raw,build") == ["nbs/n.ipynb"]
+    assert scanned(capsys, ".", "--exclude", "nbs") == [
+        ".venv/lib/n.ipynb",
+        "build/n.ipynb",
+        "data/raw/n.ipynb",
+        "node_modules/pkg/n.ipynb",
+    ]
+
+
+def test_extend_exclude_in_pyproject(tree, capsys):
+    (tree / "pyproject.toml").write_text('[tool.jupyter-nbrefactor]\nextend-exclude = ["data", "b*ld"]\n')
+    assert scanned(capsys, ".") == ["nbs/n.ipynb"]
+
+
+def test_a_folder_that_vanishes_during_the_scan_is_skipped(tree, capsys, monkeypatch):
+    real = os.scandir
+
+    def scandir(path="."):
+        # data/raw is removed between listing data/ and entering it
+        if isinstance(path, (str, os.PathLike)) and Path(path).name == "raw":
+            shutil.rmtree(path)
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert scanned(capsys, ".") == ["build/n.ipynb", "nbs/n.ipynb"]
+
+
+def test_info_findings_are_hidden_unless_included(project, capsys):
+    status, out, err = run(capsys, "warn.ipynb", include_info=False)
+    assert status == 0
+    assert [line.split(": ")[1].split()[0] for line in out.splitlines()] == ["NR101", "NR107"]
+    assert err == "2 findings (0 error, 2 warning, 0 info) in 1 notebook; 1 info hidden (--include info)\n"
+    status, out, err = run(capsys, "warn.ipynb", "--include", "info", include_info=False)
+    assert "NR102" in out and err == "3 findings (0 error, 2 warning, 1 info) in 1 notebook\n"
+    status, _, err = run(capsys, "warn.ipynb", "--include", "debug", include_info=False)
+    assert status == 2 and err.endswith("--include: unknown severity 'debug' (choose from info, warning, error)\n")
+
+
+def test_unknown_key_in_pyproject_is_a_usage_error_naming_the_nearest_key(project, capsys):
+    (project / "pyproject.toml").write_text("[tool.jupyter-nbrefactor]\nmax-cel-lines = 80\n")
+    status, out, err = run(capsys, "nbs")
+    assert (status, out) == (2, "")
+    assert err == (
+        f"jupyter nbrefactor lint: error: {project / 'pyproject.toml'}: [tool.jupyter-nbrefactor] "
+        "unknown key 'max-cel-lines' (did you mean 'max-cell-lines'?)\n"
+    )

@@ -361,6 +361,15 @@ def test_config_select_prefix_ignore_and_severity():
         ({"severity": {"NR101": "fatal"}}, "severity.NR101 must be one of info, warning, error"),
         ({"severity": {"NR999": "info"}}, "severity: unknown rule 'NR999'"),
         ({"max-cell-lines": 0}, "max-cell-lines must be a positive integer"),
+        ({"max-cell-line": 80}, "unknown key 'max-cell-line' (did you mean 'max-cell-lines'?)"),
+        ({"selct": ["NR1"]}, "unknown key 'selct' (did you mean 'select'?)"),
+        ({"extend_exclude": ["data"]}, "unknown key 'extend_exclude' (did you mean 'extend-exclude'?)"),
+        (
+            {"colour": True},
+            "unknown key 'colour'; known keys: select, ignore, severity, exclude, extend-exclude, "
+            "max-notebook-lines, max-cell-lines, no-functions-lines, max-module-names, duplicate-lines",
+        ),
+        ({"exclude": "data"}, "exclude must be a list of glob patterns"),
     ],
 )
 def test_config_errors(table, message):
@@ -369,10 +378,8 @@ def test_config_errors(table, message):
     assert str(err.value) == f"[tool.jupyter-nbrefactor] {message}"
 
 
-def test_config_found_by_walking_up_and_other_keys_are_left_alone(tmp_path):
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.jupyter-nbrefactor]\nmodule-folder = "src"\nignore = ["NR2"]\nmax-cell-lines = 10\n'
-    )
+def test_config_found_by_walking_up(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.jupyter-nbrefactor]\nignore = ["NR2"]\nmax-cell-lines = 10\n')
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     (tmp_path / "sub" / "pyproject.toml").write_text('[project]\nname = "x"\n')
     config = find_config(tmp_path / "sub" / "deeper" / "a.ipynb")
