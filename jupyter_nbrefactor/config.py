@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import io
 import math
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -952,4 +953,47 @@ def write_config_files(folder, plan: dict) -> list:
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(target, plan["config_source"])
+    return [*written, target]
+
+
+# ----- through a jupyter_server ContentsManager (the REST routes) ----------------------
+
+
+async def config_targets(contents_manager, folder: str, config_path: str) -> tuple[str, str]:
+    """The server paths of the config file and of the helper module under the notebook's
+    ``folder``, checked like an extraction's module (``apply.module_target``)."""
+    from .apply import local_real_path, module_target
+
+    helper = await module_target(contents_manager, folder, HELPER_PATH)
+    target = f"{folder}/{config_path}" if folder else config_path
+    real = local_real_path(contents_manager, target)
+    root = local_real_path(contents_manager, "")
+    if real is not None and root is not None and os.path.commonpath([root, real]) != root:
+        raise RequestError(f"{target} leads outside the server root (through a symbolic link)")
+    return target, helper
+
+
+async def read_config_sources(contents_manager, target: str, helper: str) -> dict:
+    """The request fields ``config_source`` and ``helper_source`` read from the server."""
+    from .apply import read_contents_text
+
+    return {
+        "config_source": await read_contents_text(contents_manager, target),
+        "helper_source": await read_contents_text(contents_manager, helper),
+    }
+
+
+async def save_config_contents(contents_manager, folder: str, target: str, plan: dict) -> list[str]:
+    """Write a plan's helper module (when new) and config file through the ContentsManager;
+    returns the server paths written."""
+    from jupyter_core.utils import ensure_async
+
+    from .apply import save_module_contents
+
+    written = []
+    if plan["helper_source"] is not None:
+        module = {"module_path": plan["helper_path"], "module_source": plan["helper_source"]}
+        written.append(await save_module_contents(contents_manager, folder, module))
+    content = {"type": "file", "format": "text", "content": plan["config_source"]}
+    await ensure_async(contents_manager.save(content, target))
     return [*written, target]

@@ -332,6 +332,62 @@ class VerifyHandler(BaseHandler):
         return nb, folder
 
 
+class ConfigPlanHandler(BaseHandler):
+    """POST config/plan: the notebook -> its parameters and the plan to move them; the
+    config file and the helper module are read here. Writes nothing, hence a read."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    async def post(self):
+        from .config import plan_config, read_config_sources
+
+        body, _, target, helper = await config_request(self)
+        sources = await read_config_sources(self.contents_manager, target, helper)
+        self.reply(await run_engine(plan_config, {**body, **sources}))
+
+
+class ConfigApplyHandler(BaseHandler):
+    """POST config/apply: plan again against the files' current text and write them; the
+    notebook edit is the client's (one undoable edit). With ``base_hash`` in the body, a
+    config file that changed since that plan is a 409. Applies to one file are serialised."""
+
+    @tornado.web.authenticated
+    @authorized("write")
+    async def post(self):
+        from .apply import local_real_path
+        from .config import plan_config, read_config_sources, save_config_contents
+        from .extract import source_hash
+
+        body, folder, target, helper = await config_request(self)
+        cm = self.contents_manager
+        key = local_real_path(cm, target) or target
+        locks = self.settings.setdefault("jupyter_nbrefactor_module_locks", {})
+        async with locks.setdefault(key, asyncio.Lock()):
+            sources = await read_config_sources(cm, target, helper)
+            if "base_hash" in body and body["base_hash"] != source_hash(sources["config_source"]):
+                raise RequestError(f"{target} changed since the parameters were planned: plan again", 409)
+            plan = await run_engine(plan_config, {**body, **sources})
+            written = None
+            if plan["refused"] is None:
+                written = await save_config_contents(cm, folder, target, plan)
+        self.reply({**plan, "written": written, "kernel_code": plan["kernel_code"] if written else None})
+
+
+async def config_request(handler: BaseHandler) -> tuple[dict, str, str, str]:
+    """The body of a config request, the notebook's folder, the config file's and the
+    helper module's server paths."""
+    from .apply import notebook_folder
+    from .config import DEFAULT_CONFIG_PATH, config_targets, validate_config_path
+
+    body = handler.json_body()
+    folder = notebook_folder(body.get("path"))
+    config_path = validate_config_path(body.get("config_path", DEFAULT_CONFIG_PATH))
+    if "base_hash" in body and body["base_hash"] is not None and not isinstance(body["base_hash"], str):
+        raise RequestError('"base_hash" must be the plan\'s base_hash: a string or null')
+    target, helper = await config_targets(handler.contents_manager, folder, config_path)
+    return {**body, "config_path": config_path}, folder, target, helper
+
+
 ROUTES: list[tuple[str, type]] = [
     ("version", VersionHandler),
     ("analyze", AnalyzeHandler),
@@ -343,4 +399,6 @@ ROUTES: list[tuple[str, type]] = [
     ("lint", LintHandler),
     ("report", ReportHandler),
     ("verify", VerifyHandler),
+    ("config/plan", ConfigPlanHandler),
+    ("config/apply", ConfigApplyHandler),
 ]
