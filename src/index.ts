@@ -7,7 +7,7 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -22,6 +22,7 @@ import { extractPlugin } from './extract/plugin';
 import { HealthModel } from './health';
 import { refactorIcon } from './icons';
 import { PanelModel } from './model';
+import { addModuleCommands, ModuleWatcher } from './modules';
 import { SavedNotebook } from './saved';
 import { SettingsModel, settingsFrom } from './settings';
 import { CommandIDs, IExecutionLogs, PLUGIN_ID } from './tokens';
@@ -69,7 +70,15 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
       if (!notebook) {
         notebook = new WatchedNotebook(panel, { client, settings });
         const markers = new CellMarkers(panel.content, notebook.tracker, trans);
-        panel.disposed.connect(() => markers.dispose());
+        const modules = new ModuleWatcher({
+          contents: app.serviceManager.contents,
+          tracker: notebook.tracker,
+          notebookPath: () => panel.context.path
+        });
+        panel.disposed.connect(() => {
+          markers.dispose();
+          modules.dispose();
+        });
         watched.set(panel, notebook);
       }
       return notebook;
@@ -118,6 +127,18 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
       app.commands.notifyCommandChanged(CommandIDs.runFromHere);
       app.commands.notifyCommandChanged(CommandIDs.rerunFrom);
     });
+    commands.push(
+      ...addModuleCommands(app.commands, {
+        current: () => model.notebook,
+        kernel: () =>
+          model.notebook instanceof WatchedNotebook
+            ? (model.notebook.panel.sessionContext.session?.kernel ?? null)
+            : null,
+        changed: model.changed,
+        trans,
+        notifyError: message => Notification.error(message, { autoClose: 8000 })
+      })
+    );
     const category = trans.__('Notebook Refactor');
     for (const command of commands) {
       palette?.addItem({ command, category });

@@ -27,6 +27,11 @@ export namespace CommandIDs {
    * kernel and compare the outputs; answers the `IVerifyRecord` (null when cancelled or failed).
    */
   export const checkReproducibility = 'nbrefactor:check-reproducibility';
+  /**
+   * Reload a local module (`module`: its path relative to the notebook) in the
+   * kernel and rebind the names bound from it; from a module warning.
+   */
+  export const reloadModule = 'nbrefactor:reload-module';
 }
 
 /** The REST payloads. */
@@ -51,6 +56,28 @@ export namespace NbRefactorAPI {
      * (from the namespace probe); names whose fingerprint is unknown are left out.
      */
     fingerprints?: { [name: string]: string };
+    /** The local modules on disk when this run happened (the last answer's `modules`). */
+    modules?: IModuleSnapshot;
+  }
+
+  /** One local module file: its import name, per-definition hashes, local imports. */
+  export interface IModuleEntry {
+    module: string;
+    defs: { [name: string]: string };
+    imports: string[];
+    error?: string | null;
+  }
+
+  /** Local modules by path relative to the notebook; null: the file is gone. */
+  export interface IModuleSnapshot {
+    [path: string]: IModuleEntry | null;
+  }
+
+  /** Reload Module ran in the kernel after `after` runs of the log. */
+  export interface IModuleReload {
+    after: number;
+    paths: string[];
+    modules: IModuleSnapshot;
   }
 
   export interface IAnalyzeRequest {
@@ -58,6 +85,9 @@ export namespace NbRefactorAPI {
     runs: IRun[];
     kernel_names?: string[] | null;
     language?: string;
+    /** The notebook's server path: the server then reads the local modules its cells import. */
+    path?: string;
+    reloads?: IModuleReload[];
   }
 
   export interface ICellFacts {
@@ -88,6 +118,11 @@ export namespace NbRefactorAPI {
     message: string;
     /** Out-of-order: the cell to re-run from (the one that creates the value), if any. */
     fix_cell_id?: string | null;
+    /** A stale warning about a local module: its path relative to the notebook. */
+    module?: string;
+    /** Reload Module: the modules it reloads (dependencies first) and the kernel code; empty when the kernel has the new code. */
+    reload_paths?: string[];
+    reload_code?: string;
   }
 
   export interface IAnalyzeResponse {
@@ -102,6 +137,8 @@ export namespace NbRefactorAPI {
     reproducible?: boolean;
     /** The cells "Run Stale Cells" runs, in notebook order. Older servers leave it out. */
     rerun?: string[];
+    /** With `path`: the local modules as they are on disk now. */
+    modules?: IModuleSnapshot;
   }
 
   export type ExtractMode = 'function' | 'module';

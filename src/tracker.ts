@@ -67,6 +67,8 @@ export namespace ExecutionTracker {
      */
     probe?: (fingerprint: readonly string[]) => Promise<IProbeAnswer | null>;
     settings?: INbRefactorSettings;
+    /** The notebook's server path (the server reads its local modules), or null. */
+    path?: () => string | null;
   }
 }
 
@@ -76,6 +78,31 @@ export class ExecutionTracker {
     this._cellsNow = options.cells;
     this._probe = options.probe ?? null;
     this._settings = options.settings ?? DEFAULT_SETTINGS;
+    this._path = options.path ?? (() => null);
+  }
+
+  /** The local modules the runs and cells import, as on disk at the last analysis. */
+  get modules(): NbRefactorAPI.IModuleSnapshot {
+    return this._modules;
+  }
+
+  /**
+   * A local module changed on disk (saved in JupyterLab or written by
+   * anything else): analysed at once, even with an unchanged request.
+   */
+  modulesChanged(): void {
+    this._lastKey = null;
+    this._schedule(true);
+  }
+
+  /** Reload Module ran in the kernel for these modules (dependencies first). */
+  recordReload(paths: readonly string[]): void {
+    this._reloads = [
+      ...this._reloads,
+      { after: this._runs.length, paths: [...paths], modules: this._modules }
+    ];
+    this._lastKey = null;
+    this._schedule(true);
   }
 
   /** Emits when the log, the analysis or its status changes. */
@@ -148,6 +175,7 @@ export class ExecutionTracker {
   /** A new kernel session (restart or another kernel): the log starts empty. */
   clear(): void {
     this._runs = [];
+    this._reloads = [];
     this._result = null;
     this._error = null;
     this._lastKey = null;
@@ -167,6 +195,10 @@ export class ExecutionTracker {
    * analysis.
    */
   recordRun(run: NbRefactorAPI.IRun, more = false): void {
+    // what the kernel would load if this run imports a module for the first time
+    if (!run.modules && Object.keys(this._modules).length > 0) {
+      run = { ...run, modules: this._modules };
+    }
     this._runs = [...this._runs, run];
     this._logVersion++;
     this._schedule(!more);
@@ -271,6 +303,13 @@ export class ExecutionTracker {
     if (this._language) {
       request.language = this._language;
     }
+    const path = this._path();
+    if (path !== null) {
+      request.path = path;
+    }
+    if (this._reloads.length > 0) {
+      request.reloads = this._reloads;
+    }
     // Serialised once: to skip a request equal to the last one, and as its body.
     const key = JSON.stringify(request);
     if (key === this._lastKey) {
@@ -283,6 +322,7 @@ export class ExecutionTracker {
         return;
       }
       this._result = result;
+      this._modules = result.modules ?? {};
       this._error = null;
       this._lastKey = key;
     } catch (reason) {
@@ -415,6 +455,9 @@ export class ExecutionTracker {
     ((fingerprint: readonly string[]) => Promise<IProbeAnswer | null>) | null;
   private _settings: INbRefactorSettings;
   private _runs: NbRefactorAPI.IRun[] = [];
+  private _path: () => string | null;
+  private _modules: NbRefactorAPI.IModuleSnapshot = {};
+  private _reloads: NbRefactorAPI.IModuleReload[] = [];
   private _language: string | null = null;
   private _result: NbRefactorAPI.IAnalyzeResponse | null = null;
   private _error: string | null = null;

@@ -43,7 +43,8 @@ export class WatchedNotebook implements IWatchedNotebook {
       client: options.client,
       cells: () => this._analyzeCells(),
       probe: names => this._probe(names),
-      settings: options.settings.value
+      settings: options.settings.value,
+      path: () => panel.context?.path ?? null // (test doubles have no context)
     });
     this.tracker.changed.connect(this._emitSoon, this);
     options.settings.changed.connect(this._onSettingsChanged, this);

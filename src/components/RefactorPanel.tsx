@@ -159,7 +159,7 @@ function notesOf(
   return notebook.tracker.result?.cells[cellId]?.notes ?? [];
 }
 
-/** The actions on a warned cell: run from it down; re-run from the cell an out-of-order warning names. */
+/** The actions on a warned cell: run from it down; re-run from the cell an out-of-order warning names; reload a changed module. */
 function CellActions(props: {
   group: ICellWarnings;
   commands: CommandRegistry;
@@ -176,6 +176,16 @@ function CellActions(props: {
     ...fixes.map((from): [string, ReadonlyPartialJSONObject] => [
       CommandIDs.rerunFrom,
       { fromCellId: from, toCellId: group.cellId }
+    ]),
+    ...[
+      ...new Set(
+        group.warnings
+          .filter(w => w.module && w.reload_code)
+          .map(w => w.module!)
+      )
+    ].map((module): [string, ReadonlyPartialJSONObject] => [
+      CommandIDs.reloadModule,
+      { module }
     ]),
     [CommandIDs.runFromHere, { cellId: group.cellId }]
   ];
