@@ -94,6 +94,20 @@ export class NbRefactorClient {
     return requestAPI('extract/apply', 'POST', request, this.serverSettings);
   }
 
+  /** The name and module to offer for a selection, and the notebook's language. */
+  suggestExtraction(
+    request: NbRefactorAPI.ISuggestRequest
+  ): Promise<NbRefactorAPI.ISuggestion> {
+    return requestAPI('extract/suggest', 'POST', request, this.serverSettings);
+  }
+
+  /** Undo an extraction's write (409 when the module changed since: it is kept). */
+  restoreExtraction(
+    request: NbRefactorAPI.IRestoreRequest
+  ): Promise<NbRefactorAPI.IRestoreResult> {
+    return requestAPI('extract/restore', 'POST', request, this.serverSettings);
+  }
+
   /** The health report of a saved notebook (`path` relative to the server root). */
   report(path: string): Promise<NbRefactorAPI.IHealthReport> {
     return requestAPI(

@@ -167,15 +167,14 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
       });
 
     return {
-      recordReplacement: (notebook, newCellId, replacedIds, source) => {
-        if (notebook instanceof NotebookPanel) {
-          watch(notebook).tracker.recordReplacement(
-            newCellId,
-            replacedIds,
-            source
-          );
-        }
-      }
+      recordReplacement: (notebook, newCellId, replacedIds, source) =>
+        notebook instanceof NotebookPanel
+          ? watch(notebook).tracker.recordReplacement(
+              newCellId,
+              replacedIds,
+              source
+            )
+          : () => undefined
     };
   }
 };

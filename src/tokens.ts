@@ -199,6 +199,49 @@ export namespace NbRefactorAPI {
     written: string | null;
     /** Code a running kernel executes silently to see the new module; null when nothing was written. */
     kernel_code: string | null;
+    /** When written: the module's text before (null: it did not exist), for Undo. */
+    previous_source?: string | null;
+    /** When written: the hash of the text written; Undo restores only while it still matches. */
+    written_hash?: string | null;
+    /** When written: the package folders and `__init__.py` files it created (relative to the notebook). */
+    created?: string[];
+  }
+
+  /** `POST extract/suggest`: the selection to name (markdown cells included). */
+  export interface ISuggestRequest {
+    notebook: { [key: string]: unknown };
+    cells: number[];
+    path: string;
+    /** The module the name must be free in; the server suggests one when absent. */
+    module?: string | null;
+  }
+
+  /** `extract/suggest`'s answer (jupyter_nbrefactor/naming.py). */
+  export interface ISuggestion {
+    name: string;
+    module: string;
+    /** The notebook's language, as the engine decides it (language.py). */
+    language: string;
+    python: boolean;
+    /** The selection's code cells: what moves (markdown cells stay in place). */
+    code_cells: number[];
+  }
+
+  /** `POST extract/restore`: undo an extraction's write (never clobbers). */
+  export interface IRestoreRequest {
+    path: string;
+    module: string;
+    /** The text before the extraction; null removes the module. */
+    source: string | null;
+    /** `written_hash` of the extraction: the module must still hold exactly that. */
+    expected_hash: string | null;
+    created: string[];
+  }
+
+  export interface IRestoreResult {
+    restored: string;
+    removed: string[];
+    kept: string[];
   }
 
   export type Severity = 'error' | 'warning' | 'info';
@@ -349,13 +392,14 @@ export interface IExecutionLogs {
   /**
    * Cells `replacedIds` of the notebook were replaced by cell `newCellId`,
    * which does the same: it inherits their runs (see ExecutionTracker).
+   * Returns what hands the runs back to the replaced cells (on undo).
    */
   recordReplacement(
     notebook: Widget,
     newCellId: string,
     replacedIds: readonly string[],
     source: string
-  ): void;
+  ): () => void;
 }
 
 export const IExecutionLogs = new Token<IExecutionLogs>(

@@ -207,24 +207,39 @@ export class ExecutionTracker {
   /**
    * Cells were replaced by one cell that does the same (an extraction): their
    * runs become runs of the new cell, with its source, so the replacement
-   * causes no stale, edited or hidden-state warning.
+   * causes no stale, edited or hidden-state warning. Returns the undo: the
+   * replaced cells, restored, get their runs back.
    */
   recordReplacement(
     newCellId: string,
     replacedIds: readonly string[],
     source: string
-  ): void {
+  ): () => void {
     const replaced = new Set(replacedIds);
+    const inherited = new Map<NbRefactorAPI.IRun, NbRefactorAPI.IRun>();
     if (!this._runs.some(run => replaced.has(run.cell_id))) {
-      return;
+      return () => undefined;
     }
-    this._runs = this._runs.map(run =>
-      replaced.has(run.cell_id)
-        ? { ...run, cell_id: newCellId, source, error: null }
-        : run
-    );
+    this._runs = this._runs.map(run => {
+      if (!replaced.has(run.cell_id)) {
+        return run;
+      }
+      const moved = { ...run, cell_id: newCellId, source, error: null };
+      inherited.set(moved, run);
+      return moved;
+    });
     this._logVersion++;
     this._schedule(true);
+    // Undo: the restored cells get their own runs back (runs of the new cell since stay its own).
+    return () => {
+      if (!this._runs.some(run => inherited.has(run))) {
+        return;
+      }
+      this._runs = this._runs.map(run => inherited.get(run) ?? run);
+      this._logVersion++;
+      this._changed.emit();
+      this._schedule(true);
+    };
   }
 
   /**

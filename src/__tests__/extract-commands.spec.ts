@@ -60,26 +60,14 @@ describe('extraction commands', () => {
     }
   });
 
-  it.each([
-    [{ language_info: { name: 'bash' } }, false],
-    [{ kernelspec: { name: 'ir', language: 'R' } }, false],
-    [
-      { language_info: { name: 'python' }, kernelspec: { language: 'R' } },
-      true
-    ],
-    [{ kernelspec: { name: 'python3', language: 'python' } }, true],
-    [{}, true]
-  ])(
-    'follow the language the notebook records: %j -> %s',
-    (metadata, enabled) => {
-      const { commands } = setup(
-        panel(['code'], [0], {}, metadata as Record<string, unknown>)
-      );
-      for (const id of BOTH) {
-        expect(commands.isEnabled(id)).toBe(enabled);
-      }
+  it('leave "is this notebook Python?" to the server (extract/suggest answers it)', () => {
+    const { commands } = setup(
+      panel(['code'], [0], {}, { kernelspec: { name: 'ir', language: 'R' } })
+    );
+    for (const id of BOTH) {
+      expect(commands.isEnabled(id)).toBe(true);
     }
-  );
+  });
 
   it('are enabled for selected code cells and open the dialog for them', async () => {
     const { commands, launch, state } = setup(
@@ -106,9 +94,15 @@ describe('extraction commands', () => {
     ]);
   });
 
-  it('are disabled when a markdown or raw cell is selected', () => {
+  it('are enabled for code with markdown selected: the markdown stays in place', () => {
+    const { commands } = setup(panel(['code', 'markdown', 'code'], [0, 1, 2]));
+    expect(commands.isEnabled(ExtractCommandIDs.extractFunction)).toBe(true);
+    expect(commands.isEnabled(ExtractCommandIDs.moveToModule)).toBe(true);
+  });
+
+  it('are disabled when no code cell is selected', () => {
     for (const type of ['markdown', 'raw']) {
-      const { commands, launch } = setup(panel(['code', type], [0, 1]));
+      const { commands, launch } = setup(panel([type, type], [0, 1]));
       expect(commands.isEnabled(ExtractCommandIDs.extractFunction)).toBe(false);
       expect(commands.isEnabled(ExtractCommandIDs.moveToModule)).toBe(false);
       void commands.execute(ExtractCommandIDs.extractFunction);

@@ -98,7 +98,7 @@ describe('ExtractBody', () => {
       PLAN.module_source
     ]);
     expect(text(body.node, '.jp-nbrefactor-extract-selection')).toEqual([
-      '3 cells, 29 to 31, of the notebook.'
+      '3 code cells, 29 to 31, of the notebook.'
     ]);
     const options = body.node.querySelectorAll('datalist option');
     expect(Array.from(options, o => o.getAttribute('value'))).toEqual([

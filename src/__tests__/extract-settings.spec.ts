@@ -27,7 +27,7 @@ describe('extractSettingsFrom', () => {
         verifyAfterExtract: 'yes'
       })
     ).toEqual({
-      moduleTemplate: 'src/{stem}.py',
+      moduleTemplate: 'src/{section}.py',
       planDelayMs: 300,
       verifyAfterExtract: false
     });

@@ -94,6 +94,42 @@ describe('ExecutionTracker', () => {
     expect(client.analyze.mock.calls[1][0].runs).toEqual(tracker.runs);
   });
 
+  it('hands the runs back to the restored cells when the replacement is undone', async () => {
+    const cells = [
+      code('a', 'x = 1'),
+      code('b', 'y = x + 1'),
+      code('c', 'z = y')
+    ];
+    const { notebook, tracker } = setup({ cells });
+    for (const [i, cell] of notebook.cells.entries()) {
+      tracker.recordRun({
+        cell_id: cell.id,
+        source: cell.source,
+        execution_count: i + 1,
+        error: i === 1 ? 'NameError' : null
+      });
+    }
+    const before = [...tracker.runs];
+    const replacement = 'from src.m import f\nx, y = f()';
+    notebook.cells = [code('n', replacement), code('c', 'z = y')];
+    const undo = tracker.recordReplacement('n', ['a', 'b'], replacement);
+    tracker.recordRun({
+      cell_id: 'n',
+      source: replacement,
+      execution_count: 4,
+      error: null
+    });
+    notebook.cells = cells;
+
+    undo();
+    await jest.advanceTimersByTimeAsync(0);
+
+    expect(tracker.runs).toEqual([
+      ...before,
+      { cell_id: 'n', source: replacement, execution_count: 4, error: null }
+    ]);
+  });
+
   it('ignores a replacement of cells that never ran', async () => {
     const { client, tracker } = setup();
     tracker.recordRun({

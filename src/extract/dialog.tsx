@@ -145,16 +145,26 @@ function ExtractForm(props: IFormProps): JSX.Element {
     <div className="jp-nbrefactor-extract-form">
       <p className="jp-nbrefactor-extract-selection">
         {first === last
-          ? trans.__('Cell %1 of the notebook.', first)
+          ? trans.__('Code cell %1 of the notebook.', first)
           : trans._n(
-              '%2 cell, %3 to %4, of the notebook.',
-              '%2 cells, %3 to %4, of the notebook.',
+              '%2 code cell, %3 to %4, of the notebook.',
+              '%2 code cells, %3 to %4, of the notebook.',
               model.cells.length,
               model.cells.length,
               first,
               last
             )}
       </p>
+      {model.keptCells.length > 0 && (
+        <p className="jp-nbrefactor-extract-kept">
+          {trans._n(
+            'Markdown cell %2 stays in the notebook, where it is.',
+            'Markdown cells %2 stay in the notebook, where they are.',
+            model.keptCells.length,
+            model.keptCells.map(index => index + 1).join(', ')
+          )}
+        </p>
+      )}
       {model.mode === 'function' && (
         <label className="jp-nbrefactor-extract-field">
           <span>{trans.__('Function name')}</span>

@@ -16,11 +16,11 @@ import { IVerifyRecord } from '../verify';
 import { resultSummary } from '../verifyText';
 import { ExtractBody, ExtractDialog, Highlighter } from './dialog';
 import { ExtractModel } from './model';
-import { moduleFolder, modulePathFor, suggestName } from './naming';
 import {
   IExtractionTarget,
   isLastUndoStep,
   notebookForPlan,
+  onUndo,
   replaceCells,
   revealCell,
   serverPath,
@@ -58,20 +58,21 @@ export class Extractor {
     }
     const { trans } = this._options;
     const settings = this._options.settings();
-    const cells = Array.from(notebookModel.cells, cell => ({
-      cell_type: cell.type,
-      source: cell.sharedModel.getSource()
-    }));
+    const suggestion = await this._suggest(panel, target, settings);
+    if (!suggestion) {
+      return;
+    }
     const model = new ExtractModel({
       client: this._options.client,
       mode,
       path: target.path,
-      cells: target.cells,
+      cells: suggestion.code_cells,
+      keptCells: target.cells.filter(
+        index => !suggestion.code_cells.includes(index)
+      ),
       notebook: () => notebookForPlan(notebookModel),
-      name: suggestName(cells, target.cells),
-      module:
-        this._lastModule.get(target.path) ??
-        modulePathFor(settings.moduleTemplate, target.path),
+      name: suggestion.name,
+      module: suggestion.module,
       debounceMs: settings.planDelayMs
     });
     const body = new ExtractBody({
@@ -107,6 +108,60 @@ export class Extractor {
     } finally {
       model.dispose();
     }
+  }
+
+  /**
+   * The server's name and module for the selection (naming.py), in the module
+   * last used for this notebook or the one the setting names, and its answer
+   * whether the notebook is Python; null (having said why) when nothing can move.
+   */
+  private async _suggest(
+    panel: NotebookPanel,
+    target: IExtractionTarget,
+    settings: IExtractSettings
+  ): Promise<NbRefactorAPI.ISuggestion | null> {
+    const { trans, client } = this._options;
+    const notebookModel = panel.content.model;
+    if (!notebookModel) {
+      return null;
+    }
+    const request: NbRefactorAPI.ISuggestRequest = {
+      notebook: notebookForPlan(notebookModel),
+      cells: target.cells,
+      path: target.path
+    };
+    let suggestion: NbRefactorAPI.ISuggestion;
+    try {
+      suggestion = await client.suggestExtraction(request);
+      const module =
+        this._lastModule.get(target.path) ??
+        modulePathFor(settings.moduleTemplate, target.path, suggestion.module);
+      if (module !== suggestion.module) {
+        suggestion = await client.suggestExtraction({ ...request, module });
+      }
+    } catch (reason) {
+      Notification.error(
+        trans.__(
+          'Could not prepare the extraction: %1',
+          reason instanceof Error ? reason.message : String(reason)
+        )
+      );
+      return null;
+    }
+    if (!suggestion.python) {
+      Notification.warning(
+        trans.__(
+          'This notebook runs %1, not Python: only Python cells can move into a module.',
+          suggestion.language
+        )
+      );
+      return null;
+    }
+    if (suggestion.code_cells.length === 0) {
+      Notification.warning(trans.__('Select at least one code cell to move.'));
+      return null;
+    }
+    return suggestion;
   }
 
   /** Write the module, replace the cells, make the kernel see the module, say so. */
@@ -150,12 +205,20 @@ export class Extractor {
       return;
     }
     const step = replaceCells(notebookModel, model.cells, result.replacement);
-    this._options.logs?.recordReplacement(
-      panel,
-      notebookModel.cells.get(model.cells[0]).id,
-      replacedIds,
-      result.replacement
-    );
+    const handBack =
+      this._options.logs?.recordReplacement(
+        panel,
+        notebookModel.cells.get(model.cells[0]).id,
+        replacedIds,
+        result.replacement
+      ) ?? (() => undefined);
+    // However the step is undone (Z, Edit › Undo, the notification), the
+    // module goes back too and the restored cells get their runs back.
+    const stopWatching = onUndo(notebookModel, step, () => {
+      stopWatching();
+      handBack();
+      void this._restoreModule(model, result);
+    });
     const notebook = panel.content;
     notebook.deselectAll();
     notebook.activeCellIndex = model.cells[0];
@@ -179,10 +242,16 @@ export class Extractor {
             model.cells.length,
             written
           );
+    // The kernel still holds what the old cells made (in-place cleaning code run
+    // again may fail on cleaned data): say how to check rather than that all is well.
+    const check = canVerifyHint(
+      this._options.commands.hasCommand(CommandIDs.checkReproducibility),
+      trans
+    );
     const undo: Notification.IAction = {
       label: trans.__('Undo'),
       caption: trans.__(
-        'Bring the original cells back (the module stays as written)'
+        'Bring the original cells back and the module as it was before'
       ),
       callback: () => {
         if (isLastUndoStep(notebookModel, step)) {
@@ -221,7 +290,10 @@ export class Extractor {
       });
     }
     actions.push(undo);
-    Notification.success(message, { autoClose: 10000, actions });
+    Notification.success(`${message} ${check}`, {
+      autoClose: 10000,
+      actions
+    });
     if (verifyNow) {
       void this.verify(panel, undo);
     }
@@ -313,6 +385,51 @@ export class Extractor {
     }
   }
 
+  /**
+   * Undo the extraction's write: the module back to its text before (or
+   * removed with the package files it created), only while it still holds
+   * what was written; otherwise say so and keep it.
+   */
+  private async _restoreModule(
+    model: ExtractModel,
+    result: NbRefactorAPI.IApplyResult
+  ): Promise<void> {
+    const { trans, client } = this._options;
+    if (result.written_hash === undefined || result.written === null) {
+      return;
+    }
+    try {
+      await client.restoreExtraction({
+        path: model.path,
+        module: result.module_path,
+        source: result.previous_source ?? null,
+        expected_hash: result.written_hash,
+        created: result.created ?? []
+      });
+      Notification.info(
+        result.previous_source === null || result.previous_source === undefined
+          ? trans.__(
+              'Undone: the cells are back and %1 was removed.',
+              result.written
+            )
+          : trans.__(
+              'Undone: the cells are back and %1 is as it was.',
+              result.written
+            ),
+        { autoClose: 5000 }
+      );
+    } catch (reason) {
+      Notification.warning(
+        trans.__(
+          'The cells are back, but %1 was kept: %2',
+          result.written,
+          reason instanceof Error ? reason.message : String(reason)
+        ),
+        { autoClose: false }
+      );
+    }
+  }
+
   /** The `.py` modules already in the default module's folder, relative to the notebook. */
   private async _existingModules(
     notebookPath: string,
@@ -343,4 +460,42 @@ export class Extractor {
   private _options: Extractor.IOptions;
   /** The module last extracted into, per notebook: offered again next time. */
   private _lastModule = new Map<string, string>();
+}
+
+/** What the success notification says about checking the result. */
+function canVerifyHint(canVerify: boolean, trans: TranslationBundle): string {
+  return canVerify
+    ? trans.__(
+        "The kernel still holds the old cells' values: check the result with Verify (a fresh kernel) or Restart & Run All."
+      )
+    : trans.__(
+        "The kernel still holds the old cells' values: check the result with Restart & Run All."
+      );
+}
+
+/**
+ * The module path the setting's template names: `{section}` is the module
+ * the server suggests from the section heading (`src/{section}.py` ->
+ * `src/data.py`), `{stem}` the notebook's file name as a module name.
+ */
+export function modulePathFor(
+  template: string,
+  notebookPath: string,
+  suggested: string
+): string {
+  const section = (suggested.split('/').pop() ?? '').replace(/\.py$/, '');
+  const base = notebookPath.split('/').pop() ?? '';
+  const stem =
+    base
+      .replace(/\.[^.]*$/, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .replace(/^(?=[0-9])/, 'nb_') || 'notebook_code';
+  return template.split('{section}').join(section).split('{stem}').join(stem);
+}
+
+/** The folder part of a module path (`src/data.py` -> `src`, `data.py` -> ``). */
+export function moduleFolder(modulePath: string): string {
+  return modulePath.split('/').slice(0, -1).join('/');
 }

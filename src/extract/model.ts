@@ -7,9 +7,36 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { NbRefactorClient } from '../api';
 import { NbRefactorAPI } from '../tokens';
-import { NameProblem, nameProblem } from './naming';
 
 export type ModuleProblem = 'empty' | 'not-py' | null;
+export type NameProblem = 'empty' | 'not-identifier' | 'keyword' | null;
+
+/** Python 3 keywords (`keyword.kwlist`); soft keywords are valid names. */
+const PYTHON_KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del ' +
+    'elif else except finally for from global if import in is lambda ' +
+    'nonlocal not or pass raise return try while with yield'
+  ).split(' ')
+);
+
+/** What Python's `str.isidentifier()` accepts (XID_Start/XID_Continue, approximated). */
+const IDENTIFIER = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}]*$/u;
+
+/**
+ * Why `name` cannot name a Python function, or null when it can: what the
+ * field says while typing, before the server's plan (which decides whether
+ * the name is free) comes back.
+ */
+export function nameProblem(name: string): NameProblem {
+  if (name.length === 0) {
+    return 'empty';
+  }
+  if (!IDENTIFIER.test(name)) {
+    return 'not-identifier';
+  }
+  return PYTHON_KEYWORDS.has(name) ? 'keyword' : null;
+}
 
 export namespace ExtractModel {
   export interface IOptions {
@@ -17,8 +44,10 @@ export namespace ExtractModel {
     mode: NbRefactorAPI.ExtractMode;
     /** The notebook's path relative to the server root. */
     path: string;
-    /** 0-based indices of the selected cells. */
+    /** 0-based indices of the selected code cells: what moves. */
     cells: number[];
+    /** Selected markdown cells: they stay in place. */
+    keptCells?: number[];
     /** The live notebook, as sent to the server (read at each plan). */
     notebook: () => NbRefactorAPI.IPlanRequest['notebook'];
     name: string;
@@ -34,6 +63,7 @@ export class ExtractModel {
     this.mode = options.mode;
     this.path = options.path;
     this.cells = [...options.cells].sort((a, b) => a - b);
+    this.keptCells = [...(options.keptCells ?? [])].sort((a, b) => a - b);
     this._notebook = options.notebook;
     this._name = options.name;
     this._module = options.module;
@@ -43,6 +73,7 @@ export class ExtractModel {
   readonly mode: NbRefactorAPI.ExtractMode;
   readonly path: string;
   readonly cells: readonly number[];
+  readonly keptCells: readonly number[];
 
   /** Emits whenever an input, the plan or the planning state changes. */
   get changed(): ISignal<ExtractModel, void> {

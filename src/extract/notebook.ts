@@ -46,57 +46,35 @@ export interface INotebookPanelLike {
 export interface IExtractionTarget {
   /** The notebook's path relative to the server root. */
   path: string;
-  /** 0-based indices of the selected cells, in order. */
+  /** 0-based indices of the selected cells, in order (markdown cells included: they stay in place). */
   cells: number[];
 }
 
 /**
- * The selected cells of a notebook saved on the server, when all of them are
- * code cells; null when the commands should be disabled.
+ * The selected cells of a notebook saved on the server, when at least one of
+ * them is a code cell; null when the commands should be disabled. Whether the
+ * notebook is Python is the server's answer (`extract/suggest`), not decided here.
  */
 export function extractionTarget(
   panel: INotebookPanelLike | null
 ): IExtractionTarget | null {
   const model = panel?.content.model;
   const path = panel && model ? serverPath(panel.context) : null;
-  if (
-    !panel ||
-    !model ||
-    path === null ||
-    notebookLanguage(model) !== 'python'
-  ) {
+  if (!panel || !model || path === null) {
     return null;
   }
   const isSelected = panel.content.isSelectedOrActive.bind(panel.content) as (
     cell: unknown
   ) => boolean;
   const cells: number[] = [];
-  let onlyCode = true;
+  let anyCode = false;
   panel.content.widgets.forEach((cell, index) => {
     if (isSelected(cell)) {
       cells.push(index);
-      onlyCode = onlyCode && cell.model.type === 'code';
+      anyCode = anyCode || cell.model.type === 'code';
     }
   });
-  return cells.length > 0 && onlyCode ? { path, cells } : null;
-}
-
-/**
- * The notebook's language as its metadata records it (the kernel's
- * `language_info`, else the kernelspec's), lower case; a notebook that records
- * none counts as Python, as the server's plan does.
- */
-export function notebookLanguage(model: {
-  getMetadata(key: string): unknown;
-}): string {
-  const info = model.getMetadata('language_info') as
-    { name?: unknown } | undefined;
-  const spec = model.getMetadata('kernelspec') as
-    { language?: unknown } | undefined;
-  const language = info?.name ?? spec?.language;
-  return typeof language === 'string' && language
-    ? language.toLowerCase()
-    : 'python';
+  return anyCode ? { path, cells } : null;
 }
 
 /**
@@ -136,7 +114,40 @@ export function sourcesOf(
 
 /** What a Yjs-backed notebook exposes of its undo manager. */
 interface IUndoable {
-  undoManager?: { stopCapturing(): void; undoStack: unknown[] } | null;
+  undoManager?: {
+    stopCapturing(): void;
+    undoStack: unknown[];
+    on(event: string, handler: (event: IStackEvent) => void): void;
+    off(event: string, handler: (event: IStackEvent) => void): void;
+  } | null;
+}
+
+/** Yjs' `stack-item-popped` event. */
+interface IStackEvent {
+  stackItem: unknown;
+  type: 'undo' | 'redo';
+}
+
+/**
+ * Call `callback` each time `step` (from `replaceCells`) is undone, however
+ * it is undone (Edit › Undo, Z, the notification); returns the disconnect.
+ */
+export function onUndo(
+  model: INotebookModel,
+  step: unknown,
+  callback: () => void
+): () => void {
+  const undo = (model.sharedModel as unknown as IUndoable).undoManager;
+  if (!undo || step === null) {
+    return () => undefined;
+  }
+  const handler = (event: IStackEvent) => {
+    if (event.type === 'undo' && event.stackItem === step) {
+      callback();
+    }
+  };
+  undo.on('stack-item-popped', handler);
+  return () => undo.off('stack-item-popped', handler);
 }
 
 /**

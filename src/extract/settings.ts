@@ -3,7 +3,10 @@
  */
 
 export interface IExtractSettings {
-  /** Module path relative to the notebook; `{stem}` is the notebook's name. */
+  /**
+   * Module path relative to the notebook; `{section}` is the module the server
+   * suggests from the section heading, `{stem}` the notebook's name.
+   */
   moduleTemplate: string;
   /** How long typing must pause before the dialog plans again (ms). */
   planDelayMs: number;
@@ -12,7 +15,7 @@ export interface IExtractSettings {
 }
 
 export const DEFAULT_EXTRACT_SETTINGS: IExtractSettings = {
-  moduleTemplate: 'src/{stem}.py',
+  moduleTemplate: 'src/{section}.py',
   planDelayMs: 300,
   verifyAfterExtract: false
 };
