@@ -542,7 +542,106 @@ def run_config(args) -> int:
     return 0
 
 
-SUBCOMMANDS = [add_extract, add_lint, add_report, add_verify, add_config]
+# ----- graduate -------------------------------------------------------------------------
+
+GRADUATE_EPILOG = """\
+Splits the notebook at its headings (the level that gives 2-8 sections), moves each section's
+code into src/<section>.py as a function (plan_extraction, as extract does), keeps the cells
+that only display or plot, and writes a script (--script, default scripts/train.py) whose
+main() runs the sections in order and saves the fitted models (joblib) into its --output
+folder: python scripts/train.py --output models/. An existing module is merged into; an
+existing script is never replaced without --overwrite. With --verify the graduated notebook
+and the original run in fresh kernels; when they differ everything is put back (exit 1).
+Exit codes as extract: 0 done, 1 refused (nothing written) or changed, 2 usage errors.
+"""
+
+
+def add_graduate(subparsers) -> None:
+    p = subcommand_parser(
+        subparsers,
+        "graduate",
+        run_graduate,
+        help="turn a notebook's sections into src/ modules and a scripts/train.py with a command line",
+        description="Graduate a notebook: its sections become modules, a script runs them.",
+        epilog=GRADUATE_EPILOG,
+    )
+    p.add_argument("notebook", help="the .ipynb file")
+    p.add_argument("--script", default="scripts/train.py", help="the script, relative to the notebook's folder")
+    p.add_argument("--output", help="write the notebook here instead of rewriting it in place")
+    p.add_argument("--dry-run", action="store_true", help="print every file and the notebook as diffs, write nothing")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing script and same-named functions")
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="run the graduated notebook and the original in fresh kernels; when they differ, put everything back",
+    )
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+
+
+def run_graduate(args) -> int:
+    import nbformat
+
+    from .errors import RequestError
+    from .graduate import candidate_paths, plan_graduation, read_sources, snapshot, undo, write_files
+
+    path = Path(args.notebook)
+    notebook = read_nbformat(path)
+    folder = path.parent
+    output = Path(args.output) if args.output else path
+    try:
+        sources = read_sources(folder, candidate_paths(notebook, args.script))
+        plan = plan_graduation(
+            {
+                "notebook": notebook,
+                "script": args.script,
+                "sources": sources,
+                "overwrite": args.overwrite,
+                "path": path.name,
+            }
+        )
+    except (RequestError, OSError, UnicodeDecodeError) as err:
+        raise UsageError(str(err)) from None
+    if args.json:
+        print(json.dumps(plan, indent=2))
+    if plan["refused"]:
+        print(f"refused: {plan['refused']}", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        if not args.json:
+            for f in plan["files"]:
+                old = (sources.get(f["path"]) or "").splitlines(keepends=True)
+                sys.stdout.writelines(
+                    difflib.unified_diff(old, f["source"].splitlines(keepends=True), f"a/{f['path']}", f"b/{f['path']}")
+                )
+            old_nb = nbformat.writes(notebook).splitlines(keepends=True)
+            new_nb = nbformat.writes(nbformat.from_dict(plan["notebook"])).splitlines(keepends=True)
+            sys.stdout.writelines(difflib.unified_diff(old_nb, new_nb, f"a/{path.name}", f"b/{output.name}"))
+            print(plan["report_text"], end="")
+        return 0
+    before = snapshot(folder, plan, output)
+    try:
+        written = write_files(folder, plan, output)
+    except RequestError as err:  # a file changed between planning and writing
+        print(f"refused: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # write_files put back what it wrote
+        raise UsageError(f"cannot write: {err}") from None
+    new_notebook = nbformat.from_dict(plan["notebook"])
+    if args.verify and not _verified(new_notebook, output, notebook, folder, args.json):
+        undo(*before)
+        print("verify: the graduation changes what the notebook shows: put everything back", file=sys.stderr)
+        return 1
+    if not args.json:
+        for file in written:
+            print(f"wrote {file}")
+        for kept in plan["kept"]:
+            print(f"kept cell {kept['cell'] + 1} ({kept['section']}): {kept['reason']}")
+        print(plan["report_text"], end="")
+        print(f"run it from {folder.resolve()}: python {plan['script']} --output models/")
+    return 0
+
+
+SUBCOMMANDS = [add_extract, add_lint, add_report, add_verify, add_config, add_graduate]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -340,8 +340,8 @@ def verify(
             refs = [cell["index"]] if against is None else pairs[cell["index"]]
             if any(j not in again.outputs or j not in first.outputs for j in refs):
                 continue
-            one = [line for j in refs for line in normalise_outputs(first.outputs[j], first.paths)]
-            two = [line for j in refs for line in normalise_outputs(again.outputs[j], again.paths)]
+            one = normalise_outputs([o for j in refs for o in first.outputs[j]], first.paths)
+            two = normalise_outputs([o for j in refs for o in again.outputs[j]], again.paths)
             if diff_outputs(one, two) is not None:
                 cell["status"] = "non-deterministic"
         cancelled = cancelled or again.cancelled
@@ -372,7 +372,8 @@ def _compare(nb: dict, index: int, refs: list[int], fresh: Run, reference: Run, 
     if index not in fresh.outputs or any(j not in reference.outputs for j in refs):
         cell["status"] = "skipped"
         return cell
-    want = [line for j in refs for line in normalise_outputs(reference.outputs[j], reference.paths)]
+    # the replaced cells' outputs as one cell's: their streams merge as the replacement's do
+    want = normalise_outputs([o for j in refs for o in reference.outputs[j]], reference.paths)
     got = normalise_outputs(fresh.outputs[index], fresh.paths)
     diff = diff_outputs(want, got, labels)
     if diff is not None:
