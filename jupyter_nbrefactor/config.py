@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import nbformat
@@ -135,19 +136,24 @@ def _loader():
     return YAML(typ="safe", pure=True)
 
 
-def _round_trip_problems(values: list[Any]) -> list[str | None]:
-    """For each value (YAML form), why it would not come back from the file exactly."""
-    from ruamel.yaml import YAML
+_ROUND_TRIPS: dict[tuple[str, str], str | None] = {}  # (type, repr) -> problem: a memo, like cell_facts'
+_MAX_MEMO = 8192
 
-    if not values:
-        return []
-    stream = io.StringIO()
-    YAML(typ="safe", pure=True).dump({f"v{i}": v for i, v in enumerate(values)}, stream)
-    back = _loader().load(stream.getvalue())
-    return [
-        None if _same(v, back[f"v{i}"]) else f"{v!r} would come back from YAML as {back[f'v{i}']!r}"
-        for i, v in enumerate(values)
-    ]
+
+def _round_trip_problems(values: list[Any]) -> list[str | None]:
+    """For each value (YAML form), why it would not come back from the file exactly: each
+    new value is written by the round-trip dumper the plan uses and read by ``_loader``."""
+    keys = [(type(v).__name__, repr(v)) for v in values]
+    new = {k: v for k, v in zip(keys, values) if k not in _ROUND_TRIPS}
+    if new:
+        if len(_ROUND_TRIPS) + len(new) > _MAX_MEMO:
+            _ROUND_TRIPS.clear()
+        batch = list(new.items())
+        back = _loader().load(_dump_text({f"v{i}": v for i, (_, v) in enumerate(batch)}))
+        for i, (k, v) in enumerate(batch):
+            got = back[f"v{i}"]
+            _ROUND_TRIPS[k] = None if _same(v, got) else f"{v!r} would come back from YAML as {got!r}"
+    return [_ROUND_TRIPS[k] for k in keys]
 
 
 def _json_value(value: Any) -> Any:
@@ -238,6 +244,9 @@ class _Cell:
     source: str
     python: str
     tree: ast.Module
+    scope: tuple[ast.AST, ...]  # the nodes that run at module level
+    first: dict[str, int]  # name -> the first line it appears on
+    loads: dict[str, int]  # name -> how often it is read (in any scope)
 
 
 def _code_cells(cells: list[dict]) -> list[_Cell]:
@@ -250,8 +259,23 @@ def _code_cells(cells: list[dict]) -> list[_Cell]:
         if facts.tree is None:
             continue
         cid = cell.get("id")
-        out.append(_Cell(pos, cid if isinstance(cid, str) else None, source, facts.python, facts.tree))
+        scan = _scan(facts.tree)
+        out.append(_Cell(pos, cid if isinstance(cid, str) else None, source, facts.python, facts.tree, *scan))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _scan(tree: ast.Module) -> tuple[tuple[ast.AST, ...], dict[str, int], dict[str, int]]:
+    """One walk of a cell's tree (memoised: cell_facts keeps one tree per source text)."""
+    first: dict[str, int] = {}
+    loads: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if node.id not in first or node.lineno < first[node.id]:
+                first[node.id] = node.lineno
+            if isinstance(node.ctx, ast.Load):
+                loads[node.id] = loads.get(node.id, 0) + 1
+    return tuple(_module_scope(tree)), first, loads
 
 
 def _module_scope(node: ast.AST) -> Iterator[ast.AST]:
@@ -391,9 +415,9 @@ def _gather(cells: list[_Cell]) -> _Facts:
         for name in facts.reads:
             f.readers.setdefault(name, set()).add(cell.pos)
         for name in facts.mutates:
-            f.changes.setdefault(name, (cell.pos, _first_line(cell.tree, name)))
+            f.changes.setdefault(name, (cell.pos, cell.first.get(name, 1)))
         bound_here: set[str] = set()
-        for node in _module_scope(cell.tree):
+        for node in cell.scope:
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 f.binds.setdefault(node.id, []).append((cell.pos, node.lineno))
                 bound_here.add(node.id)
@@ -401,12 +425,11 @@ def _gather(cells: list[_Cell]) -> _Facts:
                 if isinstance(node.value, ast.Call):
                     f.assigned[id(node.value)] = node.targets[0].id
         for name in set(facts.defines) - bound_here:  # imports, defs, classes
-            f.binds.setdefault(name, []).append((cell.pos, _first_line(cell.tree, name)))
-        for node in ast.walk(cell.tree):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-                f.loads[node.id] = f.loads.get(node.id, 0) + 1
+            f.binds.setdefault(name, []).append((cell.pos, cell.first.get(name, 1)))
+        for name, n in cell.loads.items():
+            f.loads[name] = f.loads.get(name, 0) + n
     for cell in cells:
-        for node in _module_scope(cell.tree):
+        for node in cell.scope:
             if not isinstance(node, ast.Call):
                 continue
             if _configures(node, f.imported):
@@ -488,7 +511,7 @@ def find_parameters(notebook: Mapping[str, Any]) -> tuple[list[Candidate], list[
             if at is not None:
                 readers = len([p for p in f.readers[target] if p > cell.pos])
                 found.append((_name_key(target, f, cells, cell.pos), "name", target, value, at, readers))
-        for node in _module_scope(cell.tree):
+        for node in cell.scope:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args
                 named = [*args.posonlyargs, *args.args]
@@ -554,13 +577,14 @@ def _merge_found(found, refusals: list[Refusal]) -> list[Candidate]:
     problems = _round_trip_problems([v for v, _, p in values if p is None])
     it = iter(problems)
     out: dict[tuple[str, ...], Candidate] = {}
+    taken = _Keys()
     for (key, kind, what, value, at, reads), (_, convert, problem) in zip(found, values):
         problem = problem or next(it)
         if problem:
             refusals.append(Refusal(at.pos, at.cell_id, at.line, what, problem))
             continue
         base, n = key, 2
-        while key in out or _blocked(key, out):
+        while key in out or taken.blocked(key):
             same = out.get(key)
             if same is not None and _same(same.value, value) and same.convert == convert and kind != "name":
                 same.places.append(at)
@@ -569,12 +593,38 @@ def _merge_found(found, refusals: list[Refusal]) -> list[Candidate]:
             key, n = (*base[:-1], f"{base[-1]}_{n}"), n + 1
         else:
             out[key] = Candidate(key, kind, what, value, convert, [at], reads)
+            taken.add(key)
     return list(out.values())
 
 
-def _blocked(key: tuple[str, ...], taken) -> bool:
-    """A key that is a prefix of another, or has one as its prefix (a value vs a group)."""
-    return any(k != key and (k[: len(key)] == key or key[: len(k)] == k) for k in taken)
+class _Keys:
+    """A set of keys that also answers, in time linear in the key's length, whether a key
+    is blocked: a prefix of another (a group, not a value) or under another (a value)."""
+
+    def __init__(self, keys=()):
+        self.keys: set[tuple[str, ...]] = set()
+        self.prefixes: dict[tuple[str, ...], int] = {}
+        for key in keys:
+            self.add(key)
+
+    def __contains__(self, key) -> bool:
+        return key in self.keys
+
+    def add(self, key: tuple[str, ...]) -> None:
+        self.keys.add(key)
+        for i in range(1, len(key)):
+            self.prefixes[key[:i]] = self.prefixes.get(key[:i], 0) + 1
+
+    def discard(self, key: tuple[str, ...]) -> None:
+        if key in self.keys:
+            self.keys.remove(key)
+            for i in range(1, len(key)):
+                self.prefixes[key[:i]] -= 1
+                if not self.prefixes[key[:i]]:
+                    del self.prefixes[key[:i]]
+
+    def blocked(self, key: tuple[str, ...]) -> bool:
+        return key in self.prefixes or any(key[:i] in self.keys for i in range(1, len(key)))
 
 
 # ----- the existing config --------------------------------------------------------------
@@ -635,7 +685,7 @@ def _check_existing(candidates: list[Candidate], doc: Any, path: str) -> None:
     different one is a clash and the proposal moves to the next free key."""
     if doc is None:
         return
-    taken = {c.key for c in candidates}
+    taken = _Keys(c.key for c in candidates)
     for c in candidates:
         existing = _lookup(doc, c.key)
         if existing is _MISSING:
@@ -644,9 +694,10 @@ def _check_existing(candidates: list[Candidate], doc: Any, path: str) -> None:
             c.notes.append(f"{c.id} is already in {path} with this value: reused")
             continue
         shown = existing[1] if isinstance(existing, tuple) else _json_value(_plain(existing))
+        taken.discard(c.key)
         base, n = c.key, 2
         key = c.key
-        while key in taken - {c.key} or _lookup(doc, key) is not _MISSING or _blocked(key, taken - {c.key}):
+        while key in taken or _lookup(doc, key) is not _MISSING or taken.blocked(key):
             key, n = (*base[:-1], f"{base[-1]}_{n}"), n + 1
         c.clash = {
             "key": c.id,
@@ -654,7 +705,6 @@ def _check_existing(candidates: list[Candidate], doc: Any, path: str) -> None:
             "blocked_by": shown if isinstance(existing, tuple) else None,
             "suggested": ".".join(key),
         }
-        taken.discard(c.key)
         c.key = key
         taken.add(key)
 
@@ -783,7 +833,8 @@ def plan_config(request: dict) -> dict:
     unknown = [k for k in renames if k not in ids]
     if unknown:
         raise RequestError(f'"keys": no parameter {unknown[0]!r} in this notebook')
-    plan["candidates"] = [c.to_json(c in chosen) for c in candidates]
+    chosen_ids = {id(c) for c in chosen}
+    plan["candidates"] = [c.to_json(id(c) in chosen_ids) for c in candidates]
     try:
         _plan_moves(plan, notebook, chosen, renames, doc, config_source, helper_source)
     except _PlanRefused as err:
@@ -822,16 +873,22 @@ def _plan_moves(plan, notebook, chosen: list[Candidate], renames, doc, config_so
     for c in chosen:
         key = parse_key(renames[c.id]) if c.id in renames else c.key
         keyed.append((key, c))
-    for i, (key, c) in enumerate(keyed):
-        for other_key, other in keyed[:i]:
-            if other_key == key and _same(other.value, c.value) and other.convert == c.convert:
-                continue
-            if other_key == key or _blocked(key, [other_key]):
-                raise _PlanRefused(
-                    f"key {'.'.join(key)} (cell {c.places[0].pos + 1} line {c.places[0].line}) clashes with "
-                    f"{'.'.join(other_key)} (cell {other.places[0].pos + 1} line {other.places[0].line}): "
-                    "rename one of them"
-                )
+    seen: dict[tuple[str, ...], Candidate] = {}
+    taken = _Keys()
+    for key, c in keyed:
+        other = seen.get(key)
+        if other is not None and _same(other.value, c.value) and other.convert == c.convert:
+            continue
+        if other is not None or taken.blocked(key):
+            other_key = key if other is not None else next(k for k in seen if _Keys([k]).blocked(key))
+            other = seen[other_key]
+            raise _PlanRefused(
+                f"key {'.'.join(key)} (cell {c.places[0].pos + 1} line {c.places[0].line}) clashes with "
+                f"{'.'.join(other_key)} (cell {other.places[0].pos + 1} line {other.places[0].line}): "
+                "rename one of them"
+            )
+        seen[key] = c
+        taken.add(key)
         if doc is not None:
             existing = _lookup(doc, key)
             if isinstance(existing, tuple):

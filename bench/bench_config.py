@@ -1,0 +1,105 @@
+"""Speed of planning parameters -> config.yaml on a 500-cell notebook (issue 15 target:
+plan <= 200 ms).
+
+    python bench/bench_config.py [--cells 500] [--repeat 7]
+
+The notebook: 500 code cells of ~7 lines, each with a def whose default argument is a
+literal and an f-string (both refused: every cell is scanned for them); every 10th cell
+binds two parameters the next one reads (``LR_i = 0.01``, ``COLS_i = ["a", "b"]``), every
+25th makes a model with literal settings (``RandomForestClassifier(n_estimators=…,
+max_depth=…)``), every 50th reads a CSV by path; a markdown heading every 10 cells; an
+existing config.yaml of 60 commented keys is merged into. ``--heavy`` instead gives every
+cell a model and a CSV path (about 1,700 candidates, far beyond a real notebook). Timed:
+
+- cold: cell facts not cached (the first plan after opening the notebook);
+- warm: facts cached (the dialog opened again).
+
+"plan" is ``plan_config`` with every candidate selected (the YAML merged, the round trip
+checked, every cell rewritten); "apply" is ``apply_config`` (the new notebook).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from jupyter_nbrefactor.cells import _cached_facts
+from jupyter_nbrefactor.config import apply_config, plan_config
+
+TEMPLATE = """\
+part_{i} = frames[{i} % 7].assign(step={i})
+def score_{i}(frame, k={d}):
+    return frame.mean() * k
+label_{i} = f"run {i}"
+res_{i} = score_{i}(part_{i}) + len(label_{i})
+summary_{i} = {{"n": len(part_{i}), "res": res_{i}}}"""
+
+
+def notebook(n_cells: int, heavy: bool = False):
+    cells = [
+        new_code_cell(
+            "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier\n"
+            "SEED = 42\nframes = [pd.DataFrame({'a': [1, 2]}) for _ in range(7)]"
+        )
+    ]
+    for i in range(1, n_cells):
+        if i % 10 == 0:
+            cells.append(new_markdown_cell(f"## Step {i}"))
+        source = TEMPLATE.format(i=i, d=3 + i % 7)
+        if i % 10 == 5:
+            source = f"LR_{i} = 0.01\nCOLS_{i} = ['a', 'b']\n" + source
+        if i % 10 == 6:
+            source += f"\nprint(LR_{i - 1}, COLS_{i - 1}, SEED)"
+        if i % 25 == 0 or heavy:
+            source += (
+                f"\nmodel_{i} = RandomForestClassifier(n_estimators={50 + i}, max_depth={3 + i % 7}, random_state=SEED)"
+            )
+        if i % 50 == 0 or heavy:
+            source += f'\nextra_{i} = pd.read_csv("data/part_{i}.csv")'
+        cells.append(new_code_cell(source))
+    return new_notebook(
+        cells=cells, metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+    )
+
+
+EXISTING = "".join(f"# knob {i}\nexisting_{i}:\n  value: {i}  # kept\n" for i in range(60))
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    result = function(*args)
+    return (time.perf_counter() - start) * 1000, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cells", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--heavy", action="store_true", help="a model and a CSV path in every cell")
+    args = parser.parse_args()
+    nb = notebook(args.cells, args.heavy)
+    request = {"notebook": nb, "config_source": EXISTING}
+    figures: dict[str, list[float]] = {"plan cold": [], "plan warm": [], "apply": []}
+    plan = None
+    for _ in range(args.repeat):
+        _cached_facts.cache_clear()
+        ms, plan = timed(plan_config, request)
+        figures["plan cold"].append(ms)
+        ms, plan = timed(plan_config, request)
+        figures["plan warm"].append(ms)
+        ms, _ = timed(apply_config, nb, plan)
+        figures["apply"].append(ms)
+    assert plan is not None and plan["refused"] is None, plan and plan["refused"]
+    print(
+        f"{args.cells} cells: {len(plan['candidates'])} candidates, {len(plan['refusals'])} refused, "
+        f"{len(plan['cells'])} cells changed, config.yaml {len(plan['config_source'].splitlines())} lines"
+    )
+    for name, values in figures.items():
+        print(f"{name:10s} median {statistics.median(values):7.1f} ms   min {min(values):7.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
