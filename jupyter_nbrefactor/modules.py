@@ -680,6 +680,14 @@ def module_findings(parsed, runs: list, cells_by_run) -> dict[int, list[Finding]
     if parsed is None:
         return None
     current, stamps, reloads = parsed
+    # A run without a stamp (rebuilt from history, or given to an extraction's new cell)
+    # saw the disk as the next stamped run did: the nearest later stamp, else now.
+    later = None
+    for i in range(len(stamps) - 1, -1, -1):
+        if stamps[i] is None:
+            stamps[i] = later
+        else:
+            later = stamps[i]
     log = ModuleLog(current)
     pending = sorted(reloads, key=lambda r: r[0])
     for i, run in enumerate(runs):

@@ -352,3 +352,13 @@ def test_reload_code_rebinds_names_bound_from_the_module(folder, monkeypatch):
     assert not [k for k in ns if k.startswith("__n")]
     for m in ("src", "src.features", "src.models"):
         sys.modules.pop(m, None)
+
+
+def test_a_run_without_a_stamp_saw_the_disk_of_the_next_stamped_run(folder):
+    """An extraction hands the replaced cells' runs to the new cell, unstamped."""
+    s = Session(folder, "from src.features import engineer_features\ny = engineer_features(1)", "print(y)")
+    s.run_all()
+    s.runs[0].pop("modules")
+    s.run("c1", "c2")
+    edit(folder, "_clip(x) + 1", "_clip(x) + 2")
+    assert [w[:2] for w in s.warnings()] == [("c1", "stale"), ("c2", "depends-on-stale")]
