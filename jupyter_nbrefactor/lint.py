@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import ast
 import inspect
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import tokenize
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -94,26 +97,42 @@ def code_lines(source: str) -> int:
     return sum(1 for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#"))
 
 
-_STRING = re.compile(r"""[rRbBuUfF]{0,2}("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')""")
-_NUMBER = re.compile(r"\b\d[\d_]*(?:\.\d*)?(?:[eE][-+]?\d+)?[jJ]?\b")
-_SPACE = re.compile(r"\s+")
+_CONSTANTS = frozenset({"True", "False", "None"})
+_SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER})
 
 
-def _normalised_lines(source: str) -> list[tuple[int, str]]:
-    """(line, text) of a cell's code lines with literals and comments blanked out, so
-    copies that differ only in a column name or a constant compare equal."""
-    out = []
-    for i, line in enumerate(source.splitlines(), 1):
-        text = _NUMBER.sub("0", _STRING.sub("S", line))
-        text = _SPACE.sub(" ", text.split("#", 1)[0]).strip()
-        if text:
-            out.append((i, text))
+def _normalised_statements(source: str) -> list[tuple[int, str]]:
+    """(first line, text) of each statement of a cell (a logical line: a call spread over
+    six lines is one, a compound statement's header is one), with literals, comments and
+    layout left out, so copies that differ only in a column name, a constant or their
+    formatting compare equal."""
+    out: list[tuple[int, str]] = []
+    words: list[str] = []
+    line = 0
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == tokenize.NEWLINE:
+                if words:
+                    out.append((line, " ".join(words)))
+                words = []
+            elif tok.type not in _SKIPPED_TOKENS:
+                if not words:
+                    line = tok.start[0]
+                elif tok.string in ")]}" and words[-1] == ",":
+                    words.pop()  # a trailing comma is layout too
+                literal = tok.type == tokenize.NUMBER or tok.string in _CONSTANTS
+                words.append("S" if tok.type == tokenize.STRING else "0" if literal else tok.string)
+    except (tokenize.TokenError, SyntaxError):  # an unclosed bracket or string: what came before counts
+        pass
+    if words:
+        out.append((line, " ".join(words)))
     return out
 
 
 @dataclass(frozen=True)
 class Duplicate:
-    """``lines`` similar code lines: cell ``cell`` from ``line`` copies ``of_cell`` from ``of_line``."""
+    """``lines`` similar statements (logical lines): cell ``cell`` from ``line`` copies
+    ``of_cell`` from ``of_line``."""
 
     cell: int
     line: int
@@ -212,8 +231,8 @@ class NotebookFacts:
         return out
 
     def duplicates(self, min_lines: int) -> list[Duplicate]:
-        """Blocks of at least ``min_lines`` similar lines that a cell shares with a cell
-        above it (each block reported once, at its later copy)."""
+        """Blocks of at least ``min_lines`` similar statements that a cell shares with a
+        cell above it (each block reported once, at its later copy)."""
         if not self.python:
             return []
         if min_lines not in self._duplicates:  # NR205 and the report both ask
@@ -221,7 +240,7 @@ class NotebookFacts:
         return self._duplicates[min_lines]
 
     def _find_duplicates(self, min_lines: int) -> list[Duplicate]:
-        norm = [_normalised_lines(c.source) for c in self.code]
+        norm = [_normalised_statements(c.source) for c in self.code]
         texts_of = [[t for _, t in lines] for lines in norm]
         # window of lines, joined (a string, which the garbage collector does not track:
         # tuples here made it walk every ast of the notebook) -> (code index, offset)
@@ -274,6 +293,45 @@ class _Scan:
     name_lines: dict[str, int]  # name -> first line it appears on
     strings: tuple[tuple[int, str], ...]  # (line, value) of every string constant
     sys_path_edits: tuple[int, ...]  # lines that change sys.path
+    # (line, name, value) of ``NAME = "/data"``: a folder directly under the filesystem root
+    root_folders: tuple[tuple[int, str, str], ...]
+    # names used as a path: passed to open(), Path(), os.path.join(), read_csv() & co., or
+    # followed by ``+ "/file"``, ``/ "file"`` or ``f"{name}/file"``
+    path_names: frozenset[str]
+
+
+# Folders under the root that every machine has (a literal naming one is not a user's data).
+_SYSTEM_ROOTS = frozenset(
+    {"tmp", "usr", "bin", "etc", "dev", "proc", "sys", "var", "lib", "lib64", "sbin", "boot", "run"}
+)
+_ROOT_FOLDER = re.compile(r"^/([A-Za-z0-9_.-]+)/?$")
+_PATH_CALLS = frozenset(
+    {"open", "Path", "PurePath", "join", "listdir", "scandir", "walk", "glob", "iglob", "exists", "isdir", "isfile"}
+    | {"makedirs", "mkdir", "chdir", "load", "loadtxt", "genfromtxt", "imread", "savefig", "save", "savetxt"}
+)
+
+
+def _path_call(func) -> bool:
+    name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
+    return name in _PATH_CALLS or name.startswith(("read_", "to_"))
+
+
+def _path_names(node, t, out: set[str]) -> None:
+    """Add the names ``node`` (of type ``t``) uses as a path (see ``_Scan.path_names``)."""
+    if t is ast.Call and _path_call(node.func):
+        out.update(a.id for a in (*node.args, *(k.value for k in node.keywords)) if type(a) is ast.Name)
+    elif t is ast.BinOp and type(node.left) is ast.Name:
+        right = node.right
+        if type(node.op) is ast.Div or (
+            type(node.op) is ast.Add and type(right) is ast.Constant and str(right.value).startswith("/")
+        ):
+            out.add(node.left.id)
+    elif t is ast.JoinedStr:
+        parts = node.values
+        for a, b in pairwise(parts):
+            if type(a) is ast.FormattedValue and type(a.value) is ast.Name and type(b) is ast.Constant:
+                if str(b.value).startswith("/"):
+                    out.add(a.value.id)
 
 
 @lru_cache(maxsize=4096)
@@ -282,6 +340,8 @@ def _scan(source: str) -> _Scan:
     names: dict[str, int] = {}
     strings = []
     edits = set()
+    folders: list[tuple[int, str, str]] = []
+    path_names: set[str] = set()
     nodes: Iterable[Any] = ast.walk(tree) if tree is not None else ()  # `type(node) is` below is the narrowing
     for node in nodes:
         t = type(node)
@@ -296,10 +356,18 @@ def _scan(source: str) -> _Scan:
             if type(f) is ast.Attribute and f.attr in _PATH_METHODS and _is_sys_path(f.value):
                 edits.add(node.lineno)
         elif t is ast.Assign or t is ast.AugAssign or t is ast.AnnAssign:
-            for target in node.targets if t is ast.Assign else (node.target,):
+            targets = node.targets if t is ast.Assign else (node.target,)
+            for target in targets:
                 if _is_sys_path(target) or (type(target) is ast.Subscript and _is_sys_path(target.value)):
                     edits.add(node.lineno)
-    return _Scan(names, tuple(sorted(strings)), tuple(sorted(edits)))
+            value = node.value
+            if len(targets) == 1 and type(targets[0]) is ast.Name and type(value) is ast.Constant:
+                text = value.value if type(value.value) is str else ""
+                m = _ROOT_FOLDER.match(text)
+                if m and m.group(1) not in _SYSTEM_ROOTS:
+                    folders.append((node.lineno, targets[0].id, text))
+        _path_names(node, t, path_names)
+    return _Scan(names, tuple(sorted(strings)), tuple(sorted(edits)), tuple(folders), frozenset(path_names))
 
 
 _PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
@@ -505,6 +573,7 @@ def output_predates_input(nb, cfg):
     as ``[p] > c``.
 
     Why: the saved output was computed from an older value than the notebook shows.
+    A re-run import is not a new value (Python hands back the module it already loaded).
     Example: ``df = load()`` ran as ``[5]``, ``show(df)`` below it as ``[4]``."""
     defs = nb.definers
     for k, c, name, via in _reads(nb):
@@ -514,6 +583,8 @@ def output_predates_input(nb, cfg):
         if p is None:
             continue
         producer = nb.code[p]
+        if name in producer.facts.imports and name in producer.facts.pure_defines:
+            continue  # bound only by the import: the same module object, however often it runs
         if producer.count is not None and producer.count > c.count:
             yield (
                 c.pos,
@@ -576,8 +647,9 @@ def too_many_names(nb, cfg):
 
 @rule("NR205", "warning", "duplicated code across cells")
 def duplicated_code(nb, cfg):
-    """A block of at least ``duplicate-lines`` similar lines (literals and comments left out)
-    that a cell shares with a cell above it.
+    """A block of at least ``duplicate-lines`` similar statements (literals, comments and
+    layout left out: a call spread over six lines is one statement) that a cell shares with
+    a cell above it.
 
     Why: copies drift; one function called twice does not.
     Example: the same 8 cleaning lines for ``train`` and for ``test``."""
@@ -585,7 +657,8 @@ def duplicated_code(nb, cfg):
         yield (
             d.cell,
             d.line,
-            f"{d.lines} lines here are similar to {_label(d.of_cell)} from line {d.of_line}: make it a function",
+            f"{d.lines} statement{'s here are' if d.lines != 1 else ' here is'} similar to {_label(d.of_cell)} from line {d.of_line}: "
+            "make it a function",
         )
 
 
@@ -637,17 +710,25 @@ _ABSOLUTE = re.compile(
 @rule("NR401", "warning", "absolute file path literal")
 def absolute_path(nb, cfg):
     """A string literal holding an absolute path under a user or data folder, a Windows
-    drive or a UNC share (not ``/tmp``, ``/usr``, URLs or routes).
+    drive or a UNC share (not ``/tmp``, ``/usr``, URLs or routes); or a folder directly under
+    the filesystem root assigned to a name that a cell then uses as a path.
 
     Why: the path exists on one machine only.
-    Example: ``pd.read_csv("/home/ana/data.csv")``."""
-    for c in nb.code:
+    Example: ``pd.read_csv("/home/ana/data.csv")``; ``DATA = "/data"`` then
+    ``open(DATA + "/sales.csv")``."""
+    scans = [_scan(c.source) for c in nb.code]
+    for k, c in enumerate(nb.code):
         seen = set()
-        for line, value in _scan(c.source).strings:
+        for line, value in scans[k].strings:
             m = _ABSOLUTE.search(value)
             if m and (line, m.group()) not in seen:
                 seen.add((line, m.group()))
                 yield c.pos, line, f"absolute path {m.group()!r}: it exists on one machine only"
+        for line, name, value in scans[k].root_folders:
+            used = any(name in later.path_names for later in scans[k:])
+            if used and not any(at == line for at, _ in seen):  # not already reported by the pattern
+                seen.add((line, value))
+                yield c.pos, line, f"absolute path {value!r}: it exists on one machine only"
 
 
 @rule("NR601", "warning", "committed error output", python_only=False)

@@ -39,7 +39,7 @@ THRESHOLDS = {
     "max-notebook-lines": (500, "NR201"),
     "max-cell-lines": (60, "NR202"),
     "no-functions-lines": (100, "NR203"),
-    "max-module-names": (15, "NR204"),
+    "max-module-names": (30, "NR204"),  # above the 95th percentile of real notebooks: docs/lint.md
     "duplicate-lines": (6, "NR205"),
 }
 

@@ -153,6 +153,15 @@ def test_nr107_reader_ran_after_the_producer():
     assert lint([code("x = 1", 1), code("y = x", 2), code("z = y")], "NR107") == []
 
 
+def test_nr107_a_re_run_import_is_not_a_newer_input():
+    cells = [code("import pandas as pd\nimport numpy as np", 7), code("df = pd.DataFrame(np.ones(3))", 2)]
+    assert lint(cells, "NR107") == []
+    rebound = [code("import pandas as pd\npd = pd.api", 7), code("df = pd.DataFrame()", 2)]
+    assert [m for _, _, m in lint(rebound, "NR107")] == [
+        "ran as [2], but pd comes from cell 1, which ran later as [7]: its output predates its inputs"
+    ]
+
+
 # ----- NR201 / NR202 / NR203 / NR204 -----------------------------------------------
 def lines(n, prefix="v"):
     return "\n".join(f"{prefix}{i} = {i}" for i in range(n))
@@ -189,11 +198,11 @@ def test_nr203_a_function_or_a_short_notebook_is_fine():
 
 
 def test_nr204_too_many_module_level_names():
-    cells = [code("import os\ndef f(): pass\nclass C: pass\n" + lines(16)), code("for _ in range(3): pass")]
+    cells = [code("import os\ndef f(): pass\nclass C: pass\n" + lines(31)), code("for _ in range(3): pass")]
     assert lint(cells, "NR204") == [
-        (None, None, "16 module-level names (more than 15): v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, ...")
+        (None, None, "31 module-level names (more than 30): v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, ...")
     ]
-    assert lint(cells, "NR204", {"max-module-names": 16}) == []
+    assert lint(cells, "NR204", {"max-module-names": 31}) == []
 
 
 # ----- NR205 ------------------------------------------------------------------------
@@ -211,7 +220,7 @@ def test_nr205_copy_differing_only_in_literals():
         code("import pandas as pd\ndf = pd.DataFrame()\n" + CLIP.format(c="a")),
         code("# again\n" + CLIP.format(c="b")),
     ]
-    assert lint(cells, "NR205") == [(1, 2, "7 lines here are similar to cell 1 from line 3: make it a function")]
+    assert lint(cells, "NR205") == [(1, 2, "7 statements here are similar to cell 1 from line 3: make it a function")]
 
 
 def test_nr205_short_or_different_blocks():
@@ -220,7 +229,20 @@ def test_nr205_short_or_different_blocks():
     renamed = CLIP.format(c="a").replace("q1", "first")
     assert lint([code(CLIP.format(c="a")), code(renamed)], "NR205") == []
     assert lint([code(short), code(short)], "NR205", {"duplicate-lines": 5}) == [
-        (1, 1, "5 lines here are similar to cell 1 from line 1: make it a function")
+        (1, 1, "5 statements here are similar to cell 1 from line 1: make it a function")
+    ]
+
+
+def test_nr205_counts_statements_not_the_lines_a_call_is_spread_over():
+    call = 'model = train(\n    data,\n    target="y",\n    epochs=10,\n    seed=0,\n    verbose=True,\n)'
+    reformatted = 'model = train(data, target="z",\n              epochs=20, seed=1, verbose=False)'
+    assert lint([code(call), code(call)], "NR205") == []
+    assert lint([code(call), code(reformatted)], "NR205", {"duplicate-lines": 1}) == [
+        (1, 1, "1 statement here is similar to cell 1 from line 1: make it a function")
+    ]
+    magics = "%matplotlib inline\n!pip install x\n" + CLIP.format(c="a")
+    assert lint([code(magics), code(CLIP.format(c="b"))], "NR205") == [
+        (1, 1, "7 statements here are similar to cell 1 from line 3: make it a function")
     ]
 
 
@@ -283,6 +305,21 @@ def test_nr401_relative_paths_urls_and_routes():
         )
     ]
     assert lint(cells, "NR401") == []
+
+
+def test_nr401_a_folder_under_the_root_assigned_then_used_as_a_path():
+    cells = [
+        code('DATA = "/data"\nOUT = "/results/"\nAPI = "/predict"\nTMP = "/tmp"'),
+        code('df = pd.read_csv(DATA + "/sales.csv")\nsave(f"{OUT}/model.pkl")\npost(API, x)\nopen(TMP)'),
+        code('ROOT = "/mnt/"\nfiles = os.listdir(ROOT)\nBASE = "/srv"\np = Path(BASE) / "x"'),
+    ]
+    suffix = ": it exists on one machine only"
+    assert lint(cells, "NR401") == [
+        (0, 1, "absolute path '/data'" + suffix),
+        (0, 2, "absolute path '/results/'" + suffix),
+        (2, 1, "absolute path '/mnt/'" + suffix),
+        (2, 3, "absolute path '/srv'" + suffix),
+    ]
 
 
 # ----- NR601 ------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_example_notebook_verdict():
         "level": "refactor",
         "summary": "time to move code into modules",
         "reasons": [
-            "41 module-level names (more than 15)",
+            "41 module-level names (more than 30)",
             "134 lines of code and not one function or class",
             "2 duplicated blocks of code",
             "4 cells ran out of order",
@@ -94,7 +94,7 @@ def test_example_notebook_text_report():
         "  duplicated blocks   2: cell 16 (8 lines, like cell 15); cell 24 (8 lines, like cell 23)",
         "  findings            NR101 4, NR102 10, NR107 1, NR203 1, NR204 1, NR205 2",
         "Verdict: time to move code into modules",
-        "  - 41 module-level names (more than 15)",
+        "  - 41 module-level names (more than 30)",
         "  - 134 lines of code and not one function or class",
     ]
     assert text.splitlines()[-3:] == [

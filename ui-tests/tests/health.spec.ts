@@ -28,7 +28,7 @@ test.describe('Health view', () => {
       verdict.locator('.jp-nbrefactor-health-verdict-summary')
     ).toHaveText('Time to move code into modules');
     await expect(verdict.locator('.jp-nbrefactor-health-reason')).toHaveText([
-      '41 module-level names (more than 15)',
+      '41 module-level names (more than 30)',
       '134 lines of code and not one function or class',
       '2 duplicated blocks of code',
       '4 cells ran out of order'
@@ -113,7 +113,7 @@ test.describe('Health view', () => {
     await expect(functions).toHaveText('1');
     await expect(panel.locator('.jp-nbrefactor-health-dirty')).toHaveCount(0);
     await expect(panel.locator('.jp-nbrefactor-health-reason')).toHaveText([
-      '41 module-level names (more than 15)',
+      '41 module-level names (more than 30)',
       '2 duplicated blocks of code',
       '4 cells ran out of order'
     ]);
