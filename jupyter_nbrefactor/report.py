@@ -70,6 +70,7 @@ def health_report(
     }
     report["verdict"] = _verdict(report, facts, config, findings)
     report["extraction_candidates"] = extraction_candidates(nb, facts, path, candidates)
+    report["hard_coded_parameters"] = hard_coded_parameters(nb)
     return report
 
 
@@ -229,6 +230,13 @@ def _loose_lines(source: str, tree: ast.Module) -> int:
     return code_lines("\n".join(line for i, line in enumerate(source.splitlines(), 1) if i not in inside))
 
 
+def hard_coded_parameters(nb: Mapping[str, Any]) -> int:
+    """How many parameters ``jupyter nbrefactor config`` would move (``config.find_parameters``)."""
+    from .config import find_parameters
+
+    return len(find_parameters(nb)[0])
+
+
 # ----- text -----------------------------------------------------------------------------
 def _cells(positions: list[int]) -> str:
     """1-based cell numbers, runs shortened: ``cells 11-17``."""
@@ -272,6 +280,12 @@ def format_report(report: dict[str, Any]) -> str:
     verdict = report["verdict"]
     out.append(f"Verdict: {verdict['summary']}")
     out += [f"  - {r}" for r in verdict["reasons"]]
+    parameters = report.get("hard_coded_parameters", 0)
+    if parameters:
+        command = f"jupyter nbrefactor config {report['path'] or 'NOTEBOOK'}"
+        out.append(f"Hard-coded parameters: {parameters} (move them to config.yaml: {command})")
+    else:
+        out.append("Hard-coded parameters: none")
     candidates = report["extraction_candidates"]
     out.append("Extraction candidates:" if candidates else "Extraction candidates: none")
     for i, c in enumerate(candidates, 1):

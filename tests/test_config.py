@@ -351,3 +351,17 @@ def test_a_non_python_notebook_has_no_parameters():
         cells=[new_code_cell("x <- 1")], metadata={"kernelspec": {"name": "ir", "language": "R", "display_name": "R"}}
     )
     assert plan(notebook)["candidates"] == []
+
+
+def test_the_health_report_counts_hard_coded_parameters_and_names_the_command():
+    import nbformat
+
+    from jupyter_nbrefactor.report import format_report, health_report
+
+    notebook = nbformat.read("examples/big_messy_notebook.ipynb", as_version=4)
+    report = health_report(notebook, "examples/big_messy_notebook.ipynb")
+    assert report["hard_coded_parameters"] == 14
+    assert (
+        "Hard-coded parameters: 14 (move them to config.yaml: jupyter nbrefactor config "
+        "examples/big_messy_notebook.ipynb)"
+    ) in format_report(report).splitlines()
