@@ -54,7 +54,7 @@ def main() -> None:
             print(f"{folder}: missing (see this script's docstring)")
             continue
         measured: dict[str, list[int]] = {}
-        by_rule: Counter[str] = Counter()
+        by_rule: Counter[tuple[str, str]] = Counter()
         failing = count = 0
         # the corpora are git-ignored, so a folder scan would skip them: list them here
         for path in notebook_files(sorted(folder.rglob("*.ipynb"))):
@@ -66,7 +66,7 @@ def main() -> None:
             for key, value in sizes(facts).items():
                 measured.setdefault(key, []).append(value)
             findings = lint_notebook(nb, str(path), Config(), text, facts)
-            by_rule.update(f.rule for f in findings)
+            by_rule.update((f.rule, f.severity) for f in findings)
             failing += any(f.severity in ("warning", "error") for f in findings)
         print(f"== {folder}: {count} notebooks")
         if not count:
@@ -76,8 +76,10 @@ def main() -> None:
             row = "".join(f"{percentile(values, p):>7}" for p in PERCENTILES)
             print(f"  {key:24}{row}{statistics.mean(values):>7.1f}")
         print("  findings per 100 notebooks (default configuration, every severity):")
-        for rule, n in sorted(by_rule.items()):
-            print(f"    {rule}  {100 * n / count:7.1f}")
+        for (rule, severity), n in sorted(by_rule.items()):
+            print(f"    {rule} {severity:8} {100 * n / count:7.1f}")
+        shown = sum(n for (_, severity), n in by_rule.items() if severity != "info")
+        print(f"    total    {100 * sum(by_rule.values()) / count:7.1f}   (without info: {100 * shown / count:.1f})")
         print(f"  failing `lint --fail-on warning`: {failing} of {count} ({100 * failing / count:.0f}%)")
 
 
