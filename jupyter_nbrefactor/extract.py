@@ -598,7 +598,9 @@ class _Planner:
             kind = req.cells[i].get("cell_type")
             if kind != "code":
                 _refuse(i + 1, None, f"is a {kind} cell: select code cells only")
-        for i in self.cells:
+        for i, c in self.cells.items():
+            if c.facts.tree is not None and not c.facts.tree.body and not c.facts.magics:
+                continue  # only comments (or nothing): it stays where it is
             if req.selected[0] < i < req.selected[-1] and i not in req.selected:
                 _refuse(
                     i + 1,
@@ -760,6 +762,19 @@ class _Planner:
                 return c
         return None
 
+    def star_imports(self) -> dict[str, str]:
+        """The ``from m import *`` statements of the cells above the selection, in order
+        (keyed ``*m``): a name nothing binds may come from one of them."""
+        out = {}
+        for c in self.before:
+            if c.facts.star_import is None or c.facts.tree is None:
+                continue
+            for n in _walk_scope(c.facts.tree):
+                if isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names):
+                    module = "." * n.level + (n.module or "")
+                    out[f"*{module}"] = f"from {module} import *"
+        return out
+
     def earlier_binders(self, name: str) -> list[_Cell]:
         return [c for c in self.before if name in c.facts.defines]
 
@@ -779,7 +794,7 @@ def _plan_function(p: _Planner) -> dict:
     p.check_selection()
     for c in p.sel:
         for n in _walk_scope(c.facts.tree):
-            if isinstance(n, ast.ClassDef):
+            if isinstance(n, ast.ClassDef) and n not in c.facts.tree.body:
                 _refuse(
                     c.pos,
                     n.lineno + c.shift,
@@ -819,6 +834,12 @@ def _plan_function(p: _Planner) -> dict:
             sel_defines[name].line_of(name, True),
             f"the selection itself binds {name}: choose another function name",
         )
+    # Top-level defs and classes go to the module's top level (their qualified name and
+    # pickling stay as they were) and are imported back.
+    lift = _lift_definitions(p, sel, body_units, hoisted_imports, local_names)
+    lifted_ids = {id(u.stmts[0]) for u in lift.units}
+    body_units = [u for u in body_units if id(u.stmts[0]) not in lifted_ids]
+    local_names -= set(lift.names)
 
     # Displayed values: the last one becomes the function's result, the others display().
     last_cell = p.sel[-1]
@@ -835,7 +856,9 @@ def _plan_function(p: _Planner) -> dict:
         display_name = display_unit.stmts[-1].value.id
         flow.skip.add(id(display_unit.stmts[-1]))
     flow.definite.update(hoisted_imports)
+    flow.definite.update(lift.names)
     flow.skip.update(id(s) for u in leading for s in u.stmts)
+    flow.skip.update(lifted_ids)
     for c in p.sel:
         flow.cell = c
         flow.block([s for u in sel.units if u.cell is c for s in u.stmts])
@@ -850,10 +873,10 @@ def _plan_function(p: _Planner) -> dict:
                     )
 
     # cells.py's reads are exact for what they cover; add them to the flow's.
-    certain = set(hoisted_imports)
+    certain = set(hoisted_imports) | set(lift.names)
     needed: dict[str, tuple[int, int, bool]] = dict(flow.open)
     for c in p.sel:
-        for n in c.facts.reads:
+        for n in lift.reads.get(c.index, c.facts.reads):
             if n not in certain and n not in needed:
                 needed[n] = (c.pos, c.line_of(n, False) or 1, False)
         certain.update(n for n in c.facts.defines if n not in c.facts.uncertain_defines)
@@ -868,8 +891,8 @@ def _plan_function(p: _Planner) -> dict:
             needed.pop(display_name)
 
     params: list[str] = []
-    module_imports: dict[str, str] = {}  # name -> import statement text
-    module_globals: set[str] = set()  # builtins the function reads from its module's scope
+    module_imports: dict[str, str] = dict(lift.imports)  # name -> import statement text
+    module_globals: set[str] = set(lift.builtins)  # builtins the module's code reads from its scope
     for n, (pos, line, deferred) in needed.items():
         kind = _classify(p, n, local_names)
         if kind == "param":
@@ -880,6 +903,8 @@ def _plan_function(p: _Planner) -> dict:
             module_globals.add(n)
             if n in IPYTHON_IMPORTS:
                 module_imports[n] = IPYTHON_IMPORTS[n]
+        elif kind == "star":
+            module_imports.update(p.star_imports())
         elif kind == "kernel":
             # Passing it would fail at the call even where the cells never read it.
             later = p.later_binders(n)
@@ -899,9 +924,15 @@ def _plan_function(p: _Planner) -> dict:
                         c.line_of(fn, True),
                         f"{fn} reads the global {n}, which cell {later.pos} rebinds later; inside {name}() it would keep the old value",
                     )
-    if any(c.facts.functions for c in p.sel):
+    nested = [fn for c in p.sel for fn in c.facts.functions if fn not in lift.names]
+    if nested:
         p.notes.append(
-            f"functions defined in the selection become nested functions of {name}() (their repr shows {name}.<locals>)"
+            f"{', '.join(nested)} become{'s' if len(nested) == 1 else ''} local to {name}() "
+            f"(the qualified name shows {name}.<locals>)"
+        )
+    if lift.names:
+        p.notes.append(
+            f"{', '.join(lift.names)} move{'s' if len(lift.names) == 1 else ''} to {req.module} as defined and are imported back"
         )
 
     _check_outside_functions(p, local_names)
@@ -910,9 +941,9 @@ def _plan_function(p: _Planner) -> dict:
     later = p.later_needs()
     returns = []
     for n in sel_defines:
-        if n in hoisted_imports or n in flow.deleted:
+        if n in hoisted_imports or n in flow.deleted or n in lift.names:
             continue
-        if n in later or n in params or n == display_name:
+        if n in later or n == display_name:
             returns.append(n)
     carried_late: dict[str, str] = {}
     for n in list(returns):
@@ -920,6 +951,7 @@ def _plan_function(p: _Planner) -> dict:
             # a later cell uses a name the selection imports: repeat the import instead
             returns.remove(n)
             carried_late[n] = next(c.facts.imports[n] for c in p.sel if n in c.facts.imports)
+    loop_bound = {n for c in p.sel for n in _loop_binds(c.facts.tree)}
     for n in returns:
         if n in flow.definite or n in params:
             continue
@@ -930,7 +962,9 @@ def _plan_function(p: _Planner) -> dict:
             params.append(n)
         elif n in KERNEL_BUILTINS and not binders:
             params.append(n)
-        else:
+        elif n not in loop_bound:
+            # a loop's names are returned as they are: when the loop never runs, the
+            # call fails where the later cell would have failed
             _refuse(
                 c.pos,
                 c.line_of(n, True),
@@ -996,6 +1030,12 @@ def _plan_function(p: _Planner) -> dict:
             pending = []
             p.notes.append(f"the figure cell {c.pos} draws is shown where the cell ended ({pyplot}.show())")
         carry = pending + list(sel.footers[c.index])
+    if body:  # no blank line opens the function (a moved definition may have been above)
+        first = body[0]
+        blank = 0
+        while blank < len(first.leading_lines) and first.leading_lines[blank].comment is None:
+            blank += 1
+        body[0] = first.with_changes(leading_lines=first.leading_lines[blank:])
     complex_display = display_unit is not None and display_name is None
     if returns and not complex_display:
         ret = cst.SimpleStatementLine([cst.Return(_tuple([cst.Name(r) for r in returns]))])
@@ -1020,12 +1060,13 @@ def _plan_function(p: _Planner) -> dict:
 
     imports = [(n, s, None) for n, s in module_imports.items()]
     imports += [(_bound(a), _import_text(s, a), u) for u in leading for s in u.stmts for a in s.names]
-    module_source = _merge(p, imports, [(func, [name])], module_globals)
+    definitions = [(u.node, [u.stmts[0].name]) for u in lift.units]
+    module_source = _merge(p, imports, [*definitions, (func, [name])], module_globals)
 
     # ---- the replacement cell ----
     lines = list(sel.hoisted)
     lines += _import_lines(leading, carried_early)
-    lines.append(f"from {p.dotted} import {name}")
+    lines.append(f"from {p.dotted} import {', '.join([name, *lift.names])}")
     call = f"{'await ' if is_async else ''}{name}({', '.join(params)})"
     if complex_display and not display_var:
         lines.append(call)
@@ -1108,6 +1149,158 @@ def _pyplot_name(
     return n
 
 
+@dataclass
+class _Lift:
+    """The selection's top-level defs and classes that move to the module's top level."""
+
+    units: list[_Unit] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    imports: dict[str, str] = field(default_factory=dict)  # what they need imported in the module
+    builtins: set[str] = field(default_factory=set)
+    reads: dict[int, tuple[str, ...]] = field(default_factory=dict)  # cell index -> reads of the rest
+
+
+def _lift_definitions(
+    p: _Planner, sel: _Selection, units: list[_Unit], hoisted: dict[str, str], local_names: set[str]
+) -> _Lift:
+    """Which top-level defs and classes of the selection can live at the module's top level:
+    those bound once, whose every name resolves there (an import, a builtin, another moved
+    definition). A def that reads a name local to the selection is refused (inside the
+    function its repr and pickling would change); such a class stays in the function."""
+    candidates = {
+        u.stmts[0].name: u
+        for u in units
+        if len(u.stmts) == 1 and isinstance(u.stmts[0], _DEFS) and u.stmts[0] in u.cell.facts.tree.body
+    }
+    for n in list(candidates):
+        binders = [s for v in sel.units for s in v.stmts if n in _scope_binds(s)]
+        if len(binders) != 1 or any(n in c.facts.uncertain_defines for c in p.sel):
+            del candidates[n]
+    needs = {n: _definition_needs(u) for n, u in candidates.items()}
+    out = _Lift()
+    resolved: dict[str, tuple[str, str | None]] = {}  # name -> (how, import statement)
+
+    def resolve(n: str) -> tuple[str, str | None] | None:
+        if n in hoisted:
+            return ("import", None)
+        if n in local_names:
+            if all(c.import_only(n) for c in p.sel if n in c.facts.defines):
+                statements = {c.facts.imports[n] for c in p.sel if n in c.facts.defines}
+                earlier = {b.facts.imports.get(n) for b in p.earlier_binders(n)}
+                if len(statements) == 1 and earlier <= statements:
+                    return ("import", statements.pop())
+            return None
+        kind = _classify(p, n, local_names)
+        if kind == "import":
+            return ("import", p.earlier_binders(n)[-1].facts.imports[n])
+        if kind == "builtin":
+            return ("builtin", IPYTHON_IMPORTS.get(n))
+        if kind == "star":
+            out.imports.update(p.star_imports())
+            return ("star", None)
+        return None
+
+    failed: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        for n, (now, later) in needs.items():
+            if n in failed:
+                continue
+            for m in (*now, *later):
+                if m == n or (m in candidates and m not in failed):
+                    continue
+                if m not in resolved:
+                    how = resolve(m)
+                    if how is None:
+                        failed[n] = m
+                        changed = True
+                        break
+                    resolved[m] = how
+    order = list(candidates)
+    for n, u in candidates.items():
+        if n in failed:
+            if isinstance(u.stmts[0], ast.ClassDef):
+                continue
+            m = failed[n]
+            c = u.cell
+            later = p.later_binders(m)
+            if m in local_names:
+                why = "which the selection binds"
+            elif p.earlier_binders(m):
+                b = p.earlier_binders(m)[-1]
+                movable = any(isinstance(d, _DEFS) and d.name == m for d in b.facts.tree.body)
+                why = f"which cell {b.pos} defines" + (" (select that cell too)" if movable else "")
+            elif later is not None:
+                why = f"which only cell {later.pos}, below the selection, defines"
+            else:
+                why = "which no cell defines"
+            _refuse(
+                c.pos,
+                u.stmts[0].lineno + c.shift,
+                f"def {n} would become local to {p.req.name}() (its repr and pickling change): it reads {m}, {why}",
+            )
+        # a name read while defining it must be defined before it
+        early = [m for m in needs[n][0] if m in candidates and m not in failed and order.index(m) > order.index(n)]
+        if early:
+            continue
+        out.units.append(u)
+        out.names.append(n)
+        for m in (*needs[n][0], *needs[n][1]):
+            how, statement = resolved.get(m, ("", None))
+            if how == "builtin":
+                out.builtins.add(m)
+            if statement is not None:
+                out.imports[m] = statement
+    moved = {id(u.stmts[0]) for u in out.units}
+    for c in p.sel:
+        kept = [s for s in c.facts.tree.body if id(s) not in moved]
+        if len(kept) != len(c.facts.tree.body):
+            out.reads[c.index] = cell_facts(ast.unparse(ast.Module(body=kept, type_ignores=[]))).reads
+    return out
+
+
+def _loop_binds(tree: ast.Module) -> set[str]:
+    """Names a cell binds whenever a top-level loop body runs (its target and its plain
+    statements) or a comprehension yields (``:=`` binds in the cell's scope)."""
+    out = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            if not isinstance(stmt, ast.While):
+                out |= _scope_binds(ast.Assign(targets=[stmt.target], value=ast.Constant(None)))
+            for s in stmt.body:
+                if not isinstance(s, (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.Match, *_DEFS)):
+                    out |= _scope_binds(s)
+    for n in _walk_scope(tree):
+        if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            out.update(m.target.id for m in ast.walk(n) if isinstance(m, ast.NamedExpr))
+    return out
+
+
+def _definition_needs(u: _Unit) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names a top-level def or class reads when it is defined, and later (its body)."""
+    stmt = u.stmts[0]
+    facts = cell_facts(ast.unparse(stmt))
+    return facts.reads, facts.functions.get(stmt.name, ())
+
+
+def _scope_binds(stmt: ast.stmt) -> set[str]:
+    """Names a top-level statement binds in the cell's scope (not in nested scopes)."""
+    if isinstance(stmt, _DEFS):
+        return {stmt.name}
+    out = set()
+    for n in (stmt, *_walk_scope(stmt)):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            out.add(n.id)
+        elif isinstance(n, _DEFS):
+            out.add(n.name)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            out.update(_bound(a) for a in n.names)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            out.add(n.name)
+    return out
+
+
 def _import_lines(units: list[_Unit], wanted: dict[str, str]) -> list[str]:
     """The import statements binding ``wanted`` names: a cell's own import line when all
     its names are wanted, else one normalised statement per name."""
@@ -1124,7 +1317,8 @@ def _import_lines(units: list[_Unit], wanted: dict[str, str]) -> list[str]:
 def _classify(p: _Planner, n: str, local_names: set[str]) -> str:
     """How the function gets ``n``, read where the selection may not have bound it:
     "param", "import" (copied into the module), "builtin", "local" (no earlier value
-    exists: the cells would fail the same way) or "kernel" (no cell above binds it)."""
+    exists: the cells would fail the same way), "star" (only an earlier ``import *`` can
+    bind it: the module repeats those) or "kernel" (no cell above binds it)."""
     binders = p.earlier_binders(n)
     deleter = next((c for c in reversed(p.before) if n in c.facts.deletes), None)
     if deleter is not None and binders and deleter.index > binders[-1].index:
@@ -1144,7 +1338,7 @@ def _classify(p: _Planner, n: str, local_names: set[str]) -> str:
         return "param" if n in local_names else "builtin"
     if n in local_names:
         return "local"
-    return "kernel"
+    return "star" if p.star_imports() else "kernel"
 
 
 def _check_outside_functions(p: _Planner, local_names: set[str]):
@@ -1342,6 +1536,8 @@ def _plan_module(p: _Planner) -> dict:
                     c.line_of(n, False),
                     f'{user} {n}, which cell {binders[-1].pos} defines and which does not move with it (move that cell too, or use mode "function")',
                 )
+            elif n not in KERNEL_BUILTINS and p.star_imports():
+                module_imports.update(p.star_imports())
             elif n in KERNEL_BUILTINS:
                 shadow = p.shadowed_anywhere(n)
                 if shadow is not None:
