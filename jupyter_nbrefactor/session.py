@@ -137,6 +137,8 @@ def analyze(request: dict) -> dict:
             "cells": {},
             "warnings": [],
             "notice": f"No analysis for {language} kernels: only Python is understood.",
+            "reproducible": True,
+            "rerun": [],
         }
     modules = parse_modules(request)
     return _Session(cells_in, replay(tuple(runs_in)), kernel_names, modules).response()

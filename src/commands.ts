@@ -47,7 +47,7 @@ export function staleCellsOf(notebook: IWatchedNotebook | null): string[] {
   if (!tracker || tracker.notice !== null) {
     return [];
   }
-  return rerunCellIds(tracker.result, tracker.warnings, tracker.cells());
+  return rerunCellIds(tracker.result, tracker.cells());
 }
 
 /**

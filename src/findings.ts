@@ -110,19 +110,15 @@ export const VERDICT_KINDS: ReadonlySet<Kind> = new Set<Kind>([
 ]);
 
 /**
- * The verdict over the warnings shown. `reproducible` is the server's answer
- * when it gives one (it counts the kinds the settings hide too, so hiding a
- * kind never changes the verdict); then only the kinds that decide it are
- * reasons. Without it, any warning shown means "no".
+ * The verdict: `reproducible` is the server's answer (it counts the kinds the
+ * settings hide too, so hiding a kind never changes it); the reasons are the
+ * deciding kinds among the warnings shown, by how many cells carry each.
  */
 export function verdictOf(
   warnings: readonly Warning[],
-  reproducible?: boolean
+  reproducible: boolean
 ): IVerdict {
-  const decided = reproducible !== undefined;
-  const counted = decided
-    ? warnings.filter(w => VERDICT_KINDS.has(w.kind))
-    : warnings;
+  const counted = warnings.filter(w => VERDICT_KINDS.has(w.kind));
   const cellsByKind = new Map<Kind, Set<string>>();
   for (const warning of counted) {
     let cells = cellsByKind.get(warning.kind);
@@ -135,11 +131,11 @@ export function verdictOf(
   const reasons = VERDICT_ORDER.filter(kind => cellsByKind.has(kind)).map(
     kind => ({ kind, cells: cellsByKind.get(kind)!.size })
   );
-  const yes = decided ? reproducible : counted.length === 0;
   return {
-    reproducible: yes,
-    certain: yes || counted.length === 0 || counted.some(w => w.certain),
-    reasons: yes ? [] : reasons
+    reproducible,
+    certain:
+      reproducible || counted.length === 0 || counted.some(w => w.certain),
+    reasons: reproducible ? [] : reasons
   };
 }
 
@@ -157,33 +153,16 @@ export function nextWarnedCell(
   return next ? next.cellId : null;
 }
 
-/** The cells "Run stale cells" runs: stale and depends-on-stale, in notebook order, once each. */
-export function staleCellIds(
-  warnings: readonly Warning[],
-  cells: readonly Cell[]
-): string[] {
-  const stale = new Set(
-    warnings
-      .filter(w => w.kind === 'stale' || w.kind === 'depends-on-stale')
-      .map(w => w.cell_id)
-  );
-  return cells.filter(cell => stale.has(cell.id)).map(cell => cell.id);
-}
-
 /**
- * The cells "Run Stale Cells" runs: the server's `rerun` list when it gives
- * one (whatever kinds the settings hide), else the stale cells shown; in
- * notebook order, once each, only cells still in the notebook.
+ * The cells "Run Stale Cells" runs: the server's `rerun` list (whatever kinds
+ * the settings hide), in notebook order, once each, only cells still in the
+ * notebook; none before the first analysis.
  */
 export function rerunCellIds(
   result: NbRefactorAPI.IAnalyzeResponse | null,
-  warnings: readonly Warning[],
   cells: readonly Cell[]
 ): string[] {
-  if (!result?.rerun) {
-    return staleCellIds(warnings, cells);
-  }
-  const wanted = new Set(result.rerun);
+  const wanted = new Set(result?.rerun ?? []);
   return cells.filter(cell => wanted.has(cell.id)).map(cell => cell.id);
 }
 

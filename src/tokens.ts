@@ -132,11 +132,11 @@ export namespace NbRefactorAPI {
     /**
      * Would Restart & Run All reproduce this state: true exactly when no
      * stale, depends-on-stale, out-of-order or hidden-state warning exists,
-     * whatever kinds the settings hide. Older servers leave it out.
+     * whatever kinds the settings hide (true when the kernel's language is not analysed).
      */
-    reproducible?: boolean;
-    /** The cells "Run Stale Cells" runs, in notebook order. Older servers leave it out. */
-    rerun?: string[];
+    reproducible: boolean;
+    /** The cells "Run Stale Cells" runs, in notebook order: the one answer, decided by the server. */
+    rerun: string[];
     /** With `path`: the local modules as they are on disk now. */
     modules?: IModuleSnapshot;
   }

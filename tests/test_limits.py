@@ -274,4 +274,6 @@ async def test_another_language_gets_no_warnings_and_a_notice(jp_fetch, language
         "cells": {},
         "warnings": [],
         "notice": f"No analysis for {language} kernels: only Python is understood.",
+        "reproducible": True,
+        "rerun": [],
     }

@@ -1000,7 +1000,13 @@ def test_response_cells_carry_facts():
 
 def test_other_languages_get_a_notice_and_no_warnings():
     result = analyze({"cells": [{"id": "a", "source": "x <- y"}], "runs": [], "language": "R"})
-    assert result == {"cells": {}, "warnings": [], "notice": "No analysis for R kernels: only Python is understood."}
+    assert result == {
+        "cells": {},
+        "warnings": [],
+        "notice": "No analysis for R kernels: only Python is understood.",
+        "reproducible": True,
+        "rerun": [],
+    }
     assert analyze({"cells": [{"id": "a", "source": "y"}], "language": "python3"})["warnings"][0]["kind"] == "undefined"
 
 

@@ -32,8 +32,19 @@ function warning(
   };
 }
 
-/** A followed notebook: the analysis as the tracker holds it, and the actions recorded. */
-function setup(result: NbRefactorAPI.IAnalyzeResponse | null) {
+/** A followed notebook: the analysis as the tracker holds it (the server's
+ * answer: reproducible and nothing to re-run unless given), and the actions recorded. */
+function setup(
+  given:
+    | (Omit<NbRefactorAPI.IAnalyzeResponse, 'reproducible' | 'rerun'> &
+        Partial<NbRefactorAPI.IAnalyzeResponse>)
+    | null
+) {
+  const result: NbRefactorAPI.IAnalyzeResponse | null = given && {
+    reproducible: true,
+    rerun: [],
+    ...given
+  };
   const changed = new Signal<unknown, void>({});
   const notebook = {
     activeCellId: 'b' as string | null,
@@ -100,15 +111,6 @@ describe('addPanelCommands', () => {
     expect(commands.isEnabled(CommandIDs.runStaleCells)).toBe(false);
     await commands.execute(CommandIDs.runStaleCells);
     expect(notebook.runCells).not.toHaveBeenCalled();
-  });
-
-  it('Run Stale Cells falls back to the stale cells shown for an older server', async () => {
-    const { commands, notebook } = setup({
-      cells: {},
-      warnings: [warning('depends-on-stale', 'd'), warning('stale', 'b')]
-    });
-    await commands.execute(CommandIDs.runStaleCells);
-    expect(notebook.runCells.mock.calls).toEqual([[['b', 'd']]]);
   });
 
   it('Run from Here Down runs the given cell and every code cell below it', async () => {

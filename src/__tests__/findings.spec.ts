@@ -8,7 +8,6 @@ import {
   nextWarnedCell,
   notesByCell,
   rerunCellIds,
-  staleCellIds,
   timelineOf,
   verdictOf,
   warningsByCell
@@ -110,21 +109,24 @@ describe('timelineOf', () => {
 });
 
 describe('verdictOf', () => {
-  it('says a rerun reproduces the state when nothing is warned', () => {
-    const verdict = verdictOf([]);
+  it('says a rerun reproduces the state when the server says so', () => {
+    const verdict = verdictOf([], true);
     expect(verdict).toEqual({ reproducible: true, certain: true, reasons: [] });
     expect(verdictText(verdict, trans)).toBe(
       'Restart & Run All would reproduce this state.'
     );
   });
 
-  it('counts warned cells per kind, most serious first', () => {
-    const verdict = verdictOf([
-      warning('stale', 'a'),
-      warning('stale', 'b'),
-      warning('out-of-order', 'b'),
-      warning('out-of-order', 'b')
-    ]);
+  it("counts warned cells per deciding kind for the server's no, most serious first", () => {
+    const verdict = verdictOf(
+      [
+        warning('stale', 'a'),
+        warning('stale', 'b'),
+        warning('out-of-order', 'b'),
+        warning('out-of-order', 'b')
+      ],
+      false
+    );
     expect(verdict.reasons).toEqual([
       { kind: 'out-of-order', cells: 1 },
       { kind: 'stale', cells: 2 }
@@ -135,12 +137,12 @@ describe('verdictOf', () => {
   });
 
   it('hedges when every reason is a heuristic', () => {
-    const verdict = verdictOf([warning('stale', 'a', false)]);
+    const verdict = verdictOf([warning('stale', 'a', false)], false);
     expect(verdict.certain).toBe(false);
     expect(verdictText(verdict, trans)).toMatch(/^Restart & Run All might not/);
   });
 
-  it("takes the server's verdict: advice kinds do not make it a no", () => {
+  it("takes the server's yes: advice kinds, or any warnings, do not make it a no", () => {
     const verdict = verdictOf(
       [warning('edited', 'a'), warning('use-before-define', 'b')],
       true
@@ -178,29 +180,23 @@ describe('verdictOf', () => {
 });
 
 describe('rerunCellIds', () => {
-  const answer = (rerun?: string[]): NbRefactorAPI.IAnalyzeResponse => ({
+  const answer = (rerun: string[]): NbRefactorAPI.IAnalyzeResponse => ({
     cells: {},
-    warnings: [],
+    warnings: [warning('stale', 'b')],
+    reproducible: false,
     rerun
   });
 
   it("runs the server's list, in notebook order, only cells still there", () => {
-    expect(
-      rerunCellIds(answer(['c', 'gone', 'a']), [warning('stale', 'b')], cells)
-    ).toEqual(['a', 'c']);
+    expect(rerunCellIds(answer(['c', 'gone', 'a']), cells)).toEqual(['a', 'c']);
   });
 
   it('runs nothing when the server says so, whatever the warnings', () => {
-    expect(rerunCellIds(answer([]), [warning('stale', 'b')], cells)).toEqual(
-      []
-    );
+    expect(rerunCellIds(answer([]), cells)).toEqual([]);
   });
 
-  it('falls back to the stale cells shown without a list', () => {
-    expect(
-      rerunCellIds(answer(), [warning('depends-on-stale', 'c')], cells)
-    ).toEqual(['c']);
-    expect(rerunCellIds(null, [warning('stale', 'b')], cells)).toEqual(['b']);
+  it('runs nothing before the first analysis', () => {
+    expect(rerunCellIds(null, cells)).toEqual([]);
   });
 });
 
@@ -329,23 +325,6 @@ describe('nextWarnedCell', () => {
   });
 });
 
-describe('staleCellIds', () => {
-  it('lists stale and depends-on-stale cells once, in notebook order', () => {
-    expect(
-      staleCellIds(
-        [
-          warning('depends-on-stale', 'c'),
-          warning('out-of-order', 'b'),
-          warning('stale', 'a'),
-          warning('stale', 'a'),
-          warning('stale', 'gone')
-        ],
-        cells
-      )
-    ).toEqual(['a', 'c']);
-  });
-});
-
 describe('kindWord', () => {
   it('names every kind with a word', () => {
     expect(WARNING_KINDS.map(kind => kindWord(kind, trans))).toEqual([
@@ -407,7 +386,9 @@ describe('notesByCell', () => {
             a: facts(),
             gone: facts(['x'])
           },
-          warnings: []
+          warnings: [],
+          reproducible: true,
+          rerun: []
         },
         cells
       )

@@ -48,7 +48,13 @@ async function settle(): Promise<void> {
 
 function setup(warnings: NbRefactorAPI.IWarning[] = [], modules = FEATURES) {
   const client = new NbRefactorClient() as jest.Mocked<NbRefactorClient>;
-  client.analyze.mockResolvedValue({ cells: {}, warnings, modules });
+  client.analyze.mockResolvedValue({
+    cells: {},
+    warnings,
+    modules,
+    reproducible: warnings.length === 0,
+    rerun: []
+  });
   const tracker = new ExecutionTracker({
     client,
     cells: () => [

@@ -26,7 +26,12 @@ const staleWarning: NbRefactorAPI.IWarning = {
 function answer(
   warnings: NbRefactorAPI.IWarning[] = []
 ): NbRefactorAPI.IAnalyzeResponse {
-  return { cells: {}, warnings };
+  return {
+    cells: {},
+    warnings,
+    reproducible: warnings.length === 0,
+    rerun: []
+  };
 }
 
 /** Let queued microtasks run: runs are analysed in one, probe answers arrive in others. */
@@ -394,7 +399,9 @@ describe('ExecutionTracker', () => {
           error: null
         }
       },
-      warnings: []
+      warnings: [],
+      reproducible: true,
+      rerun: []
     });
     tracker.recordRun({ cell_id: 'a', source: 'x = 1', execution_count: 1 });
     await settle();
@@ -479,7 +486,9 @@ describe('ExecutionTracker', () => {
     client.analyze.mockResolvedValue({
       cells: {},
       warnings: [],
-      notice: 'No analysis for R kernels: only Python is understood.'
+      notice: 'No analysis for R kernels: only Python is understood.',
+      reproducible: true,
+      rerun: []
     });
     tracker.setLanguage('R');
     tracker.recordRun({ cell_id: 'a', source: 'x <- 1', execution_count: 1 });

@@ -17,7 +17,12 @@ async function settle(): Promise<void> {
 /** The parts of a NotebookPanel and its kernel connection WatchedNotebook uses. */
 function setup(options: { probe?: boolean } = {}) {
   const client = new NbRefactorClient() as jest.Mocked<NbRefactorClient>;
-  client.analyze.mockResolvedValue({ cells: {}, warnings: [] });
+  client.analyze.mockResolvedValue({
+    cells: {},
+    warnings: [],
+    reproducible: true,
+    rerun: []
+  });
   const kernel = {
     id: 'k1',
     anyMessage: new Signal<any, any>({}),
@@ -221,7 +226,9 @@ describe('WatchedNotebook', () => {
       cells: {
         a: { defines: ['x'], reads: [], mutates: [], imports: [], error: null }
       },
-      warnings: []
+      warnings: [],
+      reproducible: true,
+      rerun: []
     });
     await settle();
 

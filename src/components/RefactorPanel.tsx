@@ -496,7 +496,7 @@ function Analysis(props: {
   const analysed = tracker.result !== null && tracker.notice === null;
   const list = groupWarnings(warnings, cells, tracker.runs);
   const notes = notesByCell(tracker.result, cells);
-  const verdict = verdictOf(warnings, tracker.result?.reproducible);
+  const verdict = verdictOf(warnings, tracker.result?.reproducible ?? true);
   return (
     <>
       {analysed && (
