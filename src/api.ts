@@ -108,6 +108,20 @@ export class NbRefactorClient {
     return requestAPI('extract/restore', 'POST', request, this.serverSettings);
   }
 
+  /** Plan moving the notebook's parameters into its config file; writes nothing. */
+  planConfig(
+    request: NbRefactorAPI.IConfigRequest
+  ): Promise<NbRefactorAPI.IConfigPlan> {
+    return requestAPI('config/plan', 'POST', request, this.serverSettings);
+  }
+
+  /** Plan again against the config file's current text and write it (409 when it changed). */
+  applyConfig(
+    request: NbRefactorAPI.IConfigRequest
+  ): Promise<NbRefactorAPI.IConfigApplyResult> {
+    return requestAPI('config/apply', 'POST', request, this.serverSettings);
+  }
+
   /** The health report of a saved notebook (`path` relative to the server root). */
   report(path: string): Promise<NbRefactorAPI.IHealthReport> {
     return requestAPI(

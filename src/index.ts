@@ -18,6 +18,7 @@ import { addPanelCommands } from './commands';
 import { RefactorPanel } from './components/RefactorPanel';
 import { WarningStatus } from './components/WarningStatus';
 import { CellMarkers } from './decorations';
+import { configPlugin } from './config/plugin';
 import { extractPlugin } from './extract/plugin';
 import { HealthModel } from './health';
 import { refactorIcon } from './icons';
@@ -179,4 +180,4 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
   }
 };
 
-export default [plugin, extractPlugin];
+export default [plugin, extractPlugin, configPlugin];

@@ -406,3 +406,80 @@ export const IExecutionLogs = new Token<IExecutionLogs>(
   'jupyter-nbrefactor:IExecutionLogs',
   'The execution logs behind the Notebook refactor sidebar.'
 );
+
+/** Payloads of `config/plan` and `config/apply` (parameters -> config.yaml). */
+export namespace NbRefactorAPI {
+  /** One place a parameter's literal is written. */
+  export interface IConfigPlace {
+    cell_index: number;
+    cell_id: string | null;
+    line: number;
+    text: string;
+  }
+
+  /** A hard-coded parameter the notebook could read from the config file. */
+  export interface IConfigCandidate {
+    id: string;
+    key: string;
+    kind: 'name' | 'keyword' | 'path';
+    what: string;
+    value: unknown;
+    value_text: string;
+    convert: 'tuple' | null;
+    cell_index: number;
+    cell_id: string | null;
+    line: number;
+    places: IConfigPlace[];
+    reads: number;
+    clash: {
+      key: string;
+      existing: unknown;
+      blocked_by: unknown;
+      suggested: string;
+    } | null;
+    selected: boolean;
+  }
+
+  /** A literal that looks like a parameter but cannot move, and why. */
+  export interface IConfigRefusal {
+    cell_index: number;
+    cell_id: string | null;
+    line: number;
+    what: string;
+    reason: string;
+    message: string;
+  }
+
+  export interface IConfigRequest {
+    /** The notebook's path relative to the server root. */
+    path: string;
+    notebook: { [key: string]: unknown };
+    config_path?: string;
+    /** Candidate ids to move; absent or null: all. */
+    select?: string[] | null;
+    /** Candidate id -> the key it goes under instead. */
+    keys?: { [id: string]: string };
+    /** Only on apply: the plan's base_hash (409 when the file changed since). */
+    base_hash?: string | null;
+  }
+
+  export interface IConfigPlan {
+    candidates: IConfigCandidate[];
+    refusals: IConfigRefusal[];
+    config_path: string;
+    config_source: string | null;
+    base_hash: string | null;
+    helper_path: string;
+    helper_source: string | null;
+    load_cell: { index: number; source: string } | null;
+    cells: { index: number; id: string | null; source: string }[];
+    kernel_code: string | null;
+    notes: string[];
+    refused: string | null;
+  }
+
+  export interface IConfigApplyResult extends IConfigPlan {
+    /** Server paths written, or null when refused. */
+    written: string[] | null;
+  }
+}
