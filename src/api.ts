@@ -80,6 +80,11 @@ export class NbRefactorClient {
     return requestAPI('analyze', 'POST', request, this.serverSettings, json);
   }
 
+  /** The dataflow graph of the notebook now (and a cell's upstream and downstream). */
+  graph(request: NbRefactorAPI.IGraphRequest): Promise<NbRefactorAPI.IGraph> {
+    return requestAPI('graph', 'POST', request, this.serverSettings);
+  }
+
   /** Plan an extraction; writes nothing. */
   planExtraction(
     request: NbRefactorAPI.IPlanRequest

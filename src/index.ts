@@ -20,6 +20,9 @@ import { WarningStatus } from './components/WarningStatus';
 import { CellMarkers } from './decorations';
 import { configPlugin } from './config/plugin';
 import { extractPlugin } from './extract/plugin';
+import { addGraphCommands } from './graph/commands';
+import { describeInKernel } from './graph/describe';
+import { GraphModel } from './graph/model';
 import { HealthModel } from './health';
 import { refactorIcon } from './icons';
 import { PanelModel } from './model';
@@ -94,7 +97,29 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
     notebooks.currentChanged.connect((_, panel) => follow(panel));
     follow(notebooks.currentWidget);
 
-    const panel = new RefactorPanel(model, trans, app.commands, health, verify);
+    const graph = new GraphModel({
+      client,
+      describe: (notebook, names) =>
+        notebook instanceof WatchedNotebook
+          ? describeInKernel(
+              notebook.panel.sessionContext.session?.kernel ?? null,
+              names
+            )
+          : Promise.resolve(null)
+    });
+    model.changed.connect(() => graph.setNotebook(model.notebook));
+    graph.setNotebook(model.notebook);
+    notebooks.activeCellChanged.connect(() =>
+      graph.setActiveCell(model.notebook?.activeCellId ?? null)
+    );
+    const panel = new RefactorPanel(
+      model,
+      trans,
+      app.commands,
+      health,
+      verify,
+      graph
+    );
     panel.id = 'jp-nbrefactor-panel';
     panel.title.icon = refactorIcon;
     panel.title.caption = trans.__('Notebook refactor');
@@ -138,6 +163,19 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
         changed: model.changed,
         trans,
         notifyError: message => Notification.error(message, { autoClose: 8000 })
+      })
+    );
+    commands.push(
+      ...addGraphCommands(app.commands, {
+        client,
+        current: () => model.notebook,
+        trans,
+        restart: async () =>
+          (await app.commands.execute('notebook:restart-kernel')) === true,
+        show: view => {
+          openPanel();
+          panel.showTab(view);
+        }
       })
     );
     const category = trans.__('Notebook Refactor');

@@ -27,6 +27,16 @@ export namespace CommandIDs {
    * kernel and compare the outputs; answers the `IVerifyRecord` (null when cancelled or failed).
    */
   export const checkReproducibility = 'nbrefactor:check-reproducibility';
+  /** Run the cells a cell (the active one, or `cellId`) needs, then it, one by one. */
+  export const runWithUpstream = 'nbrefactor:run-with-upstream';
+  /** Run a cell (the active one, or `cellId`) and the cells that read its results, one by one. */
+  export const runDownstream = 'nbrefactor:run-downstream';
+  /** Restart the kernel, then run every code cell from the top down to a cell (the active one, or `cellId`). */
+  export const restartRunToSelected = 'nbrefactor:restart-run-to-selected';
+  /** Show the panel's Dependency view. */
+  export const showDependencies = 'nbrefactor:show-dependencies';
+  /** Show the panel's Variables view. */
+  export const showVariables = 'nbrefactor:show-variables';
   /**
    * Reload a local module (`module`: its path relative to the notebook) in the
    * kernel and rebind the names bound from it; from a module warning.
@@ -38,6 +48,66 @@ export namespace CommandIDs {
 export namespace NbRefactorAPI {
   export interface IVersion {
     version: string;
+  }
+
+  /** `POST graph`: the notebook now; with `cell_id`, also that cell's upstream and downstream. */
+  export interface IGraphRequest {
+    cells: IAnalyzeCell[];
+    language?: string;
+    cell_id?: string | null;
+  }
+
+  /** A code cell of the graph; `number` is its 1-based position among all cells. */
+  export interface IGraphNode {
+    id: string;
+    number: number;
+    defines: string[];
+    mutates: string[];
+    reads: string[];
+    error: string | null;
+    /** The number of the markdown heading cell above it, or null. */
+    section: number | null;
+  }
+
+  /** From the cell that last wrote the names above the reader, to the reader. */
+  export interface IGraphEdge {
+    from: string;
+    to: string;
+    names: string[];
+    /** False when every name rests on a conditional definition or a guessed change. */
+    certain: boolean;
+  }
+
+  /** A module-level name: who defines, changes and reads it (cell ids, in order). */
+  export interface IGraphName {
+    name: string;
+    defined_by: string[];
+    mutated_by: string[];
+    read_by: string[];
+    /** Cells that read it before any cell defines it. */
+    below_only: string[];
+  }
+
+  /** A markdown heading: the fold of the cells below it. */
+  export interface IGraphSection {
+    id: string;
+    number: number;
+    level: number;
+    title: string;
+  }
+
+  /** `POST graph`'s answer (jupyter_nbrefactor/graph.py). */
+  export interface IGraph {
+    nodes: IGraphNode[];
+    edges: IGraphEdge[];
+    names: IGraphName[];
+    sections: IGraphSection[];
+    /** With `cell_id`: the cells it needs, transitively, in notebook order. */
+    upstream?: string[];
+    /** With `cell_id`: the cells that read its results, transitively, in notebook order. */
+    downstream?: string[];
+    /** Why there are no edges (a notebook in another language than Python). */
+    notice?: string;
   }
 
   export interface IAnalyzeCell {

@@ -33,12 +33,15 @@ import { refactorIcon } from '../icons';
 import { IWatchedNotebook, PanelModel } from '../model';
 import { CommandIDs, NbRefactorAPI } from '../tokens';
 import { VerifyModel } from '../verify';
+import { DependencyView } from '../graph/DependencyView';
+import { GraphModel } from '../graph/model';
+import { VariablesView } from '../graph/VariablesView';
 import { EmptyState } from './EmptyState';
 import { HealthView } from './HealthView';
 import { checkedLine, useNow, VerifyView } from './VerifyView';
 
-/** The sidebar's two views. */
-export type PanelTab = 'warnings' | 'health';
+/** The sidebar's views. */
+export type PanelTab = 'warnings' | 'health' | 'dependencies' | 'variables';
 
 /** The timeline shows at most this many runs (the latest). */
 const TIMELINE_LIMIT = 200;
@@ -596,11 +599,18 @@ function Tabs(props: {
   tab: PanelTab;
   onTab: (tab: PanelTab) => void;
   trans: TranslationBundle;
+  graph: boolean;
 }): JSX.Element {
   const { tab, onTab, trans } = props;
   const tabs: [PanelTab, string][] = [
     ['warnings', trans.__('Warnings')],
-    ['health', trans.__('Health')]
+    ['health', trans.__('Health')],
+    ...(props.graph
+      ? ([
+          ['dependencies', trans.__('Dependencies')],
+          ['variables', trans.__('Variables')]
+        ] as [PanelTab, string][])
+      : [])
   ];
   return (
     <div className="jp-nbrefactor-tabs" role="tablist">
@@ -628,8 +638,9 @@ function PanelBody(props: {
   verify: VerifyModel | null;
   tab: PanelTab;
   onTab: (tab: PanelTab) => void;
+  graph: GraphModel | null;
 }): JSX.Element {
-  const { model, commands, trans, health, verify, tab } = props;
+  const { model, commands, trans, health, verify, tab, graph } = props;
   const notebook = model.notebook;
   const state = model.emptyState;
   return (
@@ -643,8 +654,25 @@ function PanelBody(props: {
           {notebook.title}
         </div>
       )}
-      {health && <Tabs tab={tab} onTab={props.onTab} trans={trans} />}
-      {health && tab === 'health' ? (
+      {health && (
+        <Tabs
+          tab={tab}
+          onTab={props.onTab}
+          trans={trans}
+          graph={graph !== null}
+        />
+      )}
+      {graph && tab === 'dependencies' ? (
+        <UseSignal signal={graph.changed}>
+          {() => (
+            <DependencyView model={graph} commands={commands} trans={trans} />
+          )}
+        </UseSignal>
+      ) : graph && tab === 'variables' ? (
+        <UseSignal signal={graph.changed}>
+          {() => <VariablesView model={graph} trans={trans} />}
+        </UseSignal>
+      ) : health && tab === 'health' ? (
         <HealthView model={health} trans={trans} />
       ) : (
         <>
@@ -673,7 +701,8 @@ export class RefactorPanel extends ReactWidget {
     private readonly _trans: TranslationBundle,
     private readonly _commands: CommandRegistry,
     private readonly _health: HealthModel | null = null,
-    private readonly _verify: VerifyModel | null = null
+    private readonly _verify: VerifyModel | null = null,
+    private readonly _graph: GraphModel | null = null
   ) {
     super();
     this.addClass('jp-nbrefactor-panel');
@@ -712,6 +741,7 @@ export class RefactorPanel extends ReactWidget {
             verify={this._verify}
             tab={this._tab}
             onTab={tab => this.showTab(tab)}
+            graph={this._graph}
           />
         )}
       </UseSignal>
@@ -721,6 +751,12 @@ export class RefactorPanel extends ReactWidget {
   /** The report is fetched only while someone can see it. */
   private _updateHealth(): void {
     this._health?.setActive(this.isVisible && this._tab === 'health');
+    const tab = this._tab;
+    this._graph?.setView(
+      this.isVisible && (tab === 'dependencies' || tab === 'variables')
+        ? tab
+        : null
+    );
   }
 
   private _tab: PanelTab = 'warnings';
