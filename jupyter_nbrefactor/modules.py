@@ -522,9 +522,13 @@ class ModuleLog:
             if not failed or name not in self.bindings:
                 self.bindings[name] = b
                 made.append(b)
-        for b in made:
+        for b in made:  # used in the same cell after the import: the code of now
             name = next(n for n, x in self.bindings.items() if x is b)
-            used.extend(self._uses(name, b, _attributes(facts, name)))
+            keys = _attributes(facts, name)
+            if b.attr is None:
+                used.extend(self._uses(name, b, keys))
+            elif keys is None or keys:
+                used.append(Used(name, b.path, b.attr, b.hash, True))
         if not failed:
             for name in (*facts.defines, *facts.deletes):
                 if name not in facts.imports:
@@ -587,7 +591,6 @@ class ModuleLog:
             name = next((n for n, x in self.bindings.items() if x is b), None)
             if name is None:
                 continue
-            used = [u for u in used if u.name != name]
             if b.attr is not None:
                 used.append(Used(name, b.path, b.attr, b.hash, True))
             else:  # the module object: the attributes any run used through it

@@ -362,3 +362,21 @@ def test_a_run_without_a_stamp_saw_the_disk_of_the_next_stamped_run(folder):
     s.run("c1", "c2")
     edit(folder, "_clip(x) + 1", "_clip(x) + 2")
     assert [w[:2] for w in s.warnings()] == [("c1", "stale"), ("c2", "depends-on-stale")]
+
+
+def test_reload_leaves_a_cell_that_imported_and_called_in_one_stale(folder):
+    """The replacement cell of an extraction imports the function and calls it."""
+    s = Session(folder, "from src.features import engineer_features\ny = engineer_features(1)", "print(y)")
+    s.run_all()
+    edit(folder, "_clip(x) + 1", "_clip(x) + 2")
+    assert [w[:2] for w in s.warnings()] == [("c1", "stale"), ("c2", "depends-on-stale")]
+    assert s.warnings()[0][2] == CHANGED
+    s.reload()
+    assert s.warnings()[0] == (
+        "c1",
+        "stale",
+        "src/features.py changed after this cell ran: its result came from the old `engineer_features`; "
+        "re-run to use the new code",
+    )
+    s.run("c1", "c2")
+    assert s.warnings() == []
