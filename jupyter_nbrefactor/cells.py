@@ -284,7 +284,11 @@ def _import_text(node, alias):
 
 
 class _Walker:
-    """Walks one parsed cell once, collecting its facts."""
+    """Walks one parsed cell once, collecting its facts.
+
+    Its definite assignment (``definite``: the module names certainly bound on the
+    current path) is the one analysis of it: extraction subclasses this walker.
+    """
 
     def __init__(self, lines, offset=0):
         self.lines = lines
@@ -723,11 +727,18 @@ class _Walker:
             if h.name:
                 body = [ast.Assign(targets=[ast.Name(h.name, ast.Store())], value=ast.Constant(None)), *body]
             blocks.append(body)
+        before = self.definite
         if node.handlers:
             self._branches(blocks)
-        else:  # try/finally: the body may stop anywhere
-            self._branches((node.body + node.orelse, []))
+        else:  # past a try/finally, its body ran to the end (or the exception goes on)
+            self.definite = set(before)
+            self.block(node.body)
+            self.block(node.orelse)
+        after = self.definite
+        # the finally block may run after the body stopped anywhere
+        self.definite = set(before)
         self.block(node.finalbody)
+        self.definite |= after
 
     def _s_delete(self, node):
         for t in node.targets:
@@ -953,6 +964,7 @@ class _Walker:
     def _e_comp(self, node):
         gens = node.generators
         self.expr(gens[0].iter)
+        before = set(self.definite)  # ``:=`` in it binds in the cell, if it yields at all
         scope = _Scope(_COMP, self.scope)
         prev = self.scope
         self.scope = scope
@@ -972,6 +984,7 @@ class _Walker:
             self.expr(node.elt)
         self.cond -= 1
         self.scope = prev
+        self.definite = before
 
     def _e_walrus(self, node):
         self.expr(node.value)
@@ -986,17 +999,21 @@ class _Walker:
     def _e_boolop(self, node):
         values = node.values
         self.expr(values[0])
+        before = set(self.definite)
         self.cond += 1  # the right operands may not run
         for v in values[1:]:
             self.expr(v)
         self.cond -= 1
+        self.definite = before
 
     def _e_ifexp(self, node):
         self.expr(node.test)
+        before = set(self.definite)
         self.cond += 1
         self.expr(node.body)
         self.expr(node.orelse)
         self.cond -= 1
+        self.definite = before
 
     def _e_await(self, node):
         if not self.fn_depth:
@@ -1222,6 +1239,9 @@ def _error(err, line_of=None):
 
 def _failed(source, python, message, line):
     return CellFacts(source=source, python=python, error=message, error_line=line)
+
+
+Walker = _Walker  # public: extraction walks a selection with it
 
 
 def cell_facts(source: str) -> CellFacts:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from .cells import CellFacts, cell_facts, match_is_exhaustive, terminates
+from .cells import CellFacts, Walker, cell_facts
 from .errors import RequestError
 from .language import PYTHON, notebook_language
 from .modpath import dotted_name, validate_module_path
@@ -310,245 +310,85 @@ def _leading_blank(text: str) -> int:
 # ----- definite assignment over the selection ---------------------------------------
 
 
-class _Flow:
-    """Walks the selection's module-level code in order, tracking the names it has
-    certainly bound, and records each name read (or deleted) at a point where the
-    selection may not have bound it yet: in a function those reads would see the
-    function's own, possibly unbound, local instead of the notebook's global.
+class _Flow(Walker):
+    """cells.py's walker (the one definite-assignment analysis) over the selection's
+    module-level code, cell after cell. Besides what it always tracks, it records each
+    name read (or deleted) at a point where the selection may not have bound it yet: in
+    a function those reads would see the function's own, possibly unbound, local instead
+    of the notebook's global.
 
     The body of a def or lambda runs later: its free names count as read where it is
-    defined, unless already certainly bound there (then the closure sees that binding).
+    defined (``deferred``), unless already certainly bound there (then the closure sees
+    that binding).
     """
 
-    def __init__(self):
-        self.definite: set[str] = set()
+    def __init__(self, known: set[str]):
+        super().__init__([])
         self.open: dict[str, tuple[int, int, bool]] = {}  # name -> (pos, line, deferred only)
-        self.deleted: set[str] = set()
         self.cell: _Cell | None = None
-        self.skip: set[int] = set()  # id() of statements not to walk
+        self._line = 1
+        self._deferred = 0
+        for name in known:  # bound at the module's top: certainly there
+            self.bind(name)
 
-    def read(self, name: str, line: int, deferred: bool = False):
-        if name in self.definite:
+    @property
+    def deleted(self) -> set[str]:
+        """Names the selection deletes and does not certainly bind again."""
+        return {n for n in self.deletes if n not in self.definite}
+
+    def walk(self, cell: _Cell, statements: list[ast.stmt]) -> None:
+        self.cell = cell
+        self.block(statements)
+
+    def read_open(self, name: str, deferred: bool = False) -> None:
+        if name in self.definite or self.cell is None:
             return
         seen = self.open.get(name)
         if seen is None:
-            self.open[name] = (self.cell.pos, line + self.cell.shift, deferred)
+            self.open[name] = (self.cell.pos, self._line + self.cell.shift, deferred)
         elif seen[2] and not deferred:
             self.open[name] = (seen[0], seen[1], False)
 
-    def bind(self, name: str):
-        self.definite.add(name)
-        self.deleted.discard(name)
-
-    # statements
+    # the walker's hooks
     def block(self, body):
-        for stmt in body:
-            if id(stmt) not in self.skip:
-                self.stmt(stmt)
+        for node in body:
+            self._line = getattr(node, "lineno", self._line)
+            super().block([node])
 
-    def stmt(self, node):
-        t = type(node)
-        if t in (ast.FunctionDef, ast.AsyncFunctionDef):
-            for d in node.decorator_list:
-                self.expr(d)
-            self._arguments(node.args)
-            if node.returns is not None:
-                self.expr(node.returns)
-            for name in self.cell.facts.functions.get(node.name, ()):
-                self.read(name, node.lineno, deferred=True)
-            self.bind(node.name)
-        elif t is ast.ClassDef:
-            for e in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
-                self.expr(e)
-            for n in _walk_scope(node):
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
-                    self.read(n.id, n.lineno)
-            for name in self.cell.facts.functions.get(node.name, ()):
-                self.read(name, node.lineno, deferred=True)
-            self.bind(node.name)
-        elif t is ast.Assign:
-            self.expr(node.value)
-            for target in node.targets:
-                self.target(target)
-        elif t is ast.AugAssign:
-            if isinstance(node.target, ast.Name):
-                self.read(node.target.id, node.lineno)
-                self.expr(node.value)
-                self.bind(node.target.id)
-            else:
-                self.expr(node.target)
-                self.expr(node.value)
-        elif t is ast.AnnAssign:
-            if node.value is not None:
-                self.expr(node.value)
-                self.target(node.target)
-        elif t in (ast.Import, ast.ImportFrom):
-            for a in node.names:
-                self.bind(_bound(a))
-        elif t is ast.If:
-            self.expr(node.test)
-            self._branches([node.body, node.orelse])
-        elif t in (ast.For, ast.AsyncFor):
-            self.expr(node.iter)
-            self._loop(node.body + node.orelse, node.target)
-        elif t is ast.While:
-            self.expr(node.test)
-            self._loop(node.body + node.orelse, None)
-        elif t in (ast.With, ast.AsyncWith):
-            suppress = False
-            for item in node.items:
-                self.expr(item.context_expr)
-                if item.optional_vars is not None:
-                    self.target(item.optional_vars)
-                f = item.context_expr.func if isinstance(item.context_expr, ast.Call) else None
-                suppress = suppress or (
-                    isinstance(f, (ast.Name, ast.Attribute)) and getattr(f, "id", getattr(f, "attr", "")) == "suppress"
-                )
-            if suppress:
-                self._branches([node.body, []])
-            else:
-                self.block(node.body)
-        elif t is ast.Try or t.__name__ == "TryStar":
-            before = set(self.definite)
-            blocks = [node.body + node.orelse]
-            results = []
-            self.block(blocks[0])
-            if not terminates(blocks[0]):
-                results.append(self.definite)
-            for h in node.handlers:
-                self.definite = set(before)
-                if h.type is not None:
-                    self.expr(h.type)
-                if h.name:
-                    self.bind(h.name)
-                self.block(h.body)
-                if not terminates(h.body):
-                    results.append(self.definite)
-            merged = set.intersection(*results) if results else set(before)
-            self.definite = set(before)
-            self.block(node.finalbody)
-            self.definite |= merged
-        elif t is ast.Match:
-            self.expr(node.subject)
-            before = set(self.definite)
-            results = []
-            for case in node.cases:
-                self.definite = set(before)
-                for n in ast.walk(case.pattern):
-                    if isinstance(n, ast.MatchValue):
-                        self.expr(n.value)
-                    elif isinstance(n, ast.MatchClass):
-                        self.expr(n.cls)
-                    name = getattr(n, "name", None) or getattr(n, "rest", None)
-                    if isinstance(name, str):
-                        self.bind(name)
-                if case.guard is not None:
-                    self.expr(case.guard)
-                self.block(case.body)
-                if not terminates(case.body):
-                    results.append(self.definite)
-            exhaustive = match_is_exhaustive(node)
-            self.definite = set.intersection(*results) if (exhaustive and results) else before
-        elif t is ast.Delete:
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    self.read(target.id, node.lineno)
-                    self.definite.discard(target.id)
-                    self.deleted.add(target.id)
-                else:
-                    self.expr(target)
-        else:
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.expr):
-                    self.expr(child)
-                elif isinstance(child, ast.stmt):
-                    self.stmt(child)
-
-    def _branches(self, blocks):
-        before = set(self.definite)
-        results = []
-        for body in blocks:
-            self.definite = set(before)
-            self.block(body)
-            if not terminates(body):
-                results.append(self.definite)
-        self.definite = set.intersection(*results) if results else before
-
-    def _loop(self, body, target):
-        before = set(self.definite)
-        if target is not None:
-            self.target(target)
-        self.block(body)
-        self.definite = before
-
-    def _arguments(self, args):
-        for d in (*args.defaults, *(d for d in args.kw_defaults if d is not None)):
-            self.expr(d)
-        for a in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
-            if a is not None and a.annotation is not None:
-                self.expr(a.annotation)
-
-    def target(self, node):
-        if isinstance(node, ast.Name):
-            self.bind(node.id)
-        elif isinstance(node, (ast.Tuple, ast.List)):
-            for e in node.elts:
-                self.target(e)
-        elif isinstance(node, ast.Starred):
-            self.target(node.value)
-        else:
-            self.expr(node)
-
-    # expressions: every load counts; lambda bodies and comprehension targets are
-    # handled approximately (cells.py's exact reads are added to these).
     def expr(self, node):
-        self._loads(node)
-        for name in _sure_walrus_targets(node):
-            self.bind(name)
+        self._line = getattr(node, "lineno", self._line)
+        super().expr(node)
 
-    def _loads(self, node):
-        stack = [node]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, ast.Name):
-                if isinstance(n.ctx, ast.Load):
-                    self.read(n.id, n.lineno)
-            elif isinstance(n, ast.Lambda):
-                self._arguments(n.args)
-                params = {a.arg for a in ast.walk(n.args) if isinstance(a, ast.arg)}
-                for m in ast.walk(n.body):
-                    if isinstance(m, ast.Name) and isinstance(m.ctx, ast.Load) and m.id not in params:
-                        self.read(m.id, m.lineno, deferred=True)
-            elif isinstance(n, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
-                targets = {m.id for g in n.generators for m in ast.walk(g.target) if isinstance(m, ast.Name)}
-                stack.append(n.generators[0].iter)
-                rest = [*(g.iter for g in n.generators[1:]), *(c for g in n.generators for c in g.ifs)]
-                rest += [n.key, n.value] if isinstance(n, ast.DictComp) else [n.elt]
-                for part in rest:
-                    for m in ast.walk(part):
-                        if isinstance(m, ast.Name) and isinstance(m.ctx, ast.Load) and m.id not in targets:
-                            self.read(m.id, m.lineno)
-            else:
-                stack.extend(reversed(list(ast.iter_child_nodes(n))))
+    def _module_read(self, name):
+        super()._module_read(name)
+        self.read_open(name, self._deferred > 0)
 
+    def _leave(self, scope):
+        self._deferred += 1  # a def's or lambda's free names: read when it runs
+        try:
+            super()._leave(scope)
+        finally:
+            self._deferred -= 1
 
-def _sure_walrus_targets(node) -> list[str]:
-    """Names ``:=`` binds whenever ``node`` is evaluated (not in a short-circuited operand,
-    a conditional branch, a comprehension or a lambda)."""
-    out = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.NamedExpr):
-            out.append(n.target.id)
-            stack.append(n.value)
-        elif isinstance(n, ast.BoolOp):
-            stack.append(n.values[0])
-        elif isinstance(n, ast.IfExp):
-            stack.append(n.test)
-        elif not isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
-            stack.extend(ast.iter_child_nodes(n))
-    return out
+    def _s_def(self, node):
+        super()._s_def(node)
+        self._defined(node)
+
+    def _s_class(self, node):
+        super()._s_class(node)
+        self._defined(node)
+
+    def _defined(self, node):
+        if self.scope is None:
+            self._line = node.lineno
+            for name in self.functions.get(node.name, ()):
+                self.read_open(name, deferred=True)
+
+    def _delete(self, t):
+        if isinstance(t, ast.Name) and self.scope is None:
+            self._line = t.lineno
+            self.read_open(t.id)
+        super()._delete(t)
 
 
 # ----- the planner --------------------------------------------------------------------
@@ -851,17 +691,13 @@ def _plan_function(p: _Planner) -> dict:
         if value is not None and not _is_print_call(value, shadowed_print):
             display_unit = u
     display_name = None
-    flow = _Flow()
+    skip = {id(s) for u in leading for s in u.stmts} | lifted_ids
     if display_unit is not None and isinstance(display_unit.stmts[-1].value, ast.Name):
         display_name = display_unit.stmts[-1].value.id
-        flow.skip.add(id(display_unit.stmts[-1]))
-    flow.definite.update(hoisted_imports)
-    flow.definite.update(lift.names)
-    flow.skip.update(id(s) for u in leading for s in u.stmts)
-    flow.skip.update(lifted_ids)
+        skip.add(id(display_unit.stmts[-1]))
+    flow = _Flow({*hoisted_imports, *lift.names})
     for c in p.sel:
-        flow.cell = c
-        flow.block([s for u in sel.units if u.cell is c for s in u.stmts])
+        flow.walk(c, [s for u in sel.units if u.cell is c for s in u.stmts if id(s) not in skip])
         for n in _walk_scope(c.facts.tree):
             if isinstance(n, ast.Delete) and n not in c.facts.tree.body:
                 target = next((t.id for t in n.targets if isinstance(t, ast.Name)), None)

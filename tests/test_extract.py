@@ -357,3 +357,33 @@ def test_name_imported_from_the_target_module_is_its_global():
     assert result["module_source"] == existing + (
         '\n\ndef f():\n    """Cell 2 of nb.ipynb.\n\n    Parameters: none.\n    Returns: t.\n    """\n    t = add(1)\n    return t\n'
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "certain", "uncertain"),
+    [
+        ("try:\n    x = 1\nfinally:\n    done = True", {"x", "done"}, set()),
+        ("try:\n    x = int('1')\nexcept ValueError:\n    pass", set(), {"x"}),
+        ("try:\n    x = int('1')\nexcept ValueError:\n    x = 0\nfinally:\n    y = 2", {"x", "y"}, set()),
+        ("ok = True or (x := 1)", {"ok"}, {"x"}),
+        ("v = 1 if len('a') else (x := 2)", {"v"}, {"x"}),
+        ("import contextlib\nwith contextlib.suppress(Exception):\n    x = 1", {"contextlib"}, {"x"}),
+        ("if len('a'):\n    x = 1\nelse:\n    x = 2", {"x"}, set()),
+    ],
+)
+def test_extraction_reads_the_cell_walkers_definite_assignment(source, certain, uncertain):
+    """One definite-assignment walker (cells.py): what a cell certainly binds is what
+    extraction returns without a parameter; what it binds on some paths only is refused
+    when a later cell reads it (try/finally used to be read differently by the two)."""
+    from jupyter_nbrefactor.cells import cell_facts
+
+    facts = cell_facts(source)
+    assert set(facts.defines) - facts.uncertain_defines == certain
+    assert facts.uncertain_defines == uncertain
+    for name in sorted((certain | uncertain) - set(facts.imports)):  # imports are repeated, not returned
+        result = plan([source, f"print({name})"], [0])
+        if name in certain:
+            assert result["refused"] is None, result["refused"]
+            assert name in result["returns"] and result["params"] == []
+        else:
+            assert f"{name} is bound only on some paths" in result["refused"]
