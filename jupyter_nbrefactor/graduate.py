@@ -655,3 +655,75 @@ def undo(before: Mapping[Path, bytes | None], made: Sequence[Path]) -> None:
             shutil.rmtree(pycache)
         if directory.is_dir() and not any(directory.iterdir()):
             directory.rmdir()
+
+
+# ----- through a jupyter_server ContentsManager (the REST routes) ----------------------------
+
+
+def _server_path(folder: str, rel: str) -> str:
+    return f"{folder}/{rel}" if folder else rel
+
+
+async def _target(contents_manager, folder: str, rel: str) -> str:
+    """The server path of a file a graduation writes: a module or the script checked by
+    ``apply.module_target``; a package's ``__init__.py`` goes with its package's modules."""
+    from .apply import module_target
+
+    if rel.endswith("/__init__.py"):
+        return _server_path(folder, rel)
+    return await module_target(contents_manager, folder, rel)
+
+
+async def read_graduation_sources(contents_manager, folder: str, paths: Sequence[str]) -> dict:
+    """``{"sources": {path: text or None}}`` of the files a graduation may write
+    (``candidate_paths``), read through the ContentsManager; each path is checked as
+    ``apply.module_target`` checks a module (it stays in the server root, breaks no import)."""
+    from .apply import read_contents_text
+
+    sources: dict[str, str | None] = {}
+    for rel in paths:
+        sources[rel] = await read_contents_text(contents_manager, await _target(contents_manager, folder, rel))
+    return {"sources": sources}
+
+
+async def save_graduation_contents(contents_manager, folder: str, plan: dict) -> tuple[list[str], list[dict]]:
+    """Write a plan's files through the ContentsManager under the notebook's server
+    ``folder``; returns the server paths written and the undo steps, in the order to send
+    them to ``extract/restore`` (``{"module", "source", "expected_hash", "created"}``: each
+    module and the script back to its text before, or removed; the package folders and
+    ``__init__.py`` files it created go with the last module written in them).
+
+    Every file's current text is checked against the plan's ``base_hash`` first: one that
+    changed since planning is a 409 and nothing is written."""
+    from jupyter_core.utils import ensure_async
+
+    from .apply import read_contents_text
+
+    cm = contents_manager
+    targets = {f["path"]: await _target(cm, folder, f["path"]) for f in plan["files"]}
+    before = {p: await read_contents_text(cm, t) for p, t in targets.items()}
+    check_bases(plan, before)
+    made: list[str] = []
+    written: list[str] = []
+    for f in plan["files"]:
+        parts = f["path"].split("/")[:-1]
+        for package in ("/".join(parts[: i + 1]) for i in range(len(parts))):
+            if not await ensure_async(cm.dir_exists(_server_path(folder, package))):
+                await ensure_async(cm.save({"type": "directory"}, _server_path(folder, package)))
+                made.append(package)
+        await ensure_async(cm.save({"type": "file", "format": "text", "content": f["source"]}, targets[f["path"]]))
+        written.append(targets[f["path"]])
+    steps = [
+        {"module": f["path"], "source": before[f["path"]], "expected_hash": source_hash(f["source"]), "created": []}
+        for f in plan["files"]
+        if not f["path"].endswith("/__init__.py")
+    ]
+    created_inits = [
+        f["path"] for f in plan["files"] if f["path"].endswith("/__init__.py") and before[f["path"]] is None
+    ]
+    for extra in [*created_inits, *made]:
+        package = extra[: -len("/__init__.py")] if extra.endswith("/__init__.py") else extra
+        last = max(i for i, s in enumerate(steps) if s["module"].startswith(package + "/"))
+        steps[last]["created"].append(extra)
+    # the steps that remove folders come last, so the other modules are gone by then
+    return written, sorted(steps, key=lambda s: bool(s["created"]))

@@ -388,6 +388,67 @@ async def config_request(handler: BaseHandler) -> tuple[dict, str, str, str]:
     return {**body, "config_path": config_path}, folder, target, helper
 
 
+class GraduatePlanHandler(BaseHandler):
+    """POST graduate/plan: ``{"path", "notebook", "script"?, "overwrite"?}`` -> the
+    graduation plan (``graduate.plan_graduation``); the files it may write are read here.
+    Writes nothing, hence a read."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    async def post(self):
+        from .graduate import plan_graduation
+
+        body, sources = await graduate_request(self)
+        self.reply(await run_engine(plan_graduation, {**body, **sources}))
+
+
+class GraduateApplyHandler(BaseHandler):
+    """POST graduate/apply: plan again against the files' current text and write the
+    modules and the script; the notebook edit is the client's (one undoable edit). A file
+    that changed since that plan (its ``base_hash``) is a 409 and nothing is written. The
+    answer adds ``written`` and ``undo``: the ``extract/restore`` requests that take the
+    writes back, in order. Graduations of one folder are serialised."""
+
+    @tornado.web.authenticated
+    @authorized("write")
+    async def post(self):
+        from .apply import notebook_folder
+        from .graduate import plan_graduation, save_graduation_contents
+
+        folder = notebook_folder(self.json_body().get("path"))
+        locks = self.settings.setdefault("jupyter_nbrefactor_module_locks", {})
+        async with locks.setdefault(f"graduate:{folder}", asyncio.Lock()):
+            body, sources = await graduate_request(self)
+            plan = await run_engine(plan_graduation, {**body, **sources})
+            expected = body.get("base_hashes")
+            if plan["refused"] is None and isinstance(expected, dict):
+                for f in plan["files"]:
+                    if f["path"] in expected and expected[f["path"]] != f["base_hash"]:
+                        raise RequestError(f"{f['path']} changed since the graduation was planned: plan again", 409)
+            written, undo = None, []
+            if plan["refused"] is None:
+                written, undo = await save_graduation_contents(self.contents_manager, folder, plan)
+        self.reply({**plan, "written": written, "undo": undo})
+
+
+async def graduate_request(handler: BaseHandler) -> tuple[dict, dict]:
+    """The body of a graduate request and the current text of the files it may write."""
+    from .apply import notebook_folder
+    from .graduate import DEFAULT_SCRIPT, candidate_paths, read_graduation_sources
+    from .modpath import validate_module_path
+
+    body = handler.json_body()
+    folder = notebook_folder(body.get("path"))
+    notebook = body.get("notebook")
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise RequestError('"notebook" must be an nbformat v4 notebook with a "cells" list')
+    script = validate_module_path(body.get("script") or DEFAULT_SCRIPT)
+    path = str(body["path"]).rsplit("/", 1)[-1]
+    paths = await run_engine(candidate_paths, notebook, script)
+    sources = await read_graduation_sources(handler.contents_manager, folder, paths)
+    return {**body, "script": script, "path": path}, sources
+
+
 ROUTES: list[tuple[str, type]] = [
     ("version", VersionHandler),
     ("analyze", AnalyzeHandler),
@@ -401,4 +462,6 @@ ROUTES: list[tuple[str, type]] = [
     ("verify", VerifyHandler),
     ("config/plan", ConfigPlanHandler),
     ("config/apply", ConfigApplyHandler),
+    ("graduate/plan", GraduatePlanHandler),
+    ("graduate/apply", GraduateApplyHandler),
 ]

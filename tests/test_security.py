@@ -99,6 +99,8 @@ ASKED = {
     ("report", "GET"): ("read", "contents"),
     ("config/plan", "POST"): ("read", "contents"),
     ("config/apply", "POST"): ("write", "contents"),
+    ("graduate/plan", "POST"): ("read", "contents"),
+    ("graduate/apply", "POST"): ("write", "contents"),
 }
 
 
@@ -148,6 +150,8 @@ POSTS = {
     "extract/apply": extract_body(),
     "config/plan": extract_body(),
     "config/apply": extract_body(),
+    "graduate/plan": extract_body(),
+    "graduate/apply": extract_body(),
     "extract/suggest": extract_body(),
     # nothing to undo: the module never existed
     "extract/restore": {"path": "work/analysis.ipynb", "module": "src/calc.py", "source": None, "expected_hash": None},
