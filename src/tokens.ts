@@ -386,6 +386,8 @@ export namespace NbRefactorAPI {
     findings: IFinding[];
     verdict: IHealthVerdict;
     extraction_candidates: IExtractionCandidate[];
+    /** How many parameters "Move Parameters to Config…" would move. */
+    hard_coded_parameters?: number;
   }
 
   /** `POST verify`: paths relative to the server root; `timeout` in seconds per cell. */

@@ -5,8 +5,10 @@
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { refreshIcon, UseSignal } from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
+import { ConfigCommandIDs } from '../config/commands';
 import { HealthModel } from '../health';
 import { refactorIcon } from '../icons';
 import { NbRefactorAPI } from '../tokens';
@@ -232,12 +234,59 @@ function Candidate(props: {
   );
 }
 
+function Parameters(props: {
+  report: NbRefactorAPI.IHealthReport;
+  commands: CommandRegistry | null;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { report, commands, trans } = props;
+  const count = report.hard_coded_parameters ?? 0;
+  const id = ConfigCommandIDs.moveParameters;
+  return (
+    <Section
+      title={trans.__('Hard-coded parameters')}
+      none={
+        count === 0
+          ? trans.__(
+              'None: no data path, split size, seed or model setting written into the code.'
+            )
+          : null
+      }
+    >
+      <div className="jp-nbrefactor-health-parameters">
+        <span className="jp-nbrefactor-health-parameters-count">
+          {trans._n(
+            '%1 hard-coded parameter',
+            '%1 hard-coded parameters',
+            count
+          )}
+        </span>
+        {commands?.hasCommand(id) && (
+          <button
+            className="jp-nbrefactor-action jp-nbrefactor-health-parameters-move"
+            disabled={!commands.isEnabled(id)}
+            title={commands.caption(id)}
+            onClick={() => void commands.execute(id)}
+          >
+            <refactorIcon.react
+              tag="span"
+              className="jp-nbrefactor-action-icon"
+            />
+            <span>{commands.label(id)}</span>
+          </button>
+        )}
+      </div>
+    </Section>
+  );
+}
+
 function Report(props: {
   model: HealthModel;
   report: NbRefactorAPI.IHealthReport;
+  commands: CommandRegistry | null;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { model, report, trans } = props;
+  const { model, report, commands, trans } = props;
   const { verdict } = report;
   const candidates = report.extraction_candidates;
   return (
@@ -258,6 +307,7 @@ function Report(props: {
       </div>
       <Figures report={report} trans={trans} />
       <FindingsByRule report={report} trans={trans} />
+      <Parameters report={report} commands={commands} trans={trans} />
       <Section
         title={trans.__('Extraction candidates')}
         none={
@@ -283,9 +333,10 @@ function Report(props: {
 
 function HealthBody(props: {
   model: HealthModel;
+  commands: CommandRegistry | null;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { model, trans } = props;
+  const { model, commands, trans } = props;
   const state = model.emptyState;
   if (state !== null) {
     return <EmptyState state={state} trans={trans} />;
@@ -329,7 +380,14 @@ function HealthBody(props: {
             : trans.__('The health report failed: %1.', error)}
         </div>
       )}
-      {report && <Report model={model} report={report} trans={trans} />}
+      {report && (
+        <Report
+          model={model}
+          report={report}
+          commands={commands}
+          trans={trans}
+        />
+      )}
     </>
   );
 }
@@ -338,12 +396,15 @@ function HealthBody(props: {
 export function HealthView(props: {
   model: HealthModel;
   trans: TranslationBundle;
+  /** Runs "Move Parameters to Config…" from the report, when given. */
+  commands?: CommandRegistry;
 }): JSX.Element {
   const { model, trans } = props;
+  const commands = props.commands ?? null;
   return (
     <div className="jp-nbrefactor-health">
       <UseSignal signal={model.changed}>
-        {() => <HealthBody model={model} trans={trans} />}
+        {() => <HealthBody model={model} commands={commands} trans={trans} />}
       </UseSignal>
     </div>
   );

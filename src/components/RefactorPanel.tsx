@@ -673,7 +673,7 @@ function PanelBody(props: {
           {() => <VariablesView model={graph} trans={trans} />}
         </UseSignal>
       ) : health && tab === 'health' ? (
-        <HealthView model={health} trans={trans} />
+        <HealthView model={health} trans={trans} commands={commands} />
       ) : (
         <>
           {verify && notebook && (
