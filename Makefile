@@ -1,6 +1,7 @@
 # Two entry points for a fresh clone (see README.md):
 #   make lab   - set everything up and open JupyterLab on examples/
-#   make test  - set everything up and run every test layer
+#   make test  - set everything up and run every test layer (slow sweeps left out:
+#                make test-slow runs them)
 # Everything lives in .venv; nothing is installed outside it except Debian's
 # chromium, which the browser tests need.
 
@@ -12,7 +13,7 @@ export MPLBACKEND := Agg
 # Our machines run as root; JupyterLab refuses that unless told.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test setup build lint lint-python lint-js test-python test-js test-ui test-package chromium ui-setup clean
+.PHONY: lab test test-slow screenshots setup build lint lint-python lint-js test-python test-js test-ui test-package chromium ui-setup clean
 
 setup: $(VENV)/.installed
 
@@ -51,11 +52,16 @@ lint-python: setup
 lint-js: setup
 	jlpm lint:check
 
+# -m "not slow": the minutes-long sweeps (@pytest.mark.slow) run with `make test-slow`
 test-python: setup
-	python -m pytest
+	python -m pytest -q -m "not slow"
 
+test-slow: setup
+	python -m pytest -q -m slow
+
+# --silent: console output of the code under test only buries the counts
 test-js: build
-	jlpm test
+	jlpm test --silent
 
 test-package: setup
 	bash scripts/check-package.sh
@@ -68,8 +74,14 @@ chromium:
 ui-setup: build chromium
 	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 jlpm install
 
+# A free port (playwright.config.js), so a `make lab` on 8888 can keep running; the
+# server's log goes to ui-tests/jupyter-server.log.
 test-ui: ui-setup
 	cd ui-tests && CI=1 jlpm playwright test
+
+# The documentation's screenshots (docs/images/) are rewritten only here.
+screenshots: ui-setup
+	cd ui-tests && CI=1 UPDATE_DOCS_IMAGES=1 jlpm playwright test tests/extract.spec.ts tests/health.spec.ts tests/warnings.spec.ts
 
 clean:
 	rm -rf $(VENV) node_modules ui-tests/node_modules lib jupyter_nbrefactor/labextension dist

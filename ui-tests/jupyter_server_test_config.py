@@ -9,6 +9,9 @@ from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821
 
+# playwright.config.js picks a free port (GALATA_PORT); Galata's configuration says 8888.
+c.ServerApp.port = int(os.environ.get("GALATA_PORT", "8888"))  # noqa: F821
+
 if os.geteuid() == 0:
     # CI and our development machines run as root.
     c.ServerApp.allow_root = True  # noqa: F821

@@ -1,14 +1,11 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
-import { restartAndRunAll } from './helpers';
+import { docsImage, restartAndRunAll } from './helpers';
 
 const NOTEBOOK = 'big_messy_notebook.ipynb';
 const EXAMPLES = path.resolve(__dirname, '../../examples');
-const SCREENSHOT = path.resolve(
-  __dirname,
-  '../../docs/images/extract-dialog.png'
-);
+const SCREENSHOT = docsImage('extract-dialog.png');
 /** Cells 29-31: the feature columns, the dummies, X and y. */
 const FIRST = 28;
 const LAST = 30;

@@ -1,9 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
-import * as path from 'path';
 
-import { openExample, openPanel } from './helpers';
+import { docsImage, openExample, openPanel } from './helpers';
 
-const SCREENSHOT = path.resolve(__dirname, '../../docs/images/health.png');
+const SCREENSHOT = docsImage('health.png');
 
 test.describe('Health view', () => {
   test('says what to do without a notebook', async ({ page }) => {

@@ -159,3 +159,14 @@ export async function restartAndRunAll(
   await page.locator('.jp-Dialog .jp-mod-accept').click();
   await page.notebook.waitForRun();
 }
+
+/**
+ * Where a test saves a documentation screenshot: docs/images/ only when asked
+ * (`UPDATE_DOCS_IMAGES=1`, `make screenshots`), else test-results/, so running
+ * the tests never rewrites a tracked image.
+ */
+export function docsImage(name: string): string {
+  return process.env.UPDATE_DOCS_IMAGES
+    ? path.resolve(__dirname, '../../docs/images', name)
+    : path.resolve(__dirname, '../test-results/docs-images', name);
+}

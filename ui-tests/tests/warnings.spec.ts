@@ -1,8 +1,8 @@
 import { expect, galata, test } from '@jupyterlab/galata';
-import * as path from 'path';
 
 import {
   cell,
+  docsImage,
   notebookJSON,
   openExample,
   openNotebook,
@@ -285,9 +285,7 @@ test.describe('On the example notebook (fully windowed)', () => {
         `[data-cell-id="${ids.contract}"] .jp-nbrefactor-warning[data-kind="edited"]`
       )
     ).toHaveCount(1);
-    await panel.screenshot({
-      path: path.resolve(__dirname, '../../docs/images/sidebar.png')
-    });
+    await panel.screenshot({ path: docsImage('sidebar.png') });
 
     // Back to the top: cell 25 is then not attached to the DOM.
     await page.notebook.selectCells(0);
