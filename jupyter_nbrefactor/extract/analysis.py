@@ -109,6 +109,11 @@ class CodeCell:
     def pos(self) -> int:
         return self.index + 1
 
+    @property
+    def tree(self) -> ast.Module:
+        """The cell's ast; empty when it does not parse (a selected cell always does)."""
+        return self.facts.tree or ast.Module(body=[], type_ignores=[])
+
     def line_of(self, name: str, store: bool | None = None) -> int | None:
         """First line where ``name`` is used (``store``: bound) in this cell."""
         tree = self.facts.tree
@@ -134,7 +139,7 @@ class CodeCell:
         statement = self.facts.imports.get(name)
         if statement is None or name in self.facts.uncertain_defines:
             return False
-        for n in ast.walk(self.facts.tree):
+        for n in ast.walk(self.tree):
             if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load):
                 return False
             if isinstance(n, DEFS) and n.name == name:
@@ -370,7 +375,7 @@ class Planner:
             for m in magics:
                 if m.kind == "cell":
                     refuse(c.pos, m.line, f"the cell magic {m.text.split()[0]} cannot move into a module")
-            body = f.tree.body
+            body = c.tree.body
             k = 0
             while (
                 not code_started
@@ -435,8 +440,8 @@ class Planner:
     def later_needs(self) -> set[str]:
         """Names read after the selection: by later cells before they rebind them, and
         by any function defined outside the selection (it may be called later)."""
-        need = set()
-        killed = set()
+        need: set[str] = set()
+        killed: set[str] = set()
         for c in self.after:
             need.update(n for n in c.facts.reads if n not in killed)
             killed.update(n for n in c.facts.defines if n not in c.facts.uncertain_defines)
@@ -458,7 +463,7 @@ class Planner:
         for c in self.before:
             if c.facts.star_import is None or c.facts.tree is None:
                 continue
-            for n in walk_scope(c.facts.tree):
+            for n in walk_scope(c.tree):
                 if isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names):
                     module = "." * n.level + (n.module or "")
                     out[f"*{module}"] = f"from {module} import *"
@@ -494,7 +499,7 @@ def plotting_names(p: Planner) -> set[str]:
 
 def draws_figure(c: CodeCell, plotting: set[str]) -> bool:
     """Whether the cell's own code (not a def's body) may draw a matplotlib figure."""
-    for n in walk_scope(c.facts.tree):
+    for n in walk_scope(c.tree):
         if not isinstance(n, ast.Call):
             continue
         func = n.func
@@ -528,7 +533,7 @@ def lift_definitions(
     candidates = {
         u.stmts[0].name: u
         for u in units
-        if len(u.stmts) == 1 and isinstance(u.stmts[0], DEFS) and u.stmts[0] in u.cell.facts.tree.body
+        if len(u.stmts) == 1 and isinstance(u.stmts[0], DEFS) and u.stmts[0] in u.cell.tree.body
     }
     for n in list(candidates):
         binders = [s for v in sel.units for s in v.stmts if n in _scope_binds(s)]
@@ -582,15 +587,15 @@ def lift_definitions(
                 continue
             m = failed[n]
             c = u.cell
-            later = p.later_binders(m)
+            below = p.later_binders(m)
             if m in local_names:
                 why = "which the selection binds"
             elif p.earlier_binders(m):
                 b = p.earlier_binders(m)[-1]
-                movable = any(isinstance(d, DEFS) and d.name == m for d in b.facts.tree.body)
+                movable = any(isinstance(d, DEFS) and d.name == m for d in b.tree.body)
                 why = f"which cell {b.pos} defines" + (" (select that cell too)" if movable else "")
-            elif later is not None:
-                why = f"which only cell {later.pos}, below the selection, defines"
+            elif below is not None:
+                why = f"which only cell {below.pos}, below the selection, defines"
             else:
                 why = "which no cell defines"
             refuse(
@@ -605,15 +610,15 @@ def lift_definitions(
         out.units.append(u)
         out.names.append(n)
         for m in (*needs[n][0], *needs[n][1]):
-            how, statement = resolved.get(m, ("", None))
-            if how == "builtin":
+            kind, statement = resolved.get(m, ("", None))
+            if kind == "builtin":
                 out.builtins.add(m)
             if statement is not None:
                 out.imports[m] = statement
     moved = {id(u.stmts[0]) for u in out.units}
     for c in p.sel:
-        kept = [s for s in c.facts.tree.body if id(s) not in moved]
-        if len(kept) != len(c.facts.tree.body):
+        kept = [s for s in c.tree.body if id(s) not in moved]
+        if len(kept) != len(c.tree.body):
             out.reads[c.index] = cell_facts(ast.unparse(ast.Module(body=kept, type_ignores=[]))).reads
     return out
 
@@ -639,7 +644,7 @@ def _definition_needs(u: Unit) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The names a top-level def or class reads when it is defined, and later (its body)."""
     stmt = u.stmts[0]
     facts = cell_facts(ast.unparse(stmt))
-    return facts.reads, facts.functions.get(stmt.name, ())
+    return facts.reads, facts.functions.get(stmt.name, ()) if isinstance(stmt, DEFS) else ()
 
 
 def _scope_binds(stmt: ast.stmt) -> set[str]:
@@ -694,7 +699,7 @@ def check_outside_functions(p: Planner, local_names: set[str]):
         for fn, names in c.facts.functions.items():
             free[fn] = (c, names)
     referenced = {
-        n.id for c in p.sel for n in ast.walk(c.facts.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        n.id for c in p.sel for n in ast.walk(c.tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     }
     reached: dict[str, str] = {}  # global name -> a function that reads it
     stack = [n for n in referenced if n in free]
@@ -707,7 +712,7 @@ def check_outside_functions(p: Planner, local_names: set[str]):
             if g in free and g not in seen:
                 seen.add(g)
                 stack.append(g)
-        node = next((n for n in c.facts.tree.body if isinstance(n, DEFS) and n.name == fn), None)
+        node = next((n for n in c.tree.body if isinstance(n, DEFS) and n.name == fn), None)
         for n in ast.walk(node) if node is not None else ():
             if isinstance(n, ast.Global):
                 for g in n.names:

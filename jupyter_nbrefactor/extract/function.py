@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from typing import Any, cast
 
 import libcst as cst
 
@@ -44,10 +45,11 @@ from .rewrite import (
 def plan_function(p: Planner) -> Moved:
     req = p.req
     name = req.name
+    assert name is not None  # parse_request: mode "function" has a name
     p.check_selection()
     for c in p.sel:
-        for n in walk_scope(c.facts.tree):
-            if isinstance(n, ast.ClassDef) and n not in c.facts.tree.body:
+        for n in walk_scope(c.tree):
+            if isinstance(n, ast.ClassDef) and n not in c.tree.body:
                 refuse(
                     c.pos,
                     n.lineno + c.shift,
@@ -75,10 +77,10 @@ def plan_function(p: Planner) -> Moved:
             isinstance(s, (ast.Import, ast.ImportFrom)) and getattr(s, "module", None) != "__future__" for s in u.stmts
         ):
             break
-        if not all(import_only_in_selection(bound_name(a)) for s in u.stmts for a in s.names):
+        if not all(import_only_in_selection(bound_name(a)) for s in u.stmts for a in _aliases(s)):
             break
         leading.append(u)
-    hoisted_imports = {bound_name(a): import_text(s, a) for u in leading for s in u.stmts for a in s.names}
+    hoisted_imports = {bound_name(a): import_text(s, a) for u in leading for s in u.stmts for a in _aliases(s)}
     body_units = sel.units[len(leading) :]
     local_names = {n for n in sel_defines if n not in hoisted_imports}
     if name in local_names:
@@ -98,21 +100,22 @@ def plan_function(p: Planner) -> Moved:
     last_cell = p.sel[-1]
     shadowed_print = {n for n in ("print", "display") if p.shadowed_anywhere(n) or n in local_names}
     display_unit = None
+    shown: ast.expr | None = None  # the value the last cell displays
     if last_cell.facts.displays and body_units and body_units[-1].cell is last_cell:
         u = body_units[-1]
         value = u.stmts[-1].value if isinstance(u.stmts[-1], ast.Expr) else None
         if value is not None and not is_print_call(value, shadowed_print):
-            display_unit = u
+            display_unit, shown = u, value
     display_name = None
     skip = {id(s) for u in leading for s in u.stmts} | lifted_ids
-    if display_unit is not None and isinstance(display_unit.stmts[-1].value, ast.Name):
-        display_name = display_unit.stmts[-1].value.id
+    if display_unit is not None and isinstance(shown, ast.Name):
+        display_name = shown.id
         skip.add(id(display_unit.stmts[-1]))
     flow = Flow({*hoisted_imports, *lift.names})
     for c in p.sel:
         flow.walk(c, [s for u in sel.units if u.cell is c for s in u.stmts if id(s) not in skip])
-        for n in walk_scope(c.facts.tree):
-            if isinstance(n, ast.Delete) and n not in c.facts.tree.body:
+        for n in walk_scope(c.tree):
+            if isinstance(n, ast.Delete) and n not in c.tree.body:
                 target = next((t.id for t in n.targets if isinstance(t, ast.Name)), None)
                 if target is not None:
                     refuse(
@@ -131,11 +134,8 @@ def plan_function(p: Planner) -> Moved:
         certain.update(n for n in c.facts.defines if n not in c.facts.uncertain_defines)
     if display_name is not None and display_name in needed and display_name not in local_names:
         # that read moves to the replacement cell, which reads the notebook's variable itself
-        shown = display_unit.stmts[-1].value
         if not any(
-            isinstance(m, ast.Name) and m.id == display_name and m is not shown
-            for c in p.sel
-            for m in ast.walk(c.facts.tree)
+            isinstance(m, ast.Name) and m.id == display_name and m is not shown for c in p.sel for m in ast.walk(c.tree)
         ):
             needed.pop(display_name)
 
@@ -156,8 +156,8 @@ def plan_function(p: Planner) -> Moved:
             module_imports.update(p.star_imports())
         elif kind == "kernel":
             # Passing it would fail at the call even where the cells never read it.
-            later = p.later_binders(n)
-            where = f"only cell {later.pos}, below the selection, defines it" if later else "no cell defines it"
+            below = p.later_binders(n)
+            where = f"only cell {below.pos}, below the selection, defines it" if below else "no cell defines it"
             who = "a function defined here reads" if deferred else "reads"
             refuse(pos, line, f"{who} {n}, but {where}")
 
@@ -166,12 +166,12 @@ def plan_function(p: Planner) -> Moved:
     for c in p.sel:
         for fn, free in c.facts.functions.items():
             for n in free:
-                later = p.later_binders(n)
-                if later is not None:
+                below = p.later_binders(n)
+                if below is not None:
                     refuse(
                         c.pos,
                         c.line_of(fn, True),
-                        f"{fn} reads the global {n}, which cell {later.pos} rebinds later; inside {name}() it would keep the old value",
+                        f"{fn} reads the global {n}, which cell {below.pos} rebinds later; inside {name}() it would keep the old value",
                     )
     nested = [fn for c in p.sel for fn in c.facts.functions if fn not in lift.names]
     if nested:
@@ -200,7 +200,7 @@ def plan_function(p: Planner) -> Moved:
             # a later cell uses a name the selection imports: repeat the import instead
             returns.remove(n)
             carried_late[n] = next(c.facts.imports[n] for c in p.sel if n in c.facts.imports)
-    loop_bound = {n for c in p.sel for n in loop_binds(c.facts.tree)}
+    loop_bound = {n for c in p.sel for n in loop_binds(c.tree)}
     for n in returns:
         if n in flow.definite or n in params:
             continue
@@ -244,7 +244,7 @@ def plan_function(p: Planner) -> Moved:
         pending = carry + ([cst.EmptyLine(indent=False)] if body and units else []) + list(sel.headers[c.index])
         carry = []
         for j, u in enumerate(units):
-            node = u.node
+            node: Any = u.node  # a SimpleStatementLine when it displays a value
             if u is display_unit:
                 if display_name is not None:
                     node, dropped = drop_last(node)
@@ -252,10 +252,10 @@ def plan_function(p: Planner) -> Moved:
                     if node is None:
                         continue
                 else:
-                    shown = node.body[-1].value
+                    shown_node = node.body[-1].value
                     if returns or dels:
                         display_var = fresh_name(f"_{name}_out", used)
-                    value = tuple_of([*(cst.Name(r) for r in returns), shown])
+                    value = tuple_of([*(cst.Name(r) for r in returns), shown_node])
                     node = node.with_changes(body=[*node.body[:-1], cst.Return(value=value)])
             elif (
                 j == len(units) - 1
@@ -280,7 +280,7 @@ def plan_function(p: Planner) -> Moved:
             p.notes.append(f"the figure cell {c.pos} draws is shown where the cell ended ({pyplot}.show())")
         carry = pending + list(sel.footers[c.index])
     if body:  # no blank line opens the function (a moved definition may have been above)
-        first = body[0]
+        first = cast(Any, body[0])  # a statement: it has leading lines
         blank = 0
         while blank < len(first.leading_lines) and first.leading_lines[blank].comment is None:
             blank += 1
@@ -307,9 +307,9 @@ def plan_function(p: Planner) -> Moved:
         asynchronous=cst.Asynchronous() if is_async else None,
     )
 
-    imports = [(n, s, None) for n, s in module_imports.items()]
-    imports += [(bound_name(a), import_text(s, a), u) for u in leading for s in u.stmts for a in s.names]
-    definitions = [(u.node, [u.stmts[0].name]) for u in lift.units]
+    imports: list[tuple[str, str, Unit | None]] = [(n, s, None) for n, s in module_imports.items()]
+    imports += [(bound_name(a), import_text(s, a), u) for u in leading for s in u.stmts for a in _aliases(s)]
+    definitions = [(u.node, [n]) for u, n in zip(lift.units, lift.names)]
     module_source = merge(p, imports, [*definitions, (func, [name])], module_globals)
 
     # ---- the replacement cell ----
@@ -358,3 +358,8 @@ def _pyplot_name(
     n = fresh_name("_plt", used)
     module_imports[n] = f"import matplotlib.pyplot as {n}"
     return n
+
+
+def _aliases(stmt: ast.stmt) -> list[ast.alias]:
+    """The names an import statement imports (none for other statements)."""
+    return stmt.names if isinstance(stmt, (ast.Import, ast.ImportFrom)) else []

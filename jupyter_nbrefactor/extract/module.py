@@ -74,7 +74,7 @@ def plan_module(p: Planner) -> Moved:
     module_imports: dict[str, str] = {}
     module_globals: set[str] = set()
     for c in p.sel:
-        deps = [(n, None) for n in c.facts.reads]
+        deps: list[tuple[str, str | None]] = [(n, None) for n in c.facts.reads]
         deps += [(n, fn) for fn, free in c.facts.functions.items() for n in free]
         for n, fn in deps:
             if n in local:
@@ -103,17 +103,17 @@ def plan_module(p: Planner) -> Moved:
                 if n in IPYTHON_IMPORTS:
                     module_imports[n] = IPYTHON_IMPORTS[n]
             else:
-                later = p.later_binders(n)
-                where = f"only cell {later.pos}, below the selection, defines it" if later else "no cell defines it"
+                below = p.later_binders(n)
+                where = f"only cell {below.pos}, below the selection, defines it" if below else "no cell defines it"
                 refuse(c.pos, c.line_of(n, False), f"{user} {n}, but {where}")
         for fn, free in c.facts.functions.items():
             for n in free:
-                later = p.later_binders(n)
-                if later is not None:
+                below = p.later_binders(n)
+                if below is not None:
                     refuse(
                         c.pos,
                         c.line_of(fn, True),
-                        f"{fn} reads {n}, which cell {later.pos} rebinds later; in the module it would keep the old value",
+                        f"{fn} reads {n}, which cell {below.pos} rebinds later; in the module it would keep the old value",
                     )
     imports = [(n, s, None) for n, s in module_imports.items()]
     imports += [(n, s, None) for n, s in imports_moved.items()]

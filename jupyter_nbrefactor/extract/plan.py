@@ -87,8 +87,8 @@ def source_hash(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def replaced_ids(cells: list[dict], selected: list[int]) -> list[str]:
+def replaced_ids(cells: list[dict[str, Any]], selected: list[int]) -> list[str]:
     """The plan's ``replaces``: the ids of the selected cells (0-based), in notebook order,
     which the replacement cell records; empty unless every one has an id (nbformat >= 4.5)."""
     ids = [cells[i].get("id") for i in sorted(set(selected))]
-    return ids if all(isinstance(i, str) and i for i in ids) else []
+    return [i for i in ids if isinstance(i, str) and i] if all(isinstance(i, str) and i for i in ids) else []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+from typing import Any, cast
 
 import libcst as cst
 
@@ -33,9 +34,9 @@ def import_lines(units: list[Unit], wanted: dict[str, str]) -> list[str]:
     its names are wanted, else one normalised statement per name."""
     lines: list[str] = []
     for u in units:
-        names = [bound_name(a) for s in u.stmts for a in s.names]
+        names = [bound_name(a) for s in u.stmts if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names]
         if all(n in wanted for n in names):
-            lines.append(cst.Module(body=[u.node.with_changes(leading_lines=[])]).code.strip())
+            lines.append(cst.Module(body=[cast(Any, u.node).with_changes(leading_lines=[])]).code.strip())
         else:
             lines += [wanted[n] for n in names if n in wanted]
     return list(dict.fromkeys(lines))
@@ -71,7 +72,9 @@ def drop_last(node: cst.SimpleStatementLine):
 
 def display_nodes(node: cst.SimpleStatementLine, value: ast.expr, used: set[str]):
     """``E`` as the last statement of a cell -> code that shows what Jupyter showed."""
-    expr = node.body[-1].value
+    last = node.body[-1]
+    assert isinstance(last, cst.Expr)  # the caller's: a cell's last expression
+    expr = last.value
     head = list(node.body[:-1])
     if head:
         head[-1] = head[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
@@ -194,7 +197,9 @@ def merge(p: Planner, imports, definitions, module_globals: set[str]) -> str:
     if not text:
         doc = f'"""Code moved out of {req.notebook_name} by jupyter-nbrefactor."""'.replace("\\", "\\\\")
         new_imports = [cst.SimpleStatementLine([cst.Expr(cst.SimpleString(doc))])] + [
-            imp.with_changes(leading_lines=[cst.EmptyLine(), *imp.leading_lines]) if k == 0 else imp
+            cast(Any, imp).with_changes(leading_lines=[cst.EmptyLine(), *cast(Any, imp).leading_lines])
+            if k == 0
+            else imp
             for k, imp in enumerate(new_imports)
         ]
     new_text = module.with_changes(body=body[:at] + new_imports + body[at:] + appended).code
