@@ -116,6 +116,21 @@ def read_nbformat(path: Path):
         return nbformat.reads(text, as_version=4)
 
 
+def notebook_diff(old, new, old_name: str, new_name: str) -> list[str]:
+    """A unified diff of two notebooks' cells as people read them (``# %%`` before each
+    code cell, ``# %% [markdown]`` before each markdown cell, then its source): outputs,
+    metadata and base64 images are not what a refactor changes."""
+
+    def lines(nb) -> list[str]:
+        out = []
+        for cell in nb.cells:
+            out.append("# %%\n" if cell.cell_type == "code" else f"# %% [{cell.cell_type}]\n")
+            out.extend(line + "\n" for line in "".join(cell.source).splitlines())
+        return out
+
+    return list(difflib.unified_diff(lines(old), lines(new), f"a/{old_name}", f"b/{new_name}"))
+
+
 def _snapshot(folder: Path, module: str, output: Path) -> tuple[dict[Path, bytes | None], list[Path]]:
     """What a failed write or ``--verify`` puts back: the bytes of every file the extraction
     may write (None: absent) and the package folders it may create."""
@@ -217,9 +232,7 @@ def run_extract(args) -> int:
                     old_module, plan["module_source"].splitlines(keepends=True), f"a/{args.module}", f"b/{args.module}"
                 )
             )
-            old_nb = nbformat.writes(notebook).splitlines(keepends=True)
-            new_nb = nbformat.writes(new_notebook).splitlines(keepends=True)
-            sys.stdout.writelines(difflib.unified_diff(old_nb, new_nb, f"a/{path.name}", f"b/{output.name}"))
+            sys.stdout.writelines(notebook_diff(notebook, new_notebook, path.name, output.name))
         return 0
     _check_destinations(folder, args.module, output)
     before = _snapshot(folder, args.module, output)
@@ -613,9 +626,8 @@ def run_graduate(args) -> int:
                 sys.stdout.writelines(
                     difflib.unified_diff(old, f["source"].splitlines(keepends=True), f"a/{f['path']}", f"b/{f['path']}")
                 )
-            old_nb = nbformat.writes(notebook).splitlines(keepends=True)
-            new_nb = nbformat.writes(nbformat.from_dict(plan["notebook"])).splitlines(keepends=True)
-            sys.stdout.writelines(difflib.unified_diff(old_nb, new_nb, f"a/{path.name}", f"b/{output.name}"))
+            new_nb = nbformat.from_dict(plan["notebook"])
+            sys.stdout.writelines(notebook_diff(notebook, new_nb, path.name, output.name))
             print(plan["report_text"], end="")
         return 0
     before = snapshot(folder, plan, output)

@@ -144,3 +144,34 @@ def test_bad_json_gets_the_same_message_in_every_command(tmp_path, monkeypatch, 
     assert (status, out, err) == (2, "", f"jupyter nbrefactor {command}: error: cannot read bad.ipynb: {reason}\n")
     status, out, _ = call(capsys, "lint", "bad.ipynb")
     assert (status, out) == (2, f"bad.ipynb: NR000 {reason}\n")
+
+
+def test_extract_dry_run_diffs_the_cells_not_the_json(tmp_path, monkeypatch, capsys):
+    """The notebook part of ``extract --dry-run`` shows cell sources, never outputs."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    monkeypatch.chdir(tmp_path)
+    image = new_output("display_data", data={"image/png": "iVBORw0KGgo" * 200, "text/plain": "<Figure>"})
+    nb = new_notebook(
+        cells=[new_code_cell("x = 2", execution_count=1), new_code_cell("y = x * 3\nplot(y)", outputs=[image])]
+    )
+    nbformat.write(nb, "a.ipynb")
+    status, out, _ = call(
+        capsys, "extract", "a.ipynb", "--cells", "1", "--name", "make_x", "--module", "m.py", "--dry-run"
+    )
+    assert status == 0
+    notebook_part = out[out.index("--- a/a.ipynb") :]
+    assert notebook_part.splitlines() == [
+        "--- a/a.ipynb",
+        "+++ b/a.ipynb",
+        "@@ -1,5 +1,6 @@",
+        " # %%",
+        "-x = 2",
+        "+from m import make_x",
+        "+x = make_x()",
+        " # %%",
+        " y = x * 3",
+        " plot(y)",
+    ]
+    assert "iVBOR" not in out and not (tmp_path / "m.py").exists()
