@@ -7,7 +7,11 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  IToolbarWidgetRegistry,
+  Notification
+} from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -17,6 +21,7 @@ import { NbRefactorClient } from './api';
 import { addPanelCommands } from './commands';
 import { RefactorPanel } from './components/RefactorPanel';
 import { WarningStatus } from './components/WarningStatus';
+import { WarningToolbarItem } from './components/WarningToolbarItem';
 import { CellMarkers } from './decorations';
 import { configPlugin } from './config/plugin';
 import { extractPlugin } from './extract/plugin';
@@ -46,7 +51,8 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
     ILabShell,
     ISettingRegistry,
     ITranslator,
-    IStatusBar
+    IStatusBar,
+    IToolbarWidgetRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -56,7 +62,8 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
     labShell: ILabShell | null,
     settingRegistry: ISettingRegistry | null,
     translator: ITranslator | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    toolbars: IToolbarWidgetRegistry | null
   ): IExecutionLogs => {
     const trans = (translator ?? nullTranslator).load('jupyter_nbrefactor');
     const client = new NbRefactorClient(app.serviceManager.serverSettings);
@@ -182,6 +189,13 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
     for (const command of commands) {
       palette?.addItem({ command, category });
     }
+
+    // The notebook toolbar shows the count too: Notebook 7 has no status bar.
+    toolbars?.addFactory<NotebookPanel>(
+      'Notebook',
+      'nbrefactor-warnings',
+      panel => new WarningToolbarItem(watch(panel), trans, openPanel)
+    );
 
     if (statusBar) {
       const item = new WarningStatus(model, trans, openPanel);

@@ -153,15 +153,18 @@ describe('Undo of an extraction', () => {
   it('keeps a module that changed since, and says so', async () => {
     const { apply, client, model } = setUp();
     client.restoreExtraction.mockRejectedValue(
-      new Error(
-        'work/src/churn.py changed since the extraction: it was kept as it is'
+      Object.assign(
+        new Error(
+          'work/src/churn.py changed since the extraction: it was kept as it is'
+        ),
+        { status: 409 }
       )
     );
     await apply();
     model.sharedModel.undo();
     await settle();
     expect(warning.mock.calls[0][0]).toBe(
-      'The cells are back, but work/src/churn.py was kept: work/src/churn.py changed since the extraction: it was kept as it is'
+      'The cells are back; work/src/churn.py changed since the extraction, so it was kept.'
     );
   });
 

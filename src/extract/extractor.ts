@@ -10,7 +10,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import { JSONExt } from '@lumino/coreutils';
 
-import { NbRefactorClient } from '../api';
+import { NbRefactorClient, type NbRefactorError } from '../api';
 import { CommandIDs, IExecutionLogs, NbRefactorAPI } from '../tokens';
 import { IVerifyRecord } from '../verify';
 import { resultSummary } from '../verifyText';
@@ -419,12 +419,18 @@ export class Extractor {
         { autoClose: 5000 }
       );
     } catch (reason) {
+      // Notifications are cut at 140 characters: the 409 in our own words.
       Notification.warning(
-        trans.__(
-          'The cells are back, but %1 was kept: %2',
-          result.written,
-          reason instanceof Error ? reason.message : String(reason)
-        ),
+        (reason as Partial<NbRefactorError> | null)?.status === 409
+          ? trans.__(
+              'The cells are back; %1 changed since the extraction, so it was kept.',
+              result.written
+            )
+          : trans.__(
+              'The cells are back, but %1 was kept: %2',
+              result.written,
+              reason instanceof Error ? reason.message : String(reason)
+            ),
         { autoClose: false }
       );
     }

@@ -10,7 +10,10 @@ const SCREENSHOT = docsImage('extract-dialog.png');
 const FIRST = 28;
 const LAST = 30;
 const CELLS_BEFORE = 48;
-const MODULE = 'src/big_messy_notebook.py';
+/** What the server suggests for cells 29-31: the section "## Features" names the module. */
+const MODULE = 'src/features.py';
+const NAME = 'compute_features';
+const REPLACEMENT = `from src.features import ${NAME}\nX, y = ${NAME}(df)`;
 
 /** Every text a person reads in the outputs, in notebook order (stdout lines, text/plain, errors). */
 async function textOutputs(page: IJupyterLabPageFixture): Promise<string[]> {
@@ -146,7 +149,7 @@ test.describe('Extract function and move to module', () => {
 
     const dialog = page.locator('.jp-nbrefactor-extract-dialog');
     await expect(dialog.locator('.jp-nbrefactor-extract-name')).toHaveValue(
-      'features'
+      NAME
     );
     await expect(dialog.locator('.jp-nbrefactor-extract-module')).toHaveValue(
       MODULE
@@ -159,19 +162,17 @@ test.describe('Extract function and move to module', () => {
     ).toHaveText(['X', 'y']);
     await expect(
       dialog.locator('.jp-nbrefactor-extract-replacement')
-    ).toHaveText(
-      'from src.big_messy_notebook import features\nX, y = features(df)'
-    );
+    ).toHaveText(REPLACEMENT);
     await expect(
       dialog.locator('.jp-nbrefactor-extract-module-source')
-    ).toContainText('def features(df):');
+    ).toContainText(`def ${NAME}(df):`);
     await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
     await dialog.locator('.jp-Dialog-content').screenshot({ path: SCREENSHOT });
 
     await dialog.locator('.jp-mod-accept').click();
     await expect(
       page.getByText(
-        `Moved 3 cells into ${tmpPath}/${MODULE}, function features.`
+        `Moved 3 cells into ${tmpPath}/${MODULE}, function ${NAME}. The kernel still holds the old cells' values: check the result with Verify (a fresh kernel) or Restart & Run All.`
       )
     ).toBeVisible();
 
@@ -199,11 +200,11 @@ test.describe('Extract function and move to module', () => {
     const after = await sources(page);
     expect(after).toEqual([
       ...original.slice(0, FIRST),
-      'from src.big_messy_notebook import features\nX, y = features(df)',
+      REPLACEMENT,
       ...original.slice(LAST + 1)
     ]);
     const module = await readFile(page, `${tmpPath}/${MODULE}`);
-    expect(module).toContain('def features(df):');
+    expect(module).toContain(`def ${NAME}(df):`);
     expect(module).toContain('    return X, y\n');
     expect(await page.contents.fileExists(`${tmpPath}/src/__init__.py`)).toBe(
       true
@@ -213,10 +214,37 @@ test.describe('Extract function and move to module', () => {
     expect(await textOutputs(page)).toEqual(before);
 
     // One Ctrl+Z in command mode (Undo Cell Operation) brings the three
-    // cells back, outputs included.
+    // cells back, outputs included; the module the extraction created goes
+    // too, with src/__init__.py, and the restored cells get their runs back.
     await page.notebook.selectCells(FIRST);
     await page.keyboard.press('Escape');
     await ctrlZRestores(page, original);
+    await expect
+      .poll(() => page.contents.fileExists(`${tmpPath}/${MODULE}`))
+      .toBe(false);
+    expect(await page.contents.fileExists(`${tmpPath}/src/__init__.py`)).toBe(
+      false
+    );
+    const restoredIds = await page.evaluate(
+      ([first, last]) => {
+        const cells = (window.jupyterapp.shell.currentWidget as any).content
+          .model.cells;
+        const ids: string[] = [];
+        for (let i = first; i <= last; i++) {
+          ids.push(cells.get(i).id);
+        }
+        return ids;
+      },
+      [FIRST, LAST]
+    );
+    for (const id of restoredIds) {
+      await expect(
+        runs.and(page.locator(`[data-cell-id="${id}"]`))
+      ).not.toHaveCount(0);
+    }
+    await expect(runs.and(page.locator('[data-deleted="true"]'))).toHaveCount(
+      0
+    );
   });
 
   test('the notification offers to undo and to open the module', async ({
@@ -226,29 +254,95 @@ test.describe('Extract function and move to module', () => {
     const original = await sources(page);
     await extractFeatures(page);
     await page
-      .locator('.Toastify__toast', { hasText: 'function features.' })
+      .locator('.Toastify__toast', { hasText: `function ${NAME}.` })
       .getByRole('button', { name: 'Undo' })
       .click();
     await expect.poll(() => sources(page)).toEqual(original);
-
-    // The module stays: a second extraction merges into it.
-    await extractFeatures(
-      page,
-      'features_again',
-      'merged into the existing file'
+    // Undo undoes everything: the module it created is gone ...
+    await expect(
+      page.getByText(
+        `Undone: the cells are back and ${tmpPath}/${MODULE} was removed.`
+      )
+    ).toBeVisible();
+    expect(await page.contents.fileExists(`${tmpPath}/${MODULE}`)).toBe(false);
+    expect(await page.contents.fileExists(`${tmpPath}/src/__init__.py`)).toBe(
+      false
     );
+
+    // ... so the same extraction is accepted again, into a new file.
+    await extractFeatures(page);
     await page
-      .locator('.Toastify__toast', { hasText: 'function features_again.' })
+      .locator('.Toastify__toast', { hasText: `function ${NAME}.` })
+      .last()
       .getByRole('button', { name: 'Open module' })
       .click();
     await expect(
       page.locator('.jp-FileEditor .cm-content', {
-        hasText: 'def features_again(df):'
+        hasText: `def ${NAME}(df):`
       })
     ).toBeVisible();
-    const module = await readFile(page, `${tmpPath}/${MODULE}`);
-    expect(module).toContain('def features(df):');
-    expect(module).toContain('def features_again(df):');
+  });
+
+  test('undo keeps a module changed since the extraction, and says so', async ({
+    page,
+    tmpPath
+  }) => {
+    const original = await sources(page);
+    await extractFeatures(page);
+    const written = await readFile(page, `${tmpPath}/${MODULE}`);
+    const changed = `${written}\n\ndef mine():\n    return 1\n`;
+    await page.evaluate(
+      async ([p, content]) => {
+        await window.jupyterapp.serviceManager.contents.save(p, {
+          type: 'file',
+          format: 'text',
+          content
+        });
+      },
+      [`${tmpPath}/${MODULE}`, changed]
+    );
+    await page.notebook.selectCells(FIRST);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => sources(page)).toEqual(original);
+    await expect(
+      page.getByText(
+        `The cells are back; ${tmpPath}/${MODULE} changed since the extraction, so it was kept.`
+      )
+    ).toBeVisible();
+    expect(await readFile(page, `${tmpPath}/${MODULE}`)).toBe(changed);
+  });
+
+  test('code and a heading: Alt Shift E moves the code cells, the markdown stays', async ({
+    page,
+    tmpPath
+  }) => {
+    const original = await sources(page);
+    // Cell 25 (code), cell 26 ("## Features"), cell 27 (code).
+    await page.notebook.selectCells(24, 26);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Alt+Shift+E');
+    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    await expect(dialog.locator('.jp-nbrefactor-extract-kept')).toHaveText(
+      'Markdown cell 26 stays in the notebook, where it is.'
+    );
+    await expect(dialog.locator('.jp-nbrefactor-extract-name')).toHaveValue(
+      'explore_data'
+    );
+    await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
+    await dialog.locator('.jp-mod-accept').click();
+    await expect(dialog).toHaveCount(0);
+    await expect
+      .poll(() => sources(page))
+      .toEqual([
+        ...original.slice(0, 24),
+        'from src.exploration import explore_data\nexplore_data(df)',
+        original[25],
+        ...original.slice(27)
+      ]);
+    expect(await readFile(page, `${tmpPath}/src/exploration.py`)).toContain(
+      'def explore_data(df):'
+    );
   });
 
   test('a refused selection shows why, links to the cell, and writes nothing', async ({
@@ -313,16 +407,26 @@ test.describe('Extract function and move to module', () => {
     page,
     tmpPath
   }) => {
-    const original = await sources(page);
-    await extractFeatures(page);
-    await ctrlZRestores(page, original);
-
+    await page.evaluate(async p => {
+      const contents = window.jupyterapp.serviceManager.contents;
+      await contents.save(`${p}/src`, { type: 'directory' });
+      await contents.save(`${p}/src/features.py`, {
+        type: 'file',
+        format: 'text',
+        content: 'def compute_features(df):\n    return None, None\n'
+      });
+    }, tmpPath);
     await page.notebook.selectCells(FIRST, LAST);
     await page.keyboard.press('Escape');
     await page.keyboard.press('Alt+Shift+E');
     const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    // The suggestion avoids the module's names; the person types the taken one.
+    await expect(dialog.locator('.jp-nbrefactor-extract-name')).toHaveValue(
+      `${NAME}_2`
+    );
+    await dialog.locator('.jp-nbrefactor-extract-name').fill(NAME);
     await expect(dialog.locator('.jp-nbrefactor-extract-reason')).toHaveText(
-      `${MODULE} already defines features: choose another name (or ask to overwrite)`
+      `${MODULE} already defines ${NAME}: choose another name (or ask to overwrite)`
     );
     await expect(dialog.locator('.jp-mod-accept')).toBeDisabled();
     const overwrite = dialog.getByRole('checkbox', {
@@ -343,7 +447,8 @@ test.describe('Extract function and move to module', () => {
       .poll(async () => (await sources(page)).length)
       .toBe(CELLS_BEFORE - 2);
     const module = await readFile(page, `${tmpPath}/${MODULE}`);
-    expect(module.match(/^def features\(df\):/gm)).toHaveLength(1);
+    expect(module.match(/^def compute_features\(df\):/gm)).toHaveLength(1);
+    expect(module).toContain('return X, y');
   });
 
   test('is disabled for markdown cells', async ({ page }) => {

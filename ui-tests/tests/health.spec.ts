@@ -56,7 +56,7 @@ test.describe('Health view', () => {
     ).toHaveText(['cells 11–17', 'cells 19–25', 'cell 38']);
     await expect(
       candidates.locator('.jp-nbrefactor-health-candidate-signature code')
-    ).toHaveText(['cleaning(df)', 'exploration(df)', 'model_step(cm)']);
+    ).toHaveText(['clean_data(df)', 'explore_data(df)', 'plot_model(cm)']);
     await expect(panel.locator('.jp-nbrefactor-health-loading')).toHaveCount(0);
     await panel
       .locator('.jp-nbrefactor-panel-body')
@@ -72,7 +72,11 @@ test.describe('Health view', () => {
       'Extract Function'
     );
     await expect(dialog.locator('.jp-nbrefactor-extract-name')).toHaveValue(
-      'cleaning'
+      'clean_data'
+    );
+    // The card and its button propose the same (one suggester, naming.py).
+    await expect(dialog.locator('.jp-nbrefactor-extract-module')).toHaveValue(
+      'src/cleaning.py'
     );
     await expect(dialog.locator('.jp-nbrefactor-extract-params li')).toHaveText(
       ['df']

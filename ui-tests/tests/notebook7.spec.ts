@@ -91,8 +91,10 @@ test.describe('In Notebook 7', () => {
     await expect(cellAt(page, 0).locator('.jp-nbrefactor-marker')).toHaveCount(
       0
     );
-    // Notebook 7 has no status bar: the panel is where the count shows.
+    // Notebook 7 has no status bar: the notebook toolbar shows the count.
     await expect(page.locator('.jp-nbrefactor-status-body')).toHaveCount(0);
+    const count = page.locator('.jp-nbrefactor-toolbar-warnings-button');
+    await expect(count).toHaveText('1 warning');
 
     await page.locator('.lm-MenuBar-itemLabel', { hasText: 'View' }).click();
     await page
@@ -127,6 +129,22 @@ test.describe('In Notebook 7', () => {
       .click();
     await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
     await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+    await expect(count).toHaveText('No warnings');
+  });
+
+  test('the toolbar count opens the panel, closed by default', async ({
+    openInNotebook7
+  }) => {
+    const page = await openInNotebook7(
+      'count.ipynb',
+      notebookJSON(['x = 1', 'y = x * 2', 'x = 10'])
+    );
+    await cellRunner(page)(2, 1);
+    const count = page.locator('.jp-nbrefactor-toolbar-warnings-button');
+    await expect(count).toHaveText('1 warning');
+    await expect(page.locator('#jp-nbrefactor-panel')).toBeHidden();
+    await count.click();
+    await expect(page.locator('#jp-nbrefactor-panel')).toBeVisible();
   });
 
   test('Run › Run Stale Cells reruns the reader of a value changed above it', async ({
@@ -194,18 +212,18 @@ test.describe('In Notebook 7', () => {
     ).toHaveText(['top']);
     await expect(
       dialog.locator('.jp-nbrefactor-extract-replacement')
-    ).toHaveText('from src.pick import largest\ntop = largest(data)');
+    ).toHaveText('from src.steps import largest\ntop = largest(data)');
     await dialog.locator('.jp-mod-accept').click();
     await expect(dialog).toHaveCount(0);
     await expect(
       page.getByText(
-        `Moved 1 cell into ${tmpPath}/src/pick.py, function largest.`
+        `Moved 1 cell into ${tmpPath}/src/steps.py, function largest.`
       )
     ).toBeVisible();
 
     await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(3);
     await expect(cellAt(page, 1).locator('.cm-line')).toHaveText([
-      'from src.pick import largest',
+      'from src.steps import largest',
       'top = largest(data)'
     ]);
     expect(
@@ -213,7 +231,7 @@ test.describe('In Notebook 7', () => {
     ).toBe(true);
     const module = await (
       await request.get(
-        `/api/contents/${tmpPath}/src/pick.py?type=file&format=text&content=1`
+        `/api/contents/${tmpPath}/src/steps.py?type=file&format=text&content=1`
       )
     ).json();
     expect(module.content).toContain('def largest(data):');
