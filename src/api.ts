@@ -127,6 +127,20 @@ export class NbRefactorClient {
     return requestAPI('config/apply', 'POST', request, this.serverSettings);
   }
 
+  /** Plan graduating the notebook (sections -> modules, the script); writes nothing. */
+  planGraduation(
+    request: NbRefactorAPI.IGraduateRequest
+  ): Promise<NbRefactorAPI.IGraduationPlan> {
+    return requestAPI('graduate/plan', 'POST', request, this.serverSettings);
+  }
+
+  /** Plan again and write the modules and the script (409 when a file changed since). */
+  applyGraduation(
+    request: NbRefactorAPI.IGraduateRequest
+  ): Promise<NbRefactorAPI.IGraduateApplyResult> {
+    return requestAPI('graduate/apply', 'POST', request, this.serverSettings);
+  }
+
   /** The health report of a saved notebook (`path` relative to the server root). */
   report(path: string): Promise<NbRefactorAPI.IHealthReport> {
     return requestAPI(

@@ -24,6 +24,7 @@ import { WarningStatus } from './components/WarningStatus';
 import { WarningToolbarItem } from './components/WarningToolbarItem';
 import { CellMarkers } from './decorations';
 import { configPlugin } from './config/plugin';
+import { graduatePlugin } from './graduate/plugin';
 import { extractPlugin } from './extract/plugin';
 import { addGraphCommands } from './graph/commands';
 import { describeInKernel } from './graph/describe';
@@ -232,4 +233,4 @@ const plugin: JupyterFrontEndPlugin<IExecutionLogs> = {
   }
 };
 
-export default [plugin, extractPlugin, configPlugin];
+export default [plugin, extractPlugin, configPlugin, graduatePlugin];

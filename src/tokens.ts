@@ -554,4 +554,76 @@ export namespace NbRefactorAPI {
     /** Server paths written, or null when refused. */
     written: string[] | null;
   }
+
+  /** `POST graduate/plan` and `graduate/apply`. */
+  export interface IGraduateRequest {
+    /** The notebook's path relative to the server root. */
+    path: string;
+    notebook: { [key: string]: unknown };
+    /** The script, relative to the notebook's folder (default scripts/train.py). */
+    script?: string;
+    overwrite?: boolean;
+    /** graduate/apply: the plan's base_hash of each file; one that changed since is a 409. */
+    base_hashes?: { [path: string]: string | null };
+  }
+
+  /** One function (or module-mode move) a section becomes. */
+  export interface IGraduateMove {
+    /** 0-based indices of the notebook cells it replaces. */
+    cells: number[];
+    name: string;
+    module: string;
+    mode: 'function' | 'module';
+    params: string[];
+    returns: string[];
+    /** The cell that replaces them. */
+    replacement: string;
+  }
+
+  export interface IGraduateKept {
+    cell: number;
+    reason: string;
+    section?: string;
+    refused?: boolean;
+  }
+
+  export interface IGraduateFile {
+    path: string;
+    source: string;
+    base_hash: string | null;
+    exists: boolean;
+  }
+
+  export interface IGraduateFigures {
+    path: string;
+    lines: number;
+    globals: number;
+    functions: number;
+  }
+
+  export interface IGraduationPlan {
+    refused: string | null;
+    sections: {
+      title: string;
+      cells: number[];
+      moves: IGraduateMove[];
+      kept: IGraduateKept[];
+    }[];
+    kept: IGraduateKept[];
+    files: IGraduateFile[];
+    fitted: string[];
+    script: string;
+    report: {
+      before: IGraduateFigures[];
+      after: IGraduateFigures[];
+    } | null;
+    report_text: string;
+  }
+
+  export interface IGraduateApplyResult extends IGraduationPlan {
+    /** Server paths written, or null when refused. */
+    written: string[] | null;
+    /** The extract/restore requests (without `path`) that undo the writes, in order. */
+    undo: Omit<IRestoreRequest, 'path'>[];
+  }
 }

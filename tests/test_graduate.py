@@ -231,3 +231,17 @@ def test_no_headings_falls_back_to_the_health_candidates():
     assert plan["how"] == "health candidates"
     assert plan["refused"] is None
     assert [m["cells"] for s in plan["sections"] for m in s["moves"]] != []
+
+
+def test_a_shown_tuple_stays_one_value_when_moved():
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Counts"),
+            new_code_cell("a = [1, 2]\nb = [3]\nlen(a), len(b)"),
+            new_markdown_cell("## Total"),
+            new_code_cell("total = sum(a) + sum(b)\nprint(total)"),
+        ]
+    )
+    plan = plan_graduation({"notebook": nb})
+    module = next(f["source"] for f in plan["files"] if f["path"] == "src/counts.py")
+    assert "(len(a), len(b))" in module
