@@ -80,7 +80,9 @@ def add_extract(subparsers) -> None:
     p.add_argument(
         "--cells", required=True, help="1-based positions among all cells: 3-5,8 (markdown cells in it stay)"
     )
-    p.add_argument("--name", help="name of the new function (mode function)")
+    p.add_argument(
+        "--name", help="name of the new function (mode function); default: the name the extract dialog suggests"
+    )
     p.add_argument("--module", required=True, help="module path relative to the notebook: src/data.py")
     p.add_argument("--mode", choices=("function", "module"), default="function")
     p.add_argument("--output", help="write the notebook here instead of rewriting it in place")
@@ -193,10 +195,9 @@ def run_extract(args) -> int:
     from .errors import RequestError
     from .extract import plan_extraction
     from .modpath import dotted_name
+    from .naming import suggest_name
 
     path = Path(args.notebook)
-    if args.mode == "function" and not args.name:
-        raise UsageError("--name is required with --mode function")
     notebook = read_nbformat(path)
     cells = parse_cells(args.cells, len(notebook.cells))
     code = [i for i in cells if notebook.cells[i].cell_type == "code"]
@@ -214,6 +215,8 @@ def run_extract(args) -> int:
     try:
         dotted_name(args.module)
         request["module_source"] = read_module(folder, args.module)
+        if args.mode == "function" and not args.name:  # the one suggester (naming.py), as in the dialog
+            request["name"] = suggest_name(notebook.cells, cells, request["module_source"])
         plan = plan_extraction(request)
     except (RequestError, OSError, UnicodeDecodeError) as err:
         raise UsageError(str(err)) from None

@@ -117,6 +117,12 @@ def test_merges_into_an_existing_module_keeping_its_text(notebook):
     assert text.endswith("    return area\n")
 
 
+def test_extract_without_name_uses_the_dialogs_suggestion(notebook, capsys):
+    # naming.py, as the dialog: a verb and the noun the code works on (`radius` read, `area` bound)
+    assert run("extract", notebook, "--cells", "3", "--module", "src/geometry.py") == 0
+    assert "def compute_area(radius):" in (notebook.parent / "src" / "geometry.py").read_text()
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -126,7 +132,6 @@ def test_merges_into_an_existing_module_keeping_its_text(notebook):
         ),
         (["--cells", "2-x", "--name", "f", "--module", "m.py"], "is not a cell number or range"),
         (["--cells", "3", "--name", "f", "--module", "../m.py"], "must stay inside the notebook's folder"),
-        (["--cells", "3", "--module", "m.py"], "--name is required with --mode function"),
         (["--cells", "3", "--name", "f"], "the following arguments are required: --module"),
         (["--cells", "3", "--name", "f", "--module", "m.py", "--mode", "x"], "invalid choice"),
     ],
