@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Packaging check: build the wheel from a clean copy of the sources (as a
-# release would), check that it carries the prebuilt labextension and
-# install.json, install it into a fresh venv and ask Jupyter whether both
-# extensions are enabled and OK.
+# Packaging check: build the wheel from a copy of the sources left as a
+# developer's clone is after `make lab` (a development build of the
+# labextension in place), check that it carries the production bundle (no
+# source maps), the labextension's install.json and the server config,
+# install it into a fresh venv and ask Jupyter whether both extensions are
+# enabled and OK.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "== packaging check: building the wheel from a clean copy"
+echo "== packaging check: a copy of the sources with a development build in place"
 tar -C "$root" -cf - \
   --exclude=./.git --exclude=./.venv --exclude=node_modules --exclude=./lib \
   --exclude=./jupyter_nbrefactor/labextension --exclude=./dist \
   --exclude='*.tsbuildinfo' --exclude=__pycache__ --exclude=./bench/corpus \
   --exclude=./coverage --exclude=./junit.xml --exclude=./ui-tests . |
   { mkdir "$work/pkg" && tar -C "$work/pkg" -xf -; }
+(cd "$work/pkg" && jlpm install --immutable && jlpm build) >"$work/dev-build.log" 2>&1 ||
+  { cat "$work/dev-build.log"; echo "the development build of the copy failed"; exit 1; }
+ls "$work"/pkg/jupyter_nbrefactor/labextension/static/*.js.map >/dev/null 2>&1 ||
+  { echo "the development build left no source maps: this check would prove nothing"; exit 1; }
+echo "== packaging check: building the wheel from that dirty copy"
 python -m pip wheel --quiet --no-deps -w "$work/dist" "$work/pkg"
 wheel=$(ls "$work"/dist/jupyter_nbrefactor-*.whl)
 echo "built $(basename "$wheel")"
@@ -37,7 +44,13 @@ if not any(ext + "static/remoteEntry." in n for n in names):
     missing.append(ext + "static/remoteEntry.*.js")
 if missing:
     sys.exit("wheel is missing: " + ", ".join(missing))
-print("wheel carries the prebuilt labextension, install.json and the server config")
+maps = [n for n in names if ext + "static/" in n and n.endswith(".map")]
+if maps:
+    sys.exit(f"wheel carries the development build ({len(maps)} source maps, e.g. {maps[0]})")
+wheel = zipfile.ZipFile(sys.argv[1])
+size = sum(i.file_size for i in wheel.infolist() if ext + "static/" in i.filename)
+print(f"wheel carries the production labextension ({size // 1024} KB, no source maps), install.json"
+      " and the server config")
 PY
 
 echo "== packaging check: installing into a fresh venv"
