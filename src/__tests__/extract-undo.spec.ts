@@ -146,7 +146,7 @@ describe('Undo of an extraction', () => {
       ]
     ]);
     expect(info.mock.calls[0][0]).toBe(
-      'Undone: the cells are back and work/src/churn.py was removed.'
+      'Undone: the cells are back and src/churn.py was removed.'
     );
   });
 
@@ -164,7 +164,7 @@ describe('Undo of an extraction', () => {
     model.sharedModel.undo();
     await settle();
     expect(warning.mock.calls[0][0]).toBe(
-      'The cells are back; work/src/churn.py changed since the extraction, so it was kept.'
+      'The cells are back; src/churn.py changed since the extraction, so it was kept.'
     );
   });
 

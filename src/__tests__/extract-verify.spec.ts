@@ -125,7 +125,7 @@ describe('Verify after an extraction', () => {
     const { apply, check, save } = setUp({ record });
     await apply();
     expect(success.mock.calls[0][0]).toBe(
-      "Moved 1 cell into work/src/churn.py, function features. The kernel still holds the old cells' values: check the result with Verify (a fresh kernel) or Restart & Run All."
+      'Moved 1 cell into src/churn.py, function features. Check it: Verify, or Restart & Run All.'
     );
     expect(actionsOf(success).map(a => a.label)).toEqual([
       'Open module',

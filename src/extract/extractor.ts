@@ -227,23 +227,24 @@ export class Extractor {
     notebook.activate();
     const reloaded = await this._reloadInKernel(panel, result.kernel_code);
     const written = result.written;
+    // Notifications show 140 characters: the module as the dialog named it
+    // (relative to the notebook), and the check in few words.
     const message =
       model.mode === 'function'
         ? trans._n(
             'Moved %1 cell into %2, function %3.',
             'Moved %1 cells into %2, function %3.',
             model.cells.length,
-            written,
+            result.module_path,
             model.name
           )
         : trans._n(
             'Moved %1 cell into %2.',
             'Moved %1 cells into %2.',
             model.cells.length,
-            written
+            result.module_path
           );
-    // The kernel still holds what the old cells made (in-place cleaning code run
-    // again may fail on cleaned data): say how to check rather than that all is well.
+    // Say how to check rather than that all is well.
     const check = canVerifyHint(
       this._options.commands.hasCommand(CommandIDs.checkReproducibility),
       trans
@@ -410,11 +411,11 @@ export class Extractor {
         result.previous_source === null || result.previous_source === undefined
           ? trans.__(
               'Undone: the cells are back and %1 was removed.',
-              result.written
+              result.module_path
             )
           : trans.__(
               'Undone: the cells are back and %1 is as it was.',
-              result.written
+              result.module_path
             ),
         { autoClose: 5000 }
       );
@@ -424,11 +425,11 @@ export class Extractor {
         (reason as Partial<NbRefactorError> | null)?.status === 409
           ? trans.__(
               'The cells are back; %1 changed since the extraction, so it was kept.',
-              result.written
+              result.module_path
             )
           : trans.__(
               'The cells are back, but %1 was kept: %2',
-              result.written,
+              result.module_path,
               reason instanceof Error ? reason.message : String(reason)
             ),
         { autoClose: false }
@@ -468,15 +469,15 @@ export class Extractor {
   private _lastModule = new Map<string, string>();
 }
 
-/** What the success notification says about checking the result. */
+/**
+ * What the success notification says about checking the result: the kernel
+ * still holds what the old cells made (cleaning code run again in place may
+ * fail on data it already cleaned), so a fresh run is the check.
+ */
 function canVerifyHint(canVerify: boolean, trans: TranslationBundle): string {
   return canVerify
-    ? trans.__(
-        "The kernel still holds the old cells' values: check the result with Verify (a fresh kernel) or Restart & Run All."
-      )
-    : trans.__(
-        "The kernel still holds the old cells' values: check the result with Restart & Run All."
-      );
+    ? trans.__('Check it: Verify, or Restart & Run All.')
+    : trans.__('Check it: Restart & Run All.');
 }
 
 /**

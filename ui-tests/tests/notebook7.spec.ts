@@ -216,9 +216,7 @@ test.describe('In Notebook 7', () => {
     await dialog.locator('.jp-mod-accept').click();
     await expect(dialog).toHaveCount(0);
     await expect(
-      page.getByText(
-        `Moved 1 cell into ${tmpPath}/src/steps.py, function largest.`
-      )
+      page.getByText(`Moved 1 cell into src/steps.py, function largest.`)
     ).toBeVisible();
 
     await expect(page.locator('.jp-Notebook .jp-Cell')).toHaveCount(3);
