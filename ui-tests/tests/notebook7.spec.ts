@@ -240,4 +240,31 @@ test.describe('In Notebook 7', () => {
       '3'
     );
   });
+
+  test('Check Reproducibility runs the saved notebook from the panel', async ({
+    openInNotebook7
+  }) => {
+    test.setTimeout(120_000);
+    const page = await openInNotebook7(
+      'check.ipynb',
+      notebookJSON(['x = 1', 'y = x * 2', 'z = y + 1'])
+    );
+    await page.locator('.lm-MenuBar-itemLabel', { hasText: 'View' }).click();
+    await page
+      .getByRole('menuitem', { name: 'Open the Notebook Refactor Panel' })
+      .click();
+    const section = page.locator('#jp-nbrefactor-panel .jp-nbrefactor-verify');
+    const check = section.locator(
+      '[data-command="nbrefactor:check-reproducibility"]'
+    );
+    await expect(check).toBeEnabled();
+    await check.click();
+    await expect(section.locator('.jp-nbrefactor-verify-summary')).toHaveText(
+      'Restart & Run All reproduces all 3 outputs.',
+      { timeout: 90_000 }
+    );
+    await expect(section.locator('.jp-nbrefactor-verify-when')).toContainText(
+      'checked just now, in '
+    );
+  });
 });
