@@ -382,6 +382,11 @@ def add_report(subparsers) -> None:
     )
     p.add_argument("notebook", help="the .ipynb file")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--graph",
+        choices=("json", "dot"),
+        help="print the dataflow graph instead (cells, and edges from producer to reader labelled with the names)",
+    )
 
 
 def run_report(args) -> int:
@@ -398,6 +403,12 @@ def run_report(args) -> int:
         raise UsageError(str(err)) from None
     if nb is None:
         raise UsageError(f"cannot read {path}: {reason}")
+    if args.graph:
+        from .graph import graph_dot, notebook_graph_of
+
+        graph = notebook_graph_of(nb)
+        sys.stdout.write(json.dumps(graph, indent=2) + "\n" if args.graph == "json" else graph_dot(graph))
+        return 0
     report = health_report(nb, str(path), config)
     sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.format == "json" else format_report(report))
     return 0
