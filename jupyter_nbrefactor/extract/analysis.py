@@ -293,14 +293,15 @@ class Planner:
             if kind != "code":
                 refuse(i + 1, None, f"is a {kind} cell: select code cells only")
         for i, c in self.cells.items():
+            if not req.selected[0] < i < req.selected[-1] or i in req.selected:
+                continue
             if c.facts.tree is not None and not c.facts.tree.body and not c.facts.magics:
                 continue  # only comments (or nothing): it stays where it is
-            if req.selected[0] < i < req.selected[-1] and i not in req.selected:
-                refuse(
-                    i + 1,
-                    None,
-                    "is a code cell between the selected cells: select cells with no code cell between them",
-                )
+            refuse(
+                i + 1,
+                None,
+                "is a code cell between the selected cells: select cells with no code cell between them",
+            )
         for c in self.sel:
             f = c.facts
             if f.error is not None:
