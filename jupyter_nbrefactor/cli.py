@@ -60,9 +60,9 @@ def subcommand_parser(subparsers, name: str, run, *, help: str, description: str
 
 EXTRACT_EPILOG = """\
 The module path is relative to the notebook's folder; missing package folders get an
-__init__.py. Nothing is written when the extraction is refused (exit 1, reason on stderr)
-or with --dry-run. A kernel that already imported the module keeps the old code until it
-runs: import importlib, sys; importlib.invalidate_caches();
+__init__.py. Nothing is written when the extraction is refused (exit 1, reason on stderr),
+with --dry-run, or with --json unless --apply. A kernel that already imported the module
+keeps the old code until it runs: import importlib, sys; importlib.invalidate_caches();
 importlib.reload(sys.modules["<package.module>"]) (or restart the kernel).
 """
 
@@ -87,7 +87,8 @@ def add_extract(subparsers) -> None:
     p.add_argument("--mode", choices=("function", "module"), default="function")
     p.add_argument("--output", help="write the notebook here instead of rewriting it in place")
     p.add_argument("--dry-run", action="store_true", help="print unified diffs, write nothing")
-    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON; writes nothing without --apply")
+    p.add_argument("--apply", action="store_true", help="with --json: write the module and the notebook too")
     p.add_argument("--overwrite", action="store_true", help="replace a function of the same name")
     p.add_argument(
         "--verify",
@@ -197,6 +198,8 @@ def run_extract(args) -> int:
     from .modpath import dotted_name
     from .naming import suggest_name
 
+    if args.json and args.verify and not (args.apply or args.dry_run):
+        raise UsageError("--json writes nothing without --apply: add --apply to extract and verify")
     path = Path(args.notebook)
     notebook = read_nbformat(path)
     cells = parse_cells(args.cells, len(notebook.cells))
@@ -227,7 +230,7 @@ def run_extract(args) -> int:
     output = Path(args.output) if args.output else path
     if args.json:
         print(json.dumps(plan, indent=2))
-    if args.dry_run:
+    if args.dry_run or (args.json and not args.apply):  # a plan to read never writes
         if not args.json:
             old_module = (request["module_source"] or "").splitlines(keepends=True)
             sys.stdout.writelines(

@@ -81,6 +81,29 @@ def test_json_prints_the_plan(notebook, capsys):
     assert plan["base_hash"] is None
 
 
+def test_json_writes_nothing_unless_asked_to_apply(notebook, capsys):
+    folder = notebook.parent
+    before = sorted(p.name for p in folder.iterdir())
+    text = notebook.read_text()
+    args = ("extract", notebook, "--cells", "3", "--name", "disc_area", "--module", "src/g.py", "--json")
+    assert run(*args) == 0
+    assert json.loads(capsys.readouterr().out)["returns"] == ["area"]
+    assert sorted(p.name for p in folder.iterdir()) == before
+    assert notebook.read_text() == text
+
+    assert run(*args, "--apply") == 0
+    assert json.loads(capsys.readouterr().out)["returns"] == ["area"]  # only the plan on stdout
+    assert "def disc_area(radius):" in (folder / "src" / "g.py").read_text()
+    assert "from src.g import disc_area" in notebook.read_text()
+
+
+def test_json_verify_without_apply_is_a_usage_error(notebook, capsys):
+    args = ("extract", notebook, "--cells", "3", "--name", "disc_area", "--module", "src/g.py", "--json", "--verify")
+    assert run(*args) == 2
+    assert "--apply" in capsys.readouterr().err
+    assert not (notebook.parent / "src").exists()
+
+
 def test_refused_exits_1_with_reason_and_writes_nothing(notebook, capsys):
     text = notebook.read_text()
     code = run("extract", notebook, "--cells", "3", "--name", "radius", "--module", "src/g.py")
