@@ -69,6 +69,9 @@ class CellFacts:
     # name -> the keys it is changed at (``df["a"] = …``, ``obj.x = …``); absent: whole.
     keyed_mutates: dict[str, frozenset[str]] = field(default_factory=dict)
     grow_mutates: frozenset[str] = frozenset()  # changed only by append/extend
+    # name -> constant keys the cell surely assigns (``df["a"] = …``) before it reads the
+    # name whole or at that key: their earlier values are not inputs of the cell.
+    overwrites: dict[str, frozenset[str]] = field(default_factory=dict)
     # Changes that never repeat harmlessly: ``n += 1``, ``lst.append(x)``, ``lst.pop()``.
     repeat_harm: frozenset[str] = frozenset()
     aliases: dict[str, str] = field(default_factory=dict)  # ``y = x``: y names x's object
@@ -321,6 +324,7 @@ class _Walker:
         self.keyed = {}  # module name -> keys it is read through
         self.mut_whole = set()
         self.mut_keys = {}
+        self.overwrites = {}  # module name -> keys assigned before any read of them
         self.not_grow = set()  # mutated whole by something other than append/extend
         self.repeat = {}
         self.aliases = {}
@@ -840,10 +844,26 @@ class _Walker:
         elif tt is ast.Attribute:
             self._container(t.value)
             self.mutate(t)
+            self._overwrite(t)
         elif tt is ast.Subscript:
             self._container(t.value)
             self.expr(t.slice)
             self.mutate(t)
+            self._overwrite(t)
+
+    def _overwrite(self, t):
+        """A plain store at a constant key of a module name, unconditional, before any
+        read of that name but of the object itself or of other constant subscripts (a
+        method or attribute may read every key): the key's old value is not read."""
+        v = t.value
+        if self.cond or self.fn_depth or self.scope is not None or type(v) is not ast.Name:
+            return
+        key = _mutation_key(t)
+        name = v.id
+        if key is None or name in self.whole:
+            return
+        if all(k == "&" or (k[0] == "[" and k != key) for k in self.keyed.get(name, ())):
+            self.overwrites.setdefault(name, set()).add(key)
 
     def _container(self, node):
         """The object a store goes into: ``df`` in ``df["a"] = …`` is needed, not read."""
@@ -1101,6 +1121,7 @@ class _Walker:
             keyed_reads={n: frozenset(k) for n, k in self.keyed.items() if n not in self.whole and n in self.reads},
             keyed_mutates={n: frozenset(k) for n, k in self.mut_keys.items() if n not in self.mut_whole},
             grow_mutates=frozenset(n for n in self.mut_whole if n not in self.not_grow and n not in self.mut_keys),
+            overwrites={n: frozenset(k) for n, k in self.overwrites.items()},
             repeat_harm=frozenset(self.repeat),
             aliases=self.aliases,
             draws=self.draws,

@@ -120,13 +120,17 @@ class Namespace:
         self.functions: set[str] = set()  # names some run bound to a def/class/lambda
 
     # ----- reading ---------------------------------------------------------------------
-    def read(self, name: str, keys: frozenset[str] | None) -> tuple:
-        """The version of what a read of ``name`` at ``keys`` (None: whole) sees."""
+    def read(self, name: str, keys: frozenset[str] | tuple | None) -> tuple:
+        """The version of what a read of ``name`` at ``keys`` (None: whole) sees;
+        ``("but", overwritten, keys)``: not the keys the run assigns before reading them."""
         obj = self.env.get(name)
         if obj is None:
             return (UNBOUND, self.gone.get(name, 0))
+        but: frozenset[str] = frozenset()
+        if type(keys) is tuple:
+            _, but, keys = keys
         if keys is None:
-            return _whole(obj)
+            return _whole(obj, but)
         parts: list = []
         for k in sorted(keys):
             c = k[0]
@@ -134,13 +138,13 @@ class Namespace:
                 continue
             if k[-1] == ")":
                 if not obj.module:
-                    return _whole(obj)  # a method reads its object whole
+                    return _whole(obj, but)  # a method reads its object whole
                 k, c = k[:-2], "."
             if c == "[":
                 grows = obj.grow if k[1] == "-" else 0
                 parts.append((k, obj.keys.get(k, 0), grows))
             elif c == ".":
-                subs = frozenset((s, v) for s, v in obj.keys.items() if s[0] == "[")
+                subs = frozenset((s, v) for s, v in obj.keys.items() if s[0] == "[" and s not in but)
                 parts.append((k, obj.keys.get(k, 0), obj.grow, subs))
             else:
                 parts.append((k, obj.keys.get(k, 0)))
@@ -160,10 +164,16 @@ class Namespace:
         obj = self.env.get(name)
         return None if obj is None else obj.frees
 
-    def reads_of(self, f: CellFacts) -> list[tuple[str, frozenset[str] | None]]:
-        """What code with facts ``f`` reads here: (name, keys or None for whole)."""
-        keyed = f.keyed_reads
-        reads = [(n, keyed.get(n)) for n in f.reads]
+    def reads_of(self, f: CellFacts) -> list[tuple[str, frozenset[str] | tuple | None]]:
+        """What code with facts ``f`` reads here: (name, keys or None for whole, or
+        ``("but", overwritten, keys)``, see ``read``)."""
+        keyed, over = f.keyed_reads, f.overwrites
+        reads: list[tuple[str, frozenset[str] | tuple | None]] = [(n, keyed.get(n)) for n in f.reads]
+        if over:  # a key the run assigns before reading it: its old value is no input
+            for i, n in enumerate(f.reads):
+                gone, keys = over.get(n), keyed.get(n)
+                if gone is not None:
+                    reads[i] = (n, ("but", gone, None if keys is None else (keys - gone) or frozenset(("&",))))
         fn = self.functions
         if f.functions or not (fn.isdisjoint(f.reads) and fn.isdisjoint(f.calls)):
             reads.extend((n, None) for n in reads_through_calls(f, self._lookup, fn))
@@ -297,8 +307,9 @@ class Namespace:
                     self.writer[v] = tag
 
 
-def _whole(obj: Obj) -> tuple:
-    return (obj.vid, obj.whole, frozenset(obj.keys.items()) | ({("+", obj.grow)} if obj.grow else frozenset()))
+def _whole(obj: Obj, but: frozenset[str] = frozenset()) -> tuple:
+    keys = obj.keys.items() if not but else [(k, v) for k, v in obj.keys.items() if k not in but]
+    return (obj.vid, obj.whole, frozenset(keys) | ({("+", obj.grow)} if obj.grow else frozenset()))
 
 
 class Differ:
