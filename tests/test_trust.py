@@ -62,7 +62,10 @@ def test_the_example_after_changing_test_size_marks_exactly_what_it_feeds():
 
 
 def test_run_all_of_three_cells_shows_nothing():
-    assert session([("a", "x = 1"), ("b", "y = x * 2"), ("c", "x = 10")], ["a", "b", "c"])["warnings"] == []
+    result = session([("a", "x = 1"), ("b", "y = x * 2"), ("c", "x = 10")], ["a", "b", "c"])
+    assert result["warnings"] == []
+    assert result["rerun"] == []  # Run Stale Cells has nothing to run (y stays 2)
+    assert result["reproducible"] is True
 
 
 def test_a_pandas_analysis_that_rebinds_df_further_down_shows_nothing():
@@ -330,3 +333,19 @@ def test_a_key_read_before_it_is_assigned_is_still_an_input(reader):
     result = session(cells, ["a", "k", "r", "r"])
     assert ("out-of-order", "r", ("df",)) in {w[:3] for w in found(result)}
     assert result["reproducible"] is False
+
+
+@pytest.mark.parametrize(
+    ("make", "change"),
+    [("data = [1, 2, 3]", "data.append(k)"), ("data = {'v': 1}", "data['v'] = k")],
+    ids=["append", "store"],
+)
+@pytest.mark.parametrize("reader_rerun", [False, True], ids=["as-run", "reader-re-run"])
+def test_staleness_follows_the_cell_that_changed_the_value_not_the_one_that_made_it(make, change, reader_rerun):
+    # k edited and re-run: the cell that stored k into data is stale, its reader depends on
+    # it, also when the reader is re-run without it (the mutation was skipped)
+    cells = [("a", make), ("b", "k = 2"), ("c", change), ("d", "print(data)")]
+    runs = ["a", ("b", "k = 1"), "c", "d", "b"] + (["d"] if reader_rerun else [])
+    result = session(cells, runs)
+    assert found(result) == {("stale", "c", ("k",), True), ("depends-on-stale", "d", ("data",), True)}
+    assert result["rerun"] == ["c", "d"]
