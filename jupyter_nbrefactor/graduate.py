@@ -44,7 +44,10 @@ from .request import BOOLEAN, JSON_OBJECT, STRING, Kind, as_text, check, get_fie
 DEFAULT_SCRIPT = "scripts/train.py"
 MIN_SECTIONS, MAX_SECTIONS = 2, 8
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_predict", "partial_fit"})
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_LIST_ITEM = re.compile(r"^\s*([-*+>|]|\d+[.)])(\s|$)")
 # Magics a script can drop: they only configure how the notebook shows things.
 _DROPPABLE_MAGICS = re.compile(r"^\s*%(matplotlib|config|load_ext|autoreload|aimport)\b.*$", re.M)
 _NOTEBOOK = Kind(
@@ -68,11 +71,47 @@ def headings(nb_cells: Sequence[Mapping[str, Any]]) -> list[tuple[int, int, str]
     for i, cell in enumerate(nb_cells):
         if cell.get("cell_type") != "markdown":
             continue
-        for level, text in _HEADING.findall(as_text(cell.get("source", ""))):
-            if i == first_markdown and len(level) == 1:
+        for level, text in markdown_headings(as_text(cell.get("source", ""))):
+            if i == first_markdown and level == 1:
                 continue
-            out.append((i, len(level), text))
+            out.append((i, level, text))
     return out
+
+
+def markdown_headings(text: str) -> list[tuple[int, str]]:
+    """(level, text) of the headings in a markdown cell: ``## Title`` and the setext form
+    (a line underlined with ``===``: level 1, ``---``: level 2), as JupyterLab renders
+    them; RST-style titles (sphinx-gallery's, also over-lined) are setext headings too.
+    Lines inside fenced code blocks are not headings."""
+    lines = text.splitlines()
+    out: list[tuple[int, str]] = []
+    fenced = False
+    for k, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        atx = _HEADING.match(line)
+        if atx:
+            out.append((len(atx.group(1)), atx.group(2)))
+            continue
+        under = _UNDERLINE.match(lines[k + 1]) if k + 1 < len(lines) else None
+        if under and _setext_text(line, lines[k - 1] if k else ""):
+            out.append((1 if under.group(1)[0] == "=" else 2, line.strip()))
+    return out
+
+
+def _setext_text(line: str, above: str) -> bool:
+    """Whether ``line`` (underlined) is a heading's text: a paragraph's only line (after a
+    blank line, a heading, a fence or an RST overline), not a list item, quote or table."""
+    if not line.strip() or _UNDERLINE.match(line) or _LIST_ITEM.match(line) or line.startswith(("    ", "\t")):
+        return False
+    return (
+        not above.strip()
+        or bool(_HEADING.match(above) or _FENCE.match(above))
+        or bool(_UNDERLINE.match(above) and above.strip()[0] == "=")
+    )
 
 
 def choose_level(found: list[tuple[int, int, str]], nb_cells: Sequence[Mapping[str, Any]]) -> int | None:

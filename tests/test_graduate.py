@@ -14,7 +14,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from jupyter_nbrefactor.cli import main
 from jupyter_nbrefactor.errors import RequestError
-from jupyter_nbrefactor.graduate import choose_level, headings, plan_graduation, stay_reason
+from jupyter_nbrefactor.graduate import choose_level, headings, markdown_headings, plan_graduation, stay_reason
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -41,6 +41,19 @@ def test_sections_at_the_level_that_gives_two_to_eight():
     found = headings(nb.cells)
     assert found == [(2, 2, "Load data"), (5, 2, "Fit model")]  # the title is no section
     assert choose_level(found, nb.cells) == 2
+
+
+def test_setext_and_rst_headings_count_as_headings():
+    # sphinx-gallery examples converted to notebooks title and split themselves this way
+    text = "===============\nBasic Animation\n===============\n\nSome text.\n\nDefine a graph\n--------------\n"
+    assert markdown_headings(text) == [(1, "Basic Animation"), (2, "Define a graph")]
+    assert markdown_headings("Load data\n=========\n") == [(1, "Load data")]
+
+
+def test_lines_that_only_look_like_headings_are_not_headings():
+    text = "a paragraph\nof two lines\n---\n\n- item\n---\n\n```\n# a comment\n```\n\n    code\n    ---\n"
+    assert markdown_headings(text) == []
+    assert markdown_headings("## Done ##\n#hashtag\n") == [(2, "Done")]
 
 
 def test_display_only_cell_stays_and_printing_cell_moves():
