@@ -23,7 +23,8 @@ tar -C "$root" -cf - \
 ls "$work"/pkg/jupyter_nbrefactor/labextension/static/*.js.map >/dev/null 2>&1 ||
   { echo "the development build left no source maps: this check would prove nothing"; exit 1; }
 echo "== packaging check: building the wheel from that dirty copy"
-python -m pip wheel --quiet --no-deps -w "$work/dist" "$work/pkg"
+python -m pip wheel --quiet --no-deps -w "$work/dist" "$work/pkg" >"$work/wheel.log" 2>&1 ||
+  { cat "$work/wheel.log"; echo "building the wheel failed"; exit 1; }
 wheel=$(ls "$work"/dist/jupyter_nbrefactor-*.whl)
 echo "built $(basename "$wheel")"
 
@@ -55,7 +56,9 @@ PY
 
 echo "== packaging check: installing into a fresh venv"
 python -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install --quiet "$wheel" "jupyterlab>=4.4,<5"
+# pip's log only when it fails: its warnings (a machine's index settings) bury the result
+"$work/venv/bin/python" -m pip install --quiet "$wheel" "jupyterlab>=4.4,<5" >"$work/install.log" 2>&1 ||
+  { cat "$work/install.log"; echo "installing the wheel into a fresh venv failed"; exit 1; }
 labext=$("$work/venv/bin/jupyter" labextension list 2>&1)
 serverext=$("$work/venv/bin/jupyter" server extension list 2>&1)
 echo "$labext" | grep -E "jupyter-nbrefactor v[^ ]+ .*enabled.*OK" ||
