@@ -612,7 +612,7 @@ def run_graduate(args) -> int:
     import nbformat
 
     from .errors import RequestError
-    from .graduate import candidate_paths, plan_graduation, read_sources, snapshot, undo, write_files
+    from .graduate import candidate_paths, plan_graduation, read_sources, run_command, snapshot, undo, write_files
 
     path = Path(args.notebook)
     notebook = read_nbformat(path)
@@ -666,7 +666,7 @@ def run_graduate(args) -> int:
         for kept in plan["kept"]:
             print(f"kept cell {kept['cell'] + 1} ({kept['section']}): {kept['reason']}")
         print(plan["report_text"], end="")
-        print(f"run it from {folder.resolve()}: python {plan['script']} --output models/")
+        print(f"run it from {folder.resolve()}: {run_command(plan['script'], plan['config'])}")
     return 0
 
 

@@ -543,7 +543,7 @@ def script_text(
     out = [
         f'"""The pipeline of {title}, as a script (graduated by jupyter-nbrefactor).',
         "",
-        f"Run it from the project folder: python {script} --output models/",
+        f"Run it from the project folder: {run_command(script, config_path)}",
         '"""',
         "",
         "import argparse",
@@ -587,6 +587,11 @@ def script_text(
     text = "\n".join(out)
     compile(text, script, "exec", dont_inherit=True)
     return text, config_path
+
+
+def run_command(script: str, config: str | None) -> str:
+    """How to run the graduated script from the project folder."""
+    return f"python {script}" + (f" --config {config}" if config else "") + " --output models/"
 
 
 def _cells_label(cells: list[int]) -> str:

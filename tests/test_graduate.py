@@ -86,6 +86,7 @@ def test_script_has_config_when_the_notebook_loads_one():
     script = next(f["source"] for f in plan["files"] if f["path"] == "scripts/train.py")
     assert 'parser.add_argument("--config", default="config.yaml"' in script
     assert "config = load_config(args.config)" in script
+    assert "Run it from the project folder: python scripts/train.py --config config.yaml --output models/" in script
     assert plan["config"] == "config.yaml"
 
 
@@ -192,17 +193,22 @@ def test_example_graduates_verifies_and_script_prints_the_same_metrics(tmp_path)
     assert "def load_data(DATA_PATH):" in (tmp_path / "src" / "load.py").read_text()
     assert "def clean_data(df):" in (tmp_path / "src" / "cleaning.py").read_text()
 
-    env = {**os.environ, "MPLBACKEND": "Agg"}
     os.environ.setdefault("MPLBACKEND", "Agg")
     result = verify_notebook(driver, against=original)
     assert result["verdict"] == "same", result
 
+    _script_prints_the_notebooks_metrics(tmp_path, original, ["--output", "models/"])
+
+
+def _script_prints_the_notebooks_metrics(folder: Path, original: Path, args: list[str], trees: int = 60) -> None:
+    """scripts/train.py, run from ``folder``, prints the metrics the notebook printed and
+    saves the fitted model (``trees`` estimators) into models/."""
     run = subprocess.run(
-        [sys.executable, "scripts/train.py", "--output", "models/"],
-        cwd=tmp_path,
+        [sys.executable, "scripts/train.py", *args],
+        cwd=folder,
         capture_output=True,
         text=True,
-        env=env,
+        env={**os.environ, "MPLBACKEND": "Agg"},
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
@@ -223,11 +229,47 @@ def test_example_graduates_verifies_and_script_prints_the_same_metrics(tmp_path)
             "top 8 features: 0.738",
         ]
     )
-    assert (tmp_path / "models" / "model.joblib").is_file()
     import joblib
 
-    model = joblib.load(tmp_path / "models" / "model.joblib")
-    assert type(model).__name__ == "RandomForestClassifier" and len(model.estimators_) == 60
+    model = joblib.load(folder / "models" / "model.joblib")
+    assert type(model).__name__ == "RandomForestClassifier" and len(model.estimators_) == trees
+
+
+@pytest.mark.slow
+def test_example_with_config_graduates_and_the_script_reads_the_config(tmp_path):
+    """The lecture's end state: config.yaml (the config command), then graduate: the script
+    takes --config, gives the notebook's metrics, and a changed config changes the model."""
+    from jupyter_nbrefactor.verify import verify_notebook
+
+    shutil.copy(EXAMPLES / "big_messy_notebook.ipynb", tmp_path)
+    shutil.copytree(EXAMPLES / "data", tmp_path / "data")
+    original = tmp_path / "big_messy_notebook.ipynb"
+    configured = tmp_path / "configured.ipynb"
+    driver = tmp_path / "graduated.ipynb"
+    assert main(["config", str(original), "--output", str(configured)]) == 0
+    assert main(["graduate", str(configured), "--output", str(driver)]) == 0
+    script = (tmp_path / "scripts" / "train.py").read_text()
+    assert 'parser.add_argument("--config", default="config.yaml"' in script
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    result = verify_notebook(driver, against=original)
+    assert result["verdict"] == "same", result
+
+    _script_prints_the_notebooks_metrics(tmp_path, original, ["--config", "config.yaml", "--output", "models/"])
+    smaller = (tmp_path / "config.yaml").read_text().replace("n_estimators: 60", "n_estimators: 7", 1)
+    (tmp_path / "small.yaml").write_text(smaller)
+    run = subprocess.run(
+        [sys.executable, "scripts/train.py", "--config", "small.yaml", "--output", "small/"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    import joblib
+
+    assert len(joblib.load(tmp_path / "small" / "model.joblib").estimators_) == 7
 
 
 def test_no_headings_falls_back_to_the_health_candidates():
