@@ -2,7 +2,7 @@
  * Set-up shared by the Galata tests: notebooks made for a test, the example
  * notebook and its data, the sidebar, running cells.
  */
-import { galata, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { expect, galata, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { APIRequestContext, Locator, Page } from '@playwright/test';
 import * as path from 'path';
 
@@ -111,6 +111,79 @@ export async function cell(
   index: number
 ): Promise<Locator> {
   return (await page.notebook.getCellLocator(index))!;
+}
+
+/** The execution-order tests' notebook: x is defined above its reader and again below it. */
+export const X_READER = ['x = 1', 'y = x * 2', 'x = 10'];
+
+/**
+ * Re-run the first cell of `X_READER` (or of any notebook starting `x = 1`,
+ * after its cells ran) as `x = 5`; resolves once its reader, cell 2, shows
+ * the stale marker.
+ */
+export async function changeXAbove(
+  page: IJupyterLabPageFixture
+): Promise<void> {
+  await page.notebook.setCell(0, 'code', 'x = 5');
+  await page.notebook.runCell(0);
+  await expect(
+    (await cell(page, 1)).locator('.jp-nbrefactor-marker-stale')
+  ).toHaveCount(1);
+}
+
+/** Click one of the sidebar's action buttons, by its command id. */
+export async function clickAction(
+  panel: Locator,
+  command: string
+): Promise<void> {
+  await panel
+    .locator(`.jp-nbrefactor-action[data-command="${command}"]`)
+    .click();
+}
+
+/** The execution count each cell shows (null: markdown, or never run). */
+export async function counts(
+  page: IJupyterLabPageFixture
+): Promise<(number | null)[]> {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as any;
+    return Array.from(panel.content.model.cells).map((c: any) =>
+      c.type === 'code' ? c.executionCount : null
+    );
+  });
+}
+
+/**
+ * What each code cell of the current notebook shows, as text: streams,
+ * `text/plain` results, errors, and `<image>` for a picture.
+ */
+export async function outputsOf(
+  page: IJupyterLabPageFixture
+): Promise<string[]> {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as any;
+    const shown: string[] = [];
+    for (const c of Array.from(panel.content.model.cells) as any[]) {
+      if (c.type !== 'code') {
+        continue;
+      }
+      const parts = (c.outputs.toJSON() as any[]).map(o => {
+        const text = (v: unknown) =>
+          Array.isArray(v) ? v.join('') : String(v);
+        if (o.output_type === 'stream') {
+          return text(o.text);
+        }
+        if (o.output_type === 'error') {
+          return `${o.ename}: ${o.evalue}`;
+        }
+        return o.data['image/png']
+          ? '<image>'
+          : text(o.data['text/plain'] ?? '');
+      });
+      shown.push(parts.join('\n'));
+    }
+    return shown;
+  });
 }
 
 /** Run cells in the given order, out of notebook order. */

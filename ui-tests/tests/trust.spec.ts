@@ -4,41 +4,29 @@
  * it re-ran with a changed value; Run Stale Cells runs the server's list one
  * cell at a time and stops at the first error without touching other cells.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
 import {
   cell,
+  changeXAbove,
+  clickAction,
+  counts,
   notebookJSON,
   openExample,
   openNotebook,
   openPanel,
+  outputsOf,
   restartAndRunAll,
-  runInOrder
+  runInOrder,
+  X_READER
 } from './helpers';
 
 const NOTEBOOK = 'trust.ipynb';
 const REPRODUCES = 'Restart & Run All would reproduce this state.';
 
-/** The execution count each cell shows (null: markdown or never run). */
-async function counts(
-  page: IJupyterLabPageFixture
-): Promise<(number | null)[]> {
-  return page.evaluate(() => {
-    const panel = window.jupyterapp.shell.currentWidget as any;
-    return Array.from(panel.content.model.cells).map((c: any) =>
-      c.type === 'code' ? c.executionCount : null
-    );
-  });
-}
-
 test.describe('Notebook order is the reference', () => {
   test.beforeEach(async ({ page, tmpPath }) => {
-    await openNotebook(
-      page,
-      tmpPath,
-      NOTEBOOK,
-      notebookJSON(['x = 1', 'y = x * 2', 'x = 10'])
-    );
+    await openNotebook(page, tmpPath, NOTEBOOK, notebookJSON(X_READER));
   });
 
   test('Run All gives no warning; re-running a cell above with a new value makes its reader stale', async ({
@@ -54,8 +42,7 @@ test.describe('Notebook order is the reference', () => {
     await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
 
     // x = 10 below the reader is forward flow; x = 5 above it is a change.
-    await page.notebook.setCell(0, 'code', 'x = 5');
-    await page.notebook.runCell(0);
+    await changeXAbove(page);
 
     await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(1);
     const reader = await cell(page, 1);
@@ -69,11 +56,7 @@ test.describe('Notebook order is the reference', () => {
     );
 
     // Run Stale Cells runs exactly the reader.
-    await panel
-      .locator(
-        '.jp-nbrefactor-action[data-command="nbrefactor:run-stale-cells"]'
-      )
-      .click();
+    await clickAction(panel, 'nbrefactor:run-stale-cells');
     await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
     await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
       REPRODUCES
@@ -87,9 +70,7 @@ test.describe('Notebook order is the reference', () => {
   }) => {
     const panel = await openPanel(page);
     await page.notebook.run();
-    await page.notebook.setCell(0, 'code', 'x = 5');
-    await page.notebook.runCell(0);
-    await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(1);
+    await changeXAbove(page);
 
     await panel
       .locator(
@@ -97,9 +78,13 @@ test.describe('Notebook order is the reference', () => {
       )
       .click();
 
+    // The cells run one by one: once cell 2 has re-run the sidebar is already
+    // clear (x = 10 below it is forward flow), before cell 3 runs. Wait for
+    // the last cell's new count, then for what the analysis of it shows.
+    await expect.poll(() => counts(page)).toEqual([4, 5, 6]);
+    await expect(panel.locator('.jp-nbrefactor-run')).toHaveCount(6);
     await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
     await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
-    expect(await counts(page)).toEqual([4, 5, 6]);
   });
 });
 
@@ -122,18 +107,10 @@ test.describe('Running cells one by one', () => {
     );
     const panel = await openPanel(page);
     await page.notebook.run();
-    await page.notebook.setCell(0, 'code', 'x = 5');
-    await page.notebook.runCell(0);
     // y (cell 2) is stale; cells 3 and 4 used it.
-    await expect(
-      (await cell(page, 1)).locator('.jp-nbrefactor-marker-stale')
-    ).toHaveCount(1);
+    await changeXAbove(page);
 
-    await panel
-      .locator(
-        '.jp-nbrefactor-action[data-command="nbrefactor:run-stale-cells"]'
-      )
-      .click();
+    await clickAction(panel, 'nbrefactor:run-stale-cells');
 
     const failed = await cell(page, 2);
     await expect(failed.locator('.jp-OutputArea-output')).toContainText(
@@ -234,5 +211,66 @@ test.describe('On the example notebook', () => {
     );
     await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
     await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
+  });
+
+  test('Run Stale Cells reproduces the outputs of Restart & Run All after an edit high up', async ({
+    page,
+    tmpPath
+  }) => {
+    test.slow(); // two runs of the whole example and one of its model cells
+    await openExample(page, tmpPath);
+    const panel = await openPanel(page);
+    await restartAndRunAll(page);
+    await expect(panel.locator('.jp-nbrefactor-summary')).toHaveText(
+      '40 cells run in this kernel session.'
+    );
+
+    // The settings cell (cell 4): a larger test split, re-run on its own.
+    const settings = await cell(page, 3);
+    await expect(settings.locator('.jp-InputArea-editor')).toContainText(
+      'TEST_SIZE = 0.25'
+    );
+    const source = await page.evaluate(() => {
+      const nb = window.jupyterapp.shell.currentWidget as any;
+      return nb.content.model.cells.get(3).sharedModel.getSource() as string;
+    });
+    await page.notebook.setCell(
+      3,
+      'code',
+      source.replace('TEST_SIZE = 0.25', 'TEST_SIZE = 0.3')
+    );
+    await page.notebook.runCell(3);
+    await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
+      /^Restart & Run All would not reproduce this state/
+    );
+
+    // Run Stale Cells, to its end (the command answers when its last cell ran).
+    const before = await counts(page);
+    const ok = await page.evaluate(() =>
+      window.jupyterapp.commands.execute('nbrefactor:run-stale-cells')
+    );
+    expect(ok).toBe(true);
+    await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
+      REPRODUCES
+    );
+    const after = await counts(page);
+    // The split (cell 33), the model cells below it and the second try, the
+    // risk scores: 14 cells, none of the cleaning cells above.
+    const ran = after.flatMap((count, i) => (count !== before[i] ? [i] : []));
+    expect(ran).toEqual([
+      32, 33, 34, 35, 36, 37, 38, 39, 41, 42, 43, 44, 46, 47
+    ]);
+    const shown = await outputsOf(page);
+
+    // A fresh kernel, every cell in order: the same outputs, cell by cell.
+    await restartAndRunAll(page);
+    await expect(panel.locator('.jp-nbrefactor-summary')).toHaveText(
+      '40 cells run in this kernel session.'
+    );
+    const fresh = await outputsOf(page);
+    expect(shown).toHaveLength(fresh.length);
+    shown.forEach((text, i) => {
+      expect({ cell: i, text }).toEqual({ cell: i, text: fresh[i] });
+    });
   });
 });

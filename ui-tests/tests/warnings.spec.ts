@@ -2,26 +2,25 @@ import { expect, galata, test } from '@jupyterlab/galata';
 
 import {
   cell,
+  changeXAbove,
+  clickAction,
   docsImage,
   notebookJSON,
   openExample,
   openNotebook,
   openPanel,
-  runInOrder
+  runInOrder,
+  X_READER
 } from './helpers';
 
 const NOTEBOOK = 'order.ipynb';
 
-/**
- * A notebook made for the test: x is defined above and (again) below its
- * reader. Run bottom-up, the reader reads x from below (out of order), then
- * the cell above it re-runs with another value (stale).
- */
-const SOURCES = ['x = 1', 'y = x * 2', 'x = 10'];
-
 test.describe('Execution-order warnings', () => {
+  // x is defined above and (again) below its reader. Run bottom-up, the reader
+  // reads x from below (out of order); the cell above it re-run with another
+  // value makes it stale.
   test.beforeEach(async ({ page, tmpPath }) => {
-    await openNotebook(page, tmpPath, NOTEBOOK, notebookJSON(SOURCES));
+    await openNotebook(page, tmpPath, NOTEBOOK, notebookJSON(X_READER));
   });
 
   test('a cell re-run above its reader with another value makes the reader stale', async ({
@@ -31,8 +30,7 @@ test.describe('Execution-order warnings', () => {
     await runInOrder(page, [0, 1, 2]);
     await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
 
-    await page.notebook.setCell(0, 'code', 'x = 5');
-    await page.notebook.runCell(0);
+    await changeXAbove(page);
 
     const reader = await cell(page, 1);
     await expect(reader.locator('.jp-nbrefactor-marker')).toHaveText(['stale']);
@@ -118,15 +116,10 @@ test.describe('Execution-order warnings', () => {
   }) => {
     const panel = await openPanel(page);
     await runInOrder(page, [0, 1]);
-    await page.notebook.setCell(0, 'code', 'x = 5');
-    await page.notebook.runCell(0);
+    await changeXAbove(page);
     await expect(panel.locator('.jp-nbrefactor-warning')).toHaveCount(1);
 
-    await panel
-      .locator(
-        '.jp-nbrefactor-action[data-command="nbrefactor:run-stale-cells"]'
-      )
-      .click();
+    await clickAction(panel, 'nbrefactor:run-stale-cells');
 
     await expect(panel.locator('.jp-nbrefactor-all-clear')).toBeVisible();
     await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
