@@ -1,0 +1,141 @@
+/**
+ * Benchmark, not a timed test: skipped unless NBREFACTOR_BENCH=1.
+ *
+ *   cd ui-tests && NBREFACTOR_BENCH=1 CI=1 jlpm playwright test tests/bench-graph.spec.ts
+ *
+ * The Dependency view on a 500-cell notebook (a markdown heading every 10
+ * cells, each cell reading the two cells above and a setting of the first):
+ * the first render (from the graph's answer arriving to the rows on screen),
+ * a re-render for a name filter, and scrolling to the bottom (the window of
+ * rows moves). Target: each <= 300 ms. Figures in docs/benchmarks.md.
+ */
+import { expect, test } from '@jupyterlab/galata';
+
+import { openNotebook, openPanel } from './helpers';
+
+const CELLS = 500;
+
+function notebook(): string {
+  const cells: any[] = [];
+  for (let i = 0; i < CELLS; i++) {
+    if (i % 10 === 0) {
+      cells.push({
+        cell_type: 'markdown',
+        id: `md-${i}`,
+        metadata: {},
+        source: `## Part ${i / 10}`
+      });
+    }
+    const source =
+      i === 0
+        ? 'scale = 2\nv0 = 1'
+        : i === 1
+          ? 'v1 = v0 * scale'
+          : `v${i} = v${i - 1} + v${i - 2} * scale`;
+    cells.push({
+      cell_type: 'code',
+      id: `cell-${i}`,
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null
+    });
+  }
+  return JSON.stringify({
+    cells,
+    metadata: {
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3',
+        language: 'python'
+      }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+test.skip(!process.env.NBREFACTOR_BENCH, 'benchmark: set NBREFACTOR_BENCH=1');
+
+test('the Dependency view renders a 500-cell notebook', async ({
+  page,
+  tmpPath
+}) => {
+  test.setTimeout(5 * 60 * 1000);
+  await openNotebook(page, tmpPath, 'bench-graph.ipynb', notebook());
+  await openPanel(page);
+  const figures = await page.evaluate(async cells => {
+    const app = window.jupyterapp;
+    const frame = () =>
+      new Promise<number>(resolve =>
+        requestAnimationFrame(() =>
+          setTimeout(() => resolve(performance.now()))
+        )
+      );
+    const waitFor = async (check: () => boolean) => {
+      while (!check()) {
+        await new Promise(r => setTimeout(r, 1));
+      }
+      return frame();
+    };
+    const panel = document.querySelector('#jp-nbrefactor-panel')!;
+    // The answer arrives (server) -> the rows are on screen: timed from the
+    // request's answer, seen through fetch.
+    let answered = 0;
+    const realFetch = window.fetch;
+    window.fetch = async (...args: Parameters<typeof fetch>) => {
+      const response = await realFetch(...args);
+      if (
+        String(args[0] instanceof Request ? args[0].url : args[0]).includes(
+          'jupyter-nbrefactor/graph'
+        )
+      ) {
+        answered = performance.now();
+      }
+      return response;
+    };
+    const t0 = performance.now();
+    await app.commands.execute('nbrefactor:show-dependencies');
+    const shown = await waitFor(
+      () =>
+        panel
+          .querySelector('.jp-nbrefactor-graph-counts')
+          ?.textContent?.startsWith(`${cells} cells,`) ?? false
+    );
+    window.fetch = realFetch;
+    const total = shown - t0;
+    const render = shown - answered;
+    const rendered = panel.querySelectorAll('.jp-nbrefactor-graph-node').length;
+
+    const input = panel.querySelector(
+      '.jp-nbrefactor-graph-filter'
+    ) as HTMLInputElement;
+    const setter = Object.getOwnPropertyDescriptor(
+      HTMLInputElement.prototype,
+      'value'
+    )!.set!;
+    const f0 = performance.now();
+    setter.call(input, 'scale');
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const filtered = (await frame()) - f0;
+
+    const scroller = panel.querySelector(
+      '.jp-nbrefactor-graph-scroller'
+    ) as HTMLElement;
+    const s0 = performance.now();
+    scroller.scrollTop = scroller.scrollHeight;
+    const scrolled =
+      (await waitFor(
+        () => !!panel.querySelector(`[data-cell-id="cell-${cells - 1}"]`)
+      )) - s0;
+    return { total, render, rendered, filtered, scrolled };
+  }, CELLS);
+  console.log(
+    `Dependency view, ${CELLS} code cells: show ${figures.total.toFixed(0)} ms ` +
+      `(render after the answer ${figures.render.toFixed(0)} ms, ${figures.rendered} rows in the DOM), ` +
+      `filter ${figures.filtered.toFixed(0)} ms, scroll to the bottom ${figures.scrolled.toFixed(0)} ms`
+  );
+  expect(figures.render).toBeLessThan(300);
+  expect(figures.filtered).toBeLessThan(300);
+  expect(figures.scrolled).toBeLessThan(300);
+});
