@@ -44,6 +44,7 @@ def test_plan_has_exactly_the_contract_keys():
     result = plan(["x = 1", "y = x"], [1])
     assert set(result) == {
         "params",
+        "signature",
         "returns",
         "module_path",
         "module_source",
@@ -387,3 +388,80 @@ def test_extraction_reads_the_cell_walkers_definite_assignment(source, certain, 
             assert name in result["returns"] and result["params"] == []
         else:
             assert f"{name} is bound only on some paths" in result["refused"]
+
+
+# ---- the signature edited in the dialog (issue 19, point 6) ----
+
+SIGNATURE_CELLS = [
+    "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2, 5]})\nLIMIT = 3",
+    "kept = df[df.a > LIMIT]\nbig = lambda r: r + df.a.sum()\nprint(kept, [df for df in range(2)])",
+    "print(kept)",
+]
+
+
+def signed(parameters):
+    nb = new_notebook(cells=[new_code_cell(s) for s in SIGNATURE_CELLS])
+    return plan_extraction(
+        {"notebook": nb, "cells": [1], "name": "keep_large", "module": "src/m.py", "parameters": parameters}
+    )
+
+
+def test_the_inferred_signature_is_the_parameters_unchanged():
+    result = signed(None)
+    assert result["signature"] == [
+        {"name": "df", "as": "df", "default": None},
+        {"name": "LIMIT", "as": "LIMIT", "default": None},
+    ]
+    assert "def keep_large(df, LIMIT):" in result["module_source"]
+
+
+def test_a_renamed_parameter_is_renamed_in_the_body_and_closures_but_not_where_rebound():
+    result = signed([{"name": "df", "as": "data"}, {"name": "LIMIT", "as": "limit", "default": "3"}])
+    assert result["refused"] is None
+    source = result["module_source"]
+    assert "def keep_large(data, limit=3):" in source
+    assert "kept = data[data.a > limit]" in source
+    assert "big = lambda r: r + data.a.sum()" in source
+    assert "[df for df in range(2)]" in source  # the comprehension's own df
+    assert "Parameters: data, limit." in source
+    # the call still passes the notebook's variables, in the function's order
+    assert result["replacement"].endswith("kept = keep_large(df, LIMIT)")
+    assert result["params"] == ["df", "LIMIT"]
+    compile(source, "m.py", "exec")
+
+
+def test_reordered_parameters_are_passed_in_the_new_order():
+    result = signed([{"name": "LIMIT", "as": "limit"}, {"name": "df", "as": "df"}])
+    assert "def keep_large(limit, df):" in result["module_source"]
+    assert result["replacement"].endswith("kept = keep_large(LIMIT, df)")
+
+
+def test_the_generated_function_with_an_edited_signature_behaves_the_same():
+    result = signed([{"name": "df", "as": "frame"}, {"name": "LIMIT", "as": "limit", "default": "3"}])
+    ns: dict = {}
+    exec(result["module_source"], ns)
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1, 2, 5]})
+    assert list(ns["keep_large"](frame, 3).a) == [5]
+
+
+@pytest.mark.parametrize(
+    "parameters, reason",
+    [
+        ([{"name": "df", "as": "kept"}], "parameter kept (for df) is already a name in the function"),
+        ([{"name": "df", "as": "class"}], "parameter 'class' (for df) is not a Python name"),
+        ([{"name": "df", "as": "x"}, {"name": "LIMIT", "as": "x"}], "two parameters are named x"),
+        ([{"name": "df", "default": "load()"}], "the default of df must be a Python literal"),
+        ([{"name": "LIMIT", "default": "3"}, {"name": "df"}], "df has no default but comes after a parameter with one"),
+    ],
+)
+def test_a_signature_that_cannot_work_is_refused_with_the_reason(parameters, reason):
+    assert signed(parameters)["refused"].startswith(reason)
+
+
+def test_a_malformed_parameters_field_is_a_request_error():
+    with pytest.raises(RequestError):
+        signed({"df": "data"})
+    with pytest.raises(RequestError):
+        signed([{"name": "df"}, {"name": "df"}])

@@ -40,6 +40,7 @@ from .rewrite import (
     tuple_of,
     with_leading,
 )
+from .signature import edited_signature, names_in, rename_parameters
 
 
 def plan_function(p: Planner) -> Moved:
@@ -296,16 +297,26 @@ def plan_function(p: Planner) -> Moved:
         module_imports.setdefault("display", IPYTHON_IMPORTS["display"])
 
     results = [*returns, *(["the displayed value"] if complex_display else [])]
+    probe = cst.FunctionDef(
+        name=cst.Name(name),
+        params=cst.Parameters(),
+        body=cst.IndentedBlock(body=body or [cst.SimpleStatementLine([cst.Pass()])]),
+    )
+    taken = names_in(probe) | set(module_imports) | module_globals | set(lift.names)
+    signature = edited_signature(params, req.parameters, taken)
+    params = [q.name for q in signature]
     doc_lines = [f"{cells_label(p.sel)} of {req.notebook_name}."]
     if params or results:
-        doc_lines += ["", f"Parameters: {', '.join(params) or 'none'}.", f"Returns: {', '.join(results) or 'nothing'}."]
+        param_text = ", ".join(q.as_name for q in signature)
+        doc_lines += ["", f"Parameters: {param_text or 'none'}.", f"Returns: {', '.join(results) or 'nothing'}."]
     docstring = docstring_node(doc_lines)
     func = cst.FunctionDef(
         name=cst.Name(name),
-        params=cst.Parameters(params=[cst.Param(cst.Name(n)) for n in params]),
+        params=cst.Parameters(),
         body=cst.IndentedBlock(body=[docstring, *body], footer=[indented(line) for line in carry]),
         asynchronous=cst.Asynchronous() if is_async else None,
     )
+    func = rename_parameters(func, signature)
 
     imports: list[tuple[str, str, Unit | None]] = [(n, s, None) for n, s in module_imports.items()]
     imports += [(bound_name(a), import_text(s, a), u) for u in leading for s in u.stmts for a in _aliases(s)]
@@ -338,7 +349,7 @@ def plan_function(p: Planner) -> Moved:
         p.notes.append(
             f"{req.module} imports what the code uses instead of taking it as a parameter: {', '.join(dict.fromkeys(module_imports.values()))}"
         )
-    return Moved(params, returns, module_source, "\n".join(lines))
+    return Moved(params, returns, module_source, "\n".join(lines), [q.to_json() for q in signature])
 
 
 def _pyplot_name(

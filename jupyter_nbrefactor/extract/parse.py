@@ -11,6 +11,7 @@ from ..errors import RequestError
 from ..language import notebook_language
 from ..modpath import validate_module_path
 from ..request import BOOLEAN, JSON_OBJECT, Kind, check, get_field, is_text
+from .signature import parse_parameters
 
 MODES = ("function", "module")
 
@@ -26,6 +27,7 @@ class Request:
     overwrite: bool
     notebook_name: str
     language: str
+    parameters: list[dict[str, Any]] | None = None  # the signature edited in the dialog
 
 
 _NOTEBOOK = Kind(
@@ -77,4 +79,7 @@ def parse_request(request: object) -> Request:
     path = body.get("path")
     notebook_name = posixpath.basename(path) if isinstance(path, str) and path else "the notebook"
     language = notebook_language(body["notebook"])
-    return Request(cells, sorted(selected), name, module, mode, module_source, overwrite, notebook_name, language)
+    parameters = parse_parameters(body.get("parameters"))
+    return Request(
+        cells, sorted(selected), name, module, mode, module_source, overwrite, notebook_name, language, parameters
+    )

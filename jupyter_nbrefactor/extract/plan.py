@@ -16,6 +16,7 @@ class Moved:
     returns: list[str]
     module_source: str
     replacement: str
+    signature: list[dict[str, Any]] = field(default_factory=list)  # {"name", "as", "default"} in order
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Plan:
     base_hash: str | None
     replaces: list[str]
     params: list[str] = field(default_factory=list)
+    signature: list[dict[str, Any]] = field(default_factory=list)
     returns: list[str] = field(default_factory=list)
     module_source: str | None = None
     replacement: str | None = None
@@ -36,6 +38,7 @@ class Plan:
 
     def planned(self, moved: Moved, notes: list[str]) -> None:
         self.params, self.returns = moved.params, moved.returns
+        self.signature = moved.signature or [{"name": n, "as": n, "default": None} for n in moved.params]
         self.module_source, self.replacement = moved.module_source, moved.replacement
         self.notes = list(dict.fromkeys(notes))
 
@@ -46,6 +49,7 @@ class Plan:
         """The documented JSON shape, fields in the documented order."""
         return {
             "params": list(self.params),
+            "signature": [dict(q) for q in self.signature],
             "returns": list(self.returns),
             "module_path": self.module_path,
             "module_source": self.module_source,
