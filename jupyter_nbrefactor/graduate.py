@@ -186,6 +186,23 @@ def stay_reason(nb_cells: Sequence[Mapping[str, Any]], index: int) -> str | None
     return "only displays or plots (nothing it makes is used below)"
 
 
+def _may_draw(source: str) -> bool:
+    """Whether a cell may draw a figure through a library's plotting method
+    (``res.plot_forest()``, ``sm.qqplot(…)``, ``df.plot(…)``): Jupyter shows it when the
+    cell ends, so a run of moved cells ends there too (one function would show it later,
+    after the next cells' output; extraction only knows matplotlib's and seaborn's calls)."""
+    tree = cell_facts(source).tree
+    if tree is None:
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name.lower().startswith("plot") or name.lower().endswith("plot"):
+                return True
+    return False
+
+
 def _module_only(source: str) -> bool:
     """Only imports, definitions and constant assignments: moves as it is (module mode)."""
     tree = cell_facts(source).tree
@@ -299,6 +316,9 @@ def plan_graduation(request: dict) -> dict:
             reason = stay_reason(original, i)
             if reason is None:
                 run.append(i)
+                if _may_draw(as_text(original[i].get("source", ""))):
+                    runs.append(run)  # its figure shows where the cell ended, as in the notebook
+                    run = []
                 continue
             kept.append({"cell": i, "reason": reason})
             if run:

@@ -272,6 +272,23 @@ def test_example_with_config_graduates_and_the_script_reads_the_config(tmp_path)
     assert len(joblib.load(tmp_path / "small" / "model.joblib").estimators_) == 7
 
 
+def test_a_cell_that_plots_ends_its_function():
+    # statsmodels' res.plot_forest(): the figure shows when the cell ends, before the next cell prints
+    nb = new_notebook(
+        cells=[
+            new_code_cell("from statsmodels.stats.meta_analysis import combine_effects"),
+            new_markdown_cell("## Fit"),
+            new_code_cell("res = combine_effects([1.0, 2.0], [0.5, 0.5])\nfig = res.plot_forest()"),
+            new_code_cell("print(res.params)"),
+            new_code_cell("print(res.summary())"),
+            new_markdown_cell("## Report"),
+            new_code_cell("print(len(res.params))"),
+        ]
+    )
+    plan = plan_graduation({"notebook": nb, "path": "fit.ipynb"})
+    assert [m["cells"] for m in plan["sections"][0]["moves"]] == [[2], [3, 4]]
+
+
 def test_no_headings_falls_back_to_the_health_candidates():
     nb = new_notebook(
         cells=[
