@@ -80,8 +80,11 @@ export class Extractor {
       trans,
       highlight: this._options.highlight
     });
+    // Revealed once the dialog is gone: closing it gives the focus back to
+    // the cell that had it, which would otherwise become the active cell again.
+    let reveal: NbRefactorAPI.IRefusalLocation | null = null;
     body.revealRequested.connect((_, location) => {
-      void revealCell(panel.content, location.cell, location.line);
+      reveal = location;
     });
     const dialog = new ExtractDialog({
       model,
@@ -104,6 +107,9 @@ export class Extractor {
       if (result.button.accept && model.canApply) {
         this._lastModule.set(target.path, model.module.trim());
         await this._apply(panel, model);
+      } else if (reveal !== null) {
+        const { cell, line } = reveal;
+        await revealCell(panel.content, cell, line);
       }
     } finally {
       model.dispose();

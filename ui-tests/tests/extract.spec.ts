@@ -382,6 +382,36 @@ test.describe('Extract function and move to module', () => {
     expect(await sources(page)).toHaveLength(CELLS_BEFORE);
   });
 
+  test('the refusal link lands on the cell and line it names, not on the active cell', async ({
+    page
+  }) => {
+    // Cells 3-4 selected from cell 4 upwards: cell 3 is the active one.
+    await page.notebook.selectCells(3);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+ArrowUp');
+    await page.keyboard.press('Alt+Shift+M');
+    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    await expect(dialog.locator('.jp-nbrefactor-extract-goto')).toHaveText(
+      'Go to cell 4, line 4'
+    );
+    await dialog.locator('.jp-nbrefactor-extract-goto').click();
+    await expect(dialog).toHaveCount(0);
+    await expect((await page.notebook.getCellLocator(3))!).toHaveClass(
+      /jp-mod-active/
+    );
+    await expect
+      .poll(() =>
+        page.evaluate(() => {
+          const panel = window.jupyterapp.shell.currentWidget as any;
+          return [
+            panel.content.activeCellIndex,
+            panel.content.activeCell.editor.getCursorPosition().line
+          ];
+        })
+      )
+      .toEqual([3, 3]);
+  });
+
   test('Ctrl+Z right after the extraction brings the cells back with their outputs', async ({
     page
   }) => {
