@@ -227,6 +227,15 @@ export namespace NbRefactorAPI {
     /** The notebook's path relative to the server root. */
     path: string;
     overwrite?: boolean;
+    /** The signature as edited in the dialog, in the function's order. */
+    parameters?: IParameter[];
+  }
+
+  /** A parameter: the notebook variable passed, its name in the function, a literal default. */
+  export interface IParameter {
+    name: string;
+    as: string;
+    default: string | null;
   }
 
   /** `plan_extraction`'s answer. */
@@ -238,6 +247,8 @@ export namespace NbRefactorAPI {
 
   export interface IPlan {
     params: string[];
+    /** The function's parameters (older servers leave it out). */
+    signature?: IParameter[];
     returns: string[];
     /** Relative to the notebook's folder. */
     module_path: string;

@@ -209,6 +209,58 @@ describe('ExtractBody', () => {
     expect(checkbox.checked).toBe(true);
     expect(text(body.node, '.jp-nbrefactor-extract-params li')).toEqual(['df']);
   });
+
+  it('lets the signature be edited: renamed, given a default, reordered, and plans with it', async () => {
+    const signed: NbRefactorAPI.IPlan = {
+      ...PLAN,
+      params: ['df', 'LIMIT'],
+      signature: [
+        { name: 'df', as: 'df', default: null },
+        { name: 'LIMIT', as: 'LIMIT', default: null }
+      ]
+    };
+    const { client, model, body } = await shown(signed);
+    const names = () =>
+      Array.from(
+        body.node.querySelectorAll<HTMLInputElement>(
+          '.jp-nbrefactor-extract-param-name'
+        ),
+        input => input.value
+      );
+    expect(names()).toEqual(['df', 'LIMIT']);
+    // The first plan's request carries no edits: the server infers the signature.
+    expect(client.planExtraction.mock.calls[0][0].parameters).toBeUndefined();
+
+    client.planExtraction.mockClear();
+    client.planExtraction.mockResolvedValue({
+      ...signed,
+      refused: 'parameter kept (for df) is already a name in the function'
+    });
+    model.setParameterName(1, 'limit');
+    model.setParameterDefault(1, '3');
+    await settle();
+    // Still shown while re-planning and after a refusal: the fields keep their text.
+    expect(names()).toEqual(['df', 'limit']);
+    expect(
+      body.node.querySelector('.jp-nbrefactor-extract-param-from')!.textContent
+    ).toBe('called with LIMIT');
+
+    model.moveParameter(1, -1);
+    await settle();
+    expect(names()).toEqual(['limit', 'df']);
+    const calls = client.planExtraction.mock.calls;
+    const request = calls[calls.length - 1][0];
+    expect(request.parameters).toEqual([
+      { name: 'LIMIT', as: 'limit', default: '3' },
+      { name: 'df', as: 'df', default: null }
+    ]);
+    expect(model.applyRequest()!.parameters).toEqual(request.parameters);
+    expect(
+      body.node.querySelector<HTMLButtonElement>(
+        '.jp-nbrefactor-extract-param-up'
+      )!.disabled
+    ).toBe(true);
+  });
 });
 
 describe('ExtractDialog', () => {

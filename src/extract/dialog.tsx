@@ -133,6 +133,67 @@ function overwriteCaption(
       );
 }
 
+/**
+ * The function's parameters, editable: the name the function uses, a literal
+ * default, the order. The call keeps passing the notebook's variables.
+ */
+function SignatureEditor(props: {
+  model: ExtractModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, trans } = props;
+  const signature = model.signature ?? [];
+  return (
+    <fieldset className="jp-nbrefactor-extract-signature-editor">
+      <legend>
+        {trans.__('Signature (the call still passes the same variables)')}
+      </legend>
+      {signature.map((entry, index) => (
+        <div
+          key={entry.name}
+          className="jp-nbrefactor-extract-param"
+          data-name={entry.name}
+        >
+          <input
+            className="jp-mod-styled jp-nbrefactor-extract-param-name"
+            value={entry.as}
+            spellCheck={false}
+            aria-label={trans.__('Name of parameter %1', entry.name)}
+            onChange={event =>
+              model.setParameterName(index, event.target.value)
+            }
+          />
+          <input
+            className="jp-mod-styled jp-nbrefactor-extract-param-default"
+            value={entry.default ?? ''}
+            spellCheck={false}
+            placeholder={trans.__('no default')}
+            aria-label={trans.__('Default of parameter %1', entry.name)}
+            onChange={event =>
+              model.setParameterDefault(index, event.target.value)
+            }
+          />
+          <button
+            type="button"
+            className="jp-Button jp-mod-minimal jp-nbrefactor-extract-param-up"
+            disabled={index === 0}
+            aria-label={trans.__('Move parameter %1 up', entry.name)}
+            title={trans.__('Move up')}
+            onClick={() => model.moveParameter(index, -1)}
+          >
+            ↑
+          </button>
+          {entry.as !== entry.name && (
+            <span className="jp-nbrefactor-extract-param-from">
+              {trans.__('called with %1', entry.name)}
+            </span>
+          )}
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
 function ExtractForm(props: IFormProps): JSX.Element {
   const { model, trans } = props;
   const plan = model.plan;
@@ -249,6 +310,11 @@ function ExtractForm(props: IFormProps): JSX.Element {
           </div>
         )}
       </div>
+      {model.mode === 'function' &&
+        model.signature !== null &&
+        model.signature.length > 0 && (
+          <SignatureEditor model={model} trans={trans} />
+        )}
       {plan && !plan.refused && (
         <>
           {model.mode === 'function' && (

@@ -162,6 +162,39 @@ export class ExtractModel {
     }
   }
 
+  /**
+   * The function's parameters as the person edits them (names, order,
+   * defaults); null until the first plan gives them. Kept while re-planning,
+   * so the fields do not vanish while typing.
+   */
+  get signature(): readonly NbRefactorAPI.IParameter[] | null {
+    return this._signature;
+  }
+
+  /** Rename the parameter at `index` (what the function calls it). */
+  setParameterName(index: number, as: string): void {
+    this._editParameter(index, { as });
+  }
+
+  /** Give the parameter at `index` a default (Python literal text; empty: none). */
+  setParameterDefault(index: number, value: string): void {
+    this._editParameter(index, { default: value === '' ? null : value });
+  }
+
+  /** Move the parameter at `index` one place up (-1) or down (+1). */
+  moveParameter(index: number, by: -1 | 1): void {
+    const signature = this._signature;
+    const to = index + by;
+    if (!signature || to < 0 || to >= signature.length) {
+      return;
+    }
+    const next = [...signature];
+    [next[index], next[to]] = [next[to], next[index]];
+    this._signature = next;
+    this._signatureEdited = true;
+    this._inputChanged();
+  }
+
   /** Plans again at once: a checkbox, unlike typing, needs no pause. */
   setOverwrite(overwrite: boolean): void {
     if (overwrite !== this._overwrite) {
@@ -183,6 +216,9 @@ export class ExtractModel {
     };
     if (this.mode === 'function') {
       request.name = this._name;
+      if (this._signatureEdited && this._signature) {
+        request.parameters = this._signature.map(entry => ({ ...entry }));
+      }
     }
     return request;
   }
@@ -211,6 +247,9 @@ export class ExtractModel {
       if (ticket === this._ticket) {
         this._plan = plan;
         this._offerOverwrite ||= plan.overwrite_would_help;
+        if (!this._signatureEdited && plan.signature && !plan.refused) {
+          this._signature = plan.signature.map(entry => ({ ...entry }));
+        }
       }
     } catch (reason) {
       if (ticket === this._ticket) {
@@ -238,6 +277,21 @@ export class ExtractModel {
 
   private _inputsValid(): boolean {
     return this.nameProblem === null && this.moduleProblem === null;
+  }
+
+  private _editParameter(
+    index: number,
+    change: Partial<NbRefactorAPI.IParameter>
+  ): void {
+    const signature = this._signature;
+    if (!signature || index < 0 || index >= signature.length) {
+      return;
+    }
+    this._signature = signature.map((entry, i) =>
+      i === index ? { ...entry, ...change } : entry
+    );
+    this._signatureEdited = true;
+    this._inputChanged();
   }
 
   private _inputChanged(): void {
@@ -270,6 +324,8 @@ export class ExtractModel {
   private _offerOverwrite = false;
   private _debounceMs: number;
   private _plan: NbRefactorAPI.IPlan | null = null;
+  private _signature: NbRefactorAPI.IParameter[] | null = null;
+  private _signatureEdited = false;
   private _error: string | null = null;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   /** The ticket of the request waiting for its answer. */
