@@ -154,7 +154,7 @@ CASES = [
         [],
         module_has=(
             "from IPython.display import display\n",
-            "    _shown = x + 1\n    if _shown is not None:\n        display(_shown)\n",
+            "    display(x + 1)\n",
             "    display('text')\n",
         ),
     ),

@@ -465,3 +465,31 @@ def test_a_malformed_parameters_field_is_a_request_error():
         signed({"df": "data"})
     with pytest.raises(RequestError):
         signed([{"name": "df"}, {"name": "df"}])
+
+
+# ---- generated code a reviewer keeps (issue 19, point 6): no None check where none is needed ----
+
+
+@pytest.mark.parametrize(
+    "shown, direct",
+    [
+        ("xs.copy()", True),  # a value-returning method
+        ("len(xs)", True),  # a builtin the notebook does not rebind
+        ("-xs[0]", True),
+        ("xs.pop()", False),  # could be None
+        ("sorted(xs, key=str).index(1)", False),
+    ],
+)
+def test_an_intermediate_value_is_displayed_as_written_when_it_cannot_be_none(shown, direct):
+    source = plan(["xs = [1, 2]", shown, "ys = xs"], [1, 2])["module_source"]
+    assert (f"    display({shown})\n" in source) is direct, source
+    assert ("_shown" in source) is not direct
+
+
+def test_a_rebound_builtin_or_inplace_call_keeps_the_none_check():
+    source = plan(["def len(v):\n    return None", "xs = [1]", "len(xs)", "ys = xs"], [2, 3])["module_source"]
+    assert "if _shown is not None:" in source
+    source = plan(["import pandas as pd\ndf = pd.DataFrame({'a': [1]})", "df.dropna(inplace=True)", "b = df"], [1, 2])[
+        "module_source"
+    ]
+    assert "if _shown is not None:" in source

@@ -26,7 +26,38 @@ _NEVER_NONE = (
     ast.DictComp,
     ast.GeneratorExp,
     ast.Lambda,
+    ast.BinOp,  # arithmetic: an operator returning None would be a bug of its own
+    ast.UnaryOp,
+    ast.Compare,
 )
+# Builtins that always return a value (unless the notebook rebinds the name).
+_VALUE_BUILTINS = frozenset(
+    "abs all any bool bytes dict divmod enumerate float format frozenset hash hex int isinstance "
+    "len list max min oct ord pow range repr reversed round set sorted str sum tuple type zip".split()
+)
+# Methods of pandas/NumPy/Python objects that return a value (not with inplace=...): the
+# value a cell ends with is then shown by display(E) as written, without a None check.
+_VALUE_METHODS = frozenset(
+    "agg aggregate astype copy corr count cumsum describe drop drop_duplicates dropna fillna "
+    "format get_dummies groupby head isin isna isnull items join keys lower max mean median "
+    "merge min notna nunique pivot_table quantile query rename reset_index round sample "
+    "set_index sort_index sort_values split std strip sum tail to_dict to_frame tolist "
+    "transpose unique upper value_counts values var".split()
+)
+
+
+def never_none(value: ast.expr, shadowed: set[str]) -> bool:
+    """Whether ``value`` (a cell's last expression) cannot be None, so ``display(value)``
+    shows what the cell showed: literals, displays, arithmetic, value-returning builtins
+    the notebook does not rebind, and calls of well-known value-returning methods."""
+    if isinstance(value, _NEVER_NONE) or (isinstance(value, ast.Constant) and value.value is not None):
+        return True
+    if not isinstance(value, ast.Call) or any(k.arg == "inplace" for k in value.keywords):
+        return False
+    func = value.func
+    if isinstance(func, ast.Name):
+        return func.id in _VALUE_BUILTINS and func.id not in shadowed
+    return isinstance(func, ast.Attribute) and func.attr in _VALUE_METHODS
 
 
 def import_lines(units: list[Unit], wanted: dict[str, str]) -> list[str]:
@@ -79,7 +110,7 @@ def display_nodes(node: cst.SimpleStatementLine, value: ast.expr, used: set[str]
     if head:
         head[-1] = head[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
     call = cst.Call(func=cst.Name("display"), args=[cst.Arg(expr)])
-    if isinstance(value, _NEVER_NONE) or (isinstance(value, ast.Constant) and value.value is not None):
+    if never_none(value, used):
         return [node.with_changes(body=[*head, cst.Expr(call)])]
     var = fresh_name("_shown", used)
     assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(var))], value=expr)
