@@ -493,3 +493,9 @@ def test_a_rebound_builtin_or_inplace_call_keeps_the_none_check():
         "module_source"
     ]
     assert "if _shown is not None:" in source
+
+
+def test_move_to_module_on_an_imports_cell_says_what_the_mode_is_for():
+    result = plan(["import math\nfrom os import path", "print(math.pi, path.sep)"], [0], mode="module")
+    assert result["refused"].startswith("the selection only imports: imports stay in the notebook")
+    assert "moves definitions (def, class, constants)" in result["refused"]

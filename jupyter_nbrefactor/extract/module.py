@@ -67,6 +67,12 @@ def plan_module(p: Planner) -> Moved:
             moved.setdefault(n, c)
         if not all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in u.stmts):
             definitions.append((u.node, names))
+    if not moved:
+        refuse(
+            None,
+            None,
+            'the selection only imports: imports stay in the notebook, where later cells use them; this mode moves definitions (def, class, constants), and their module imports what they need (use mode "function" to move code)',
+        )
     for n in imports_moved:
         if n in moved or not all(c.import_only(n) for c in p.sel if n in c.facts.defines):
             refuse(None, None, f"{n} is both imported and assigned in the selection")

@@ -160,6 +160,19 @@ describe('ExtractBody', () => {
     expect(onReveal).toHaveBeenCalledWith({ cell: 3, line: null });
   });
 
+  it("names the other command, not the CLI's mode, in a refusal", async () => {
+    const { body } = await shown({
+      ...PLAN,
+      refused:
+        'cell 4 line 4: only imports, def, class and constant assignments can move as they are (use mode "function" for other code)',
+      refused_at: { cell: 3, line: 4 }
+    });
+
+    expect(text(body.node, '.jp-nbrefactor-extract-reason')).toEqual([
+      'cell 4 line 4: only imports, def, class and constant assignments can move as they are (use Extract Function… for other code)'
+    ]);
+  });
+
   it('has no link when the refusal names no cell', async () => {
     const { body } = await shown({
       ...PLAN,

@@ -194,6 +194,16 @@ function SignatureEditor(props: {
   );
 }
 
+/**
+ * The engine's reason in the dialog's words: the CLI's `mode "function"` /
+ * `mode "module"` are the commands Extract Function… and Move to Module… here.
+ */
+export function inDialogWords(text: string, trans: TranslationBundle): string {
+  return text
+    .replace(/mode "function"/g, trans.__('Extract Function…'))
+    .replace(/mode "module"/g, trans.__('Move to Module…'));
+}
+
 function ExtractForm(props: IFormProps): JSX.Element {
   const { model, trans } = props;
   const plan = model.plan;
@@ -292,7 +302,9 @@ function ExtractForm(props: IFormProps): JSX.Element {
         {plan?.refused && (
           <div className="jp-nbrefactor-extract-refusal" role="alert">
             <strong>{trans.__('This selection cannot move:')}</strong>{' '}
-            <span className="jp-nbrefactor-extract-reason">{plan.refused}</span>
+            <span className="jp-nbrefactor-extract-reason">
+              {inDialogWords(plan.refused, trans)}
+            </span>
             {location && (
               <button
                 className="jp-nbrefactor-extract-goto"
