@@ -186,6 +186,27 @@ def stay_reason(nb_cells: Sequence[Mapping[str, Any]], index: int) -> str | None
     return "only displays or plots (nothing it makes is used below)"
 
 
+def formula_reads(source: str, notebook_names: set[str]) -> str | None:
+    """Why a cell cannot move into a function, or None: it passes a model formula
+    (``"y ~ x1 + np.sin(x1)"``) naming the notebook's variables or imports, which patsy
+    looks up where the call runs; in a module's function they are not there."""
+    tree = cell_facts(source).tree
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and "~" in arg.value:
+                names = sorted(set(re.findall(r"[A-Za-z_]\w*", arg.value)) & notebook_names)
+                if names:
+                    return (
+                        f"line {arg.lineno}: the formula {arg.value.strip()!r} names {', '.join(names)}, "
+                        "which it looks up where the call runs (not in a module's function)"
+                    )
+    return None
+
+
 def _may_draw(source: str) -> bool:
     """Whether a cell may draw a figure through a library's plotting method
     (``res.plot_forest()``, ``sm.qqplot(…)``, ``df.plot(…)``): Jupyter shows it when the
@@ -309,11 +330,19 @@ def plan_graduation(request: dict) -> dict:
     kept_all: list[dict] = []
     moves_all: list[dict] = []
     out_sections = []
+    notebook_names = {n for c in original if _is_code(c) for n in cell_facts(as_text(c.get("source", ""))).defines}
     for section in sections:
         code = [i for i in section["cells"] if _is_code(original[i])]
         kept, runs, run = [], [], []
         for i in code:
             reason = stay_reason(original, i)
+            formula = formula_reads(as_text(original[i].get("source", "")), notebook_names)
+            if reason is None and formula is not None:
+                kept.append({"cell": i, "reason": formula, "refused": True})
+                if run:
+                    runs.append(run)
+                    run = []
+                continue
             if reason is None:
                 run.append(i)
                 if _may_draw(as_text(original[i].get("source", ""))):

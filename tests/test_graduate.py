@@ -289,6 +289,37 @@ def test_a_cell_that_plots_ends_its_function():
     assert [m["cells"] for m in plan["sections"][0]["moves"]] == [[2], [3, 4]]
 
 
+def test_a_formula_naming_notebook_variables_stays():
+    # patsy evaluates np and x1 where ols() is called: in a module's function they are not there
+    nb = new_notebook(
+        cells=[
+            new_code_cell("import numpy as np\nimport statsmodels.formula.api as smf"),
+            new_markdown_cell("## Data"),
+            new_code_cell("x1 = np.linspace(0, 20, 50)\ny = x1 * 2\ndata = {'x1': x1, 'y': y}"),
+            new_markdown_cell("## Fit"),
+            new_code_cell('res = smf.ols("y ~ x1 + np.sin(x1)", data=data).fit()\nprint(res.params)'),
+            new_code_cell('res2 = smf.ols("y ~ x1", data=data).fit()\nprint(res2.params)'),
+        ]
+    )
+    plan = plan_graduation({"notebook": nb, "path": "fit.ipynb"})
+    fit = plan["sections"][1]
+    assert fit["kept"] == [
+        {
+            "cell": 4,
+            "reason": "line 1: the formula 'y ~ x1 + np.sin(x1)' names np, x1, y, which it looks up where "
+            "the call runs (not in a module's function)",
+            "refused": True,
+        },
+        {
+            "cell": 5,
+            "reason": "line 1: the formula 'y ~ x1' names x1, y, which it looks up where the call runs "
+            "(not in a module's function)",
+            "refused": True,
+        },
+    ]
+    assert "res = smf.ols(" in next(f["source"] for f in plan["files"] if f["path"] == "scripts/train.py")
+
+
 def test_no_headings_falls_back_to_the_health_candidates():
     nb = new_notebook(
         cells=[
