@@ -333,7 +333,9 @@ def plan_graduation(request: dict) -> dict:
     notebook_names = {n for c in original if _is_code(c) for n in cell_facts(as_text(c.get("source", ""))).defines}
     for section in sections:
         code = [i for i in section["cells"] if _is_code(original[i])]
-        kept, runs, run = [], [], []
+        kept: list[dict] = []
+        runs: list[list[int]] = []
+        run: list[int] = []
         for i in code:
             reason = stay_reason(original, i)
             formula = formula_reads(as_text(original[i].get("source", "")), notebook_names)
