@@ -286,6 +286,59 @@ def _import_text(node, alias):
     return f"from {'.' * node.level}{node.module or ''} import {alias.name}{asname}"
 
 
+_STMT_HANDLERS = {
+    ast.Expr: "_s_expr",
+    ast.Assign: "_s_assign",
+    ast.AugAssign: "_s_augassign",
+    ast.AnnAssign: "_s_annassign",
+    ast.Import: "_s_import",
+    ast.ImportFrom: "_s_import",
+    ast.FunctionDef: "_s_def",
+    ast.AsyncFunctionDef: "_s_def",
+    ast.ClassDef: "_s_class",
+    ast.If: "_s_if",
+    ast.For: "_s_for",
+    ast.AsyncFor: "_s_for",
+    ast.While: "_s_while",
+    ast.With: "_s_with",
+    ast.AsyncWith: "_s_with",
+    ast.Try: "_s_try",
+    ast.Delete: "_s_delete",
+    ast.Global: "_s_global",
+    ast.Nonlocal: "_s_nonlocal",
+    ast.Match: "_s_match",
+}
+if hasattr(ast, "TryStar"):
+    _STMT_HANDLERS[ast.TryStar] = "_s_try"
+_EXPR_HANDLERS = {
+    ast.Call: "_e_call",
+    ast.Lambda: "_e_lambda",
+    ast.ListComp: "_e_comp",
+    ast.SetComp: "_e_comp",
+    ast.GeneratorExp: "_e_comp",
+    ast.DictComp: "_e_comp",
+    ast.NamedExpr: "_e_walrus",
+    ast.BoolOp: "_e_boolop",
+    ast.IfExp: "_e_ifexp",
+    ast.Await: "_e_await",
+    ast.Subscript: "_e_subscript",
+}
+_DISPATCH: dict[type, tuple[dict, dict]] = {}
+
+
+def _dispatch(cls):
+    """The statement and expression handlers of walker class ``cls`` (a subclass's
+    overrides included), as functions taking the walker: looked up once per class, not
+    bound once per cell."""
+    fns = _DISPATCH.get(cls)
+    if fns is None:
+        fns = _DISPATCH[cls] = (
+            {t: getattr(cls, n) for t, n in _STMT_HANDLERS.items()},
+            {t: getattr(cls, n) for t, n in _EXPR_HANDLERS.items()},
+        )
+    return fns
+
+
 class _Walker:
     """Walks one parsed cell once, collecting its facts.
 
@@ -335,43 +388,7 @@ class _Walker:
         self.unbound = {}
         self.future_annotations = False
         self.binds = {}  # module name -> how many places bind it
-        self.stmt = {
-            ast.Expr: self._s_expr,
-            ast.Assign: self._s_assign,
-            ast.AugAssign: self._s_augassign,
-            ast.AnnAssign: self._s_annassign,
-            ast.Import: self._s_import,
-            ast.ImportFrom: self._s_import,
-            ast.FunctionDef: self._s_def,
-            ast.AsyncFunctionDef: self._s_def,
-            ast.ClassDef: self._s_class,
-            ast.If: self._s_if,
-            ast.For: self._s_for,
-            ast.AsyncFor: self._s_for,
-            ast.While: self._s_while,
-            ast.With: self._s_with,
-            ast.AsyncWith: self._s_with,
-            ast.Try: self._s_try,
-            ast.Delete: self._s_delete,
-            ast.Global: self._s_global,
-            ast.Nonlocal: self._s_nonlocal,
-            ast.Match: self._s_match,
-        }
-        if hasattr(ast, "TryStar"):
-            self.stmt[ast.TryStar] = self._s_try
-        self.expr_special = {
-            ast.Call: self._e_call,
-            ast.Lambda: self._e_lambda,
-            ast.ListComp: self._e_comp,
-            ast.SetComp: self._e_comp,
-            ast.GeneratorExp: self._e_comp,
-            ast.DictComp: self._e_comp,
-            ast.NamedExpr: self._e_walrus,
-            ast.BoolOp: self._e_boolop,
-            ast.IfExp: self._e_ifexp,
-            ast.Await: self._e_await,
-            ast.Subscript: self._e_subscript,
-        }
+        self.stmt, self.expr_special = _dispatch(type(self))
 
     # ----- names -------------------------------------------------------------------
     def load(self, name):
@@ -464,7 +481,7 @@ class _Walker:
         for node in body:
             h = stmt.get(type(node))
             if h is not None:
-                h(node)
+                h(self, node)
             else:
                 self.generic(node)
 
@@ -890,7 +907,7 @@ class _Walker:
         else:
             h = self.expr_special.get(t)
             if h is not None:
-                h(node)
+                h(self, node)
             else:
                 self.generic(node)
 
