@@ -9,6 +9,7 @@ import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { ConfigCommandIDs } from '../config/commands';
+import { GraduateCommandIDs } from '../graduate/commands';
 import { HealthModel } from '../health';
 import { refactorIcon } from '../icons';
 import { NbRefactorAPI } from '../tokens';
@@ -280,6 +281,41 @@ function Parameters(props: {
   );
 }
 
+/** "Graduate Notebook…": every section at once, from the report. */
+function Graduate(props: {
+  commands: CommandRegistry | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { commands, trans } = props;
+  const id = GraduateCommandIDs.graduate;
+  if (!commands?.hasCommand(id)) {
+    return null;
+  }
+  return (
+    <Section title={trans.__('Graduate to a project')} none={null}>
+      <div className="jp-nbrefactor-health-graduate">
+        <span>
+          {trans.__(
+            'Every section into src/ modules and a scripts/train.py with a command line.'
+          )}
+        </span>
+        <button
+          className="jp-nbrefactor-action jp-nbrefactor-health-graduate-run"
+          disabled={!commands.isEnabled(id)}
+          title={commands.caption(id)}
+          onClick={() => void commands.execute(id)}
+        >
+          <refactorIcon.react
+            tag="span"
+            className="jp-nbrefactor-action-icon"
+          />
+          <span>{commands.label(id)}</span>
+        </button>
+      </div>
+    </Section>
+  );
+}
+
 function Report(props: {
   model: HealthModel;
   report: NbRefactorAPI.IHealthReport;
@@ -327,6 +363,7 @@ function Report(props: {
           ))}
         </ol>
       </Section>
+      <Graduate commands={commands} trans={trans} />
     </>
   );
 }

@@ -23,6 +23,11 @@ export interface IGraduatorOptions {
   scriptPath: () => string;
   /** Open a file by its server path. */
   open: (path: string) => void;
+  /**
+   * Save the notebook and check it in a fresh kernel (Check Reproducibility),
+   * or null when that command is not there.
+   */
+  verify: () => (() => Promise<unknown>) | null;
 }
 
 /** Each file's base_hash: graduate/apply refuses (409) when one changed since. */
@@ -139,6 +144,7 @@ export class Graduator {
       void undoFiles();
     });
     const modules = answer.files.filter(f => f.path !== answer.script).length;
+    const verify = this._options.verify();
     Notification.success(
       trans.__(
         'Graduated: %1 files and %2. Run it: python %3 --output models/',
@@ -154,6 +160,17 @@ export class Graduator {
             caption: trans.__('Open %1', answer.script),
             callback: () => this._options.open(script)
           },
+          ...(verify === null
+            ? []
+            : [
+                {
+                  label: trans.__('Verify'),
+                  caption: trans.__(
+                    'Save the notebook and run it in a fresh kernel: every output must match the saved ones (each new cell keeps the outputs of the cells it replaced)'
+                  ),
+                  callback: () => void verify()
+                }
+              ]),
           {
             label: trans.__('Undo'),
             caption: trans.__(

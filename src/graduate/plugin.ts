@@ -12,6 +12,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { NbRefactorClient } from '../api';
+import { CommandIDs } from '../tokens';
 import {
   addGraduateCommands,
   GRADUATE_PLUGIN_ID,
@@ -46,7 +47,11 @@ export const graduatePlugin: JupyterFrontEndPlugin<void> = {
             scriptPath: () => scriptPath,
             open: path => {
               void app.commands.execute('docmanager:open', { path });
-            }
+            },
+            verify: () =>
+              app.commands.hasCommand(CommandIDs.checkReproducibility)
+                ? () => app.commands.execute(CommandIDs.checkReproducibility)
+                : null
           })
       ));
     addGraduateCommands(app.commands, {
