@@ -330,6 +330,7 @@ export class ExecutionTracker {
     if (key === this._lastKey) {
       return;
     }
+    const sent = this._runs;
     try {
       const result = await this._client.analyze(request, key);
       if (epoch !== this._epoch) {
@@ -338,6 +339,7 @@ export class ExecutionTracker {
       }
       this._result = result;
       this._modules = result.modules ?? {};
+      this._stampRuns(sent, this._modules);
       this._error = null;
       this._lastKey = key;
     } catch (reason) {
@@ -348,6 +350,34 @@ export class ExecutionTracker {
       this._error = reason instanceof Error ? reason.message : String(reason);
     }
     this._changed.emit();
+  }
+
+  /**
+   * Runs recorded before an answer knew a module they import (the first runs
+   * of a session, a Run All, a cell importing a module no cell imported
+   * before) take its entry from the first answer that has it, which read the
+   * disk right after they ran: a later edit of the module is then one.
+   * Stamped in place, so an extraction's undo still finds its runs.
+   */
+  private _stampRuns(
+    runs: readonly NbRefactorAPI.IRun[],
+    modules: NbRefactorAPI.IModuleSnapshot
+  ): void {
+    const known = Object.entries(modules).filter(([, entry]) => entry);
+    if (known.length === 0) {
+      return;
+    }
+    for (const run of runs) {
+      const stamp = run.modules ?? {};
+      const missing = known.filter(([path]) => !(path in stamp));
+      if (missing.length > 0) {
+        const filled = { ...stamp };
+        for (const [path, entry] of missing) {
+          filled[path] = entry;
+        }
+        run.modules = filled;
+      }
+    }
   }
 
   private _probeWanted(): boolean {

@@ -119,7 +119,11 @@ describe('ExecutionTracker and modules', () => {
     });
     await settle();
     expect(client.analyze.mock.calls[0][0].path).toBe('work/analysis.ipynb');
-    expect(client.analyze.mock.calls[0][0].runs[0].modules).toBeUndefined();
+    // sent unstamped (nothing known yet), stamped by the answer
+    expect(JSON.parse(client.analyze.mock.calls[0][1]!).runs[0].modules).toBe(
+      undefined
+    );
+    expect(tracker.runs[0].modules).toEqual(FEATURES);
     expect(tracker.modules).toEqual(FEATURES);
     tracker.recordRun({
       cell_id: 'b',
@@ -133,6 +137,66 @@ describe('ExecutionTracker and modules', () => {
     expect(client.analyze.mock.calls[2][0].reloads).toEqual([
       { after: 2, paths: ['src/features.py'], modules: FEATURES }
     ]);
+  });
+
+  it('stamps runs made before an answer knew their module with that answer (Run All, then an edit)', async () => {
+    const { client, tracker } = setup([], {});
+    tracker.recordRun(
+      {
+        cell_id: 'a',
+        source: 'from src.features import engineer_features',
+        execution_count: 1
+      },
+      true
+    );
+    tracker.recordRun(
+      { cell_id: 'b', source: 'X = engineer_features(1)', execution_count: 2 },
+      false
+    );
+    await settle();
+    expect(tracker.runs.map(r => r.modules)).toEqual([undefined, undefined]);
+    // the answer that first knows src/features.py stamps both runs
+    client.analyze.mockResolvedValue({
+      cells: {},
+      warnings: [],
+      modules: FEATURES,
+      reproducible: true,
+      rerun: []
+    });
+    tracker.modulesChanged();
+    await settle();
+    expect(tracker.runs.map(r => r.modules)).toEqual([FEATURES, FEATURES]);
+    // a module a run's stamp lacks is added; what it has is kept; a gone file is no entry
+    const older = {
+      'src/features.py': {
+        module: 'src.features',
+        defs: { engineer_features: 'old' },
+        imports: []
+      }
+    };
+    tracker.recordRun({
+      cell_id: 'b',
+      source: 'import src.models',
+      execution_count: 3,
+      modules: older
+    });
+    const models = {
+      module: 'src.models',
+      defs: { train: 'ttt' },
+      imports: []
+    };
+    client.analyze.mockResolvedValue({
+      cells: {},
+      warnings: [],
+      modules: { ...FEATURES, 'src/models.py': models, 'src/gone.py': null },
+      reproducible: true,
+      rerun: []
+    });
+    await settle();
+    expect(tracker.runs[2].modules).toEqual({
+      ...older,
+      'src/models.py': models
+    });
   });
 
   it('analyses again when a module changed, even with the same request', async () => {
