@@ -267,6 +267,8 @@ export namespace NbRefactorAPI {
     overwrite_would_help: boolean;
     /** The ids of the replaced cells, in order (older servers leave it out). */
     replaces?: string[];
+    /** Lines of `module_source` new to an existing module: 1-based [first, last] ranges. */
+    inserted_lines?: [number, number][];
   }
 
   /** `POST extract/apply`: the plan request plus the plan's `base_hash`. */

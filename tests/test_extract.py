@@ -55,6 +55,7 @@ def test_plan_has_exactly_the_contract_keys():
         "refused_at",
         "overwrite_would_help",
         "replaces",
+        "inserted_lines",
     }
     assert result["module_path"] == "src/m.py"
     assert result["base_hash"] is None
@@ -499,3 +500,13 @@ def test_move_to_module_on_an_imports_cell_says_what_the_mode_is_for():
     result = plan(["import math\nfrom os import path", "print(math.pi, path.sep)"], [0], mode="module")
     assert result["refused"].startswith("the selection only imports: imports stay in the notebook")
     assert "moves definitions (def, class, constants)" in result["refused"]
+
+
+def test_a_merged_module_says_which_lines_are_new():
+    existing = "import math\n\n\ndef old(v):\n    return math.sqrt(v)\n"
+    result = plan(["import math\nx = 4", "y = math.floor(x)", "print(y)"], [1], name="floor_x", module_source=existing)
+    lines = result["module_source"].splitlines()
+    assert result["inserted_lines"], result["module_source"]
+    new = [lines[i - 1] for a, b in result["inserted_lines"] for i in range(a, b + 1)]
+    assert "def floor_x(x):" in new and "def old(v):" not in new
+    assert plan(["x = 1", "y = x"], [1])["inserted_lines"] == []  # a new file: all of it is new

@@ -24,7 +24,7 @@ from .analysis import KERNEL_BUILTINS, Planner
 from .function import plan_function
 from .module import plan_module
 from .parse import MODES, Request, parse_request
-from .plan import Plan, Refused, replaced_ids, source_hash
+from .plan import Plan, Refused, inserted_lines, replaced_ids, source_hash
 
 __all__ = [
     "KERNEL_BUILTINS",
@@ -55,6 +55,7 @@ def plan_selection(request: object) -> Plan:
         answer.refuse(str(refusal), refusal.at, refusal.overwritable)
         return answer
     answer.planned(moved, planner.notes)
+    answer.inserted_lines = inserted_lines(req.module_source, moved.module_source)
     return answer
 
 

@@ -35,6 +35,7 @@ class Plan:
     refused: str | None = None
     refused_at: dict[str, int | None] | None = None
     overwrite_would_help: bool = False
+    inserted_lines: list[list[int]] = field(default_factory=list)
 
     def planned(self, moved: Moved, notes: list[str]) -> None:
         self.params, self.returns = moved.params, moved.returns
@@ -60,6 +61,7 @@ class Plan:
             "refused_at": self.refused_at,
             "overwrite_would_help": self.overwrite_would_help,
             "replaces": list(self.replaces),
+            "inserted_lines": [list(r) for r in self.inserted_lines],
         }
 
 
@@ -96,3 +98,15 @@ def replaced_ids(cells: list[dict[str, Any]], selected: list[int]) -> list[str]:
     which the replacement cell records; empty unless every one has an id (nbformat >= 4.5)."""
     ids = [cells[i].get("id") for i in sorted(set(selected))]
     return [i for i in ids if isinstance(i, str) and i] if all(isinstance(i, str) and i for i in ids) else []
+
+
+def inserted_lines(before: str | None, after: str | None) -> list[list[int]]:
+    """The lines of ``after`` that ``before`` (an existing module) did not have, as
+    1-based inclusive ``[first, last]`` ranges; none when there was no module."""
+    if not before or after is None:
+        return []
+    import difflib
+
+    old, new = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [[j1 + 1, j2] for tag, _i1, _i2, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace")]

@@ -160,6 +160,31 @@ describe('ExtractBody', () => {
     expect(onReveal).toHaveBeenCalledWith({ cell: 3, line: null });
   });
 
+  it('marks the lines an extraction adds to an existing module', async () => {
+    const { body } = await shown({
+      ...PLAN,
+      base_hash: 'abc123',
+      module_source:
+        'import math\n\n\ndef old(v):\n    return v\n\n\ndef features(df):\n    return df, df\n',
+      inserted_lines: [[6, 9]]
+    });
+
+    const module = body.node.querySelector(
+      '.jp-nbrefactor-extract-module-source'
+    )!;
+    const marks = module.querySelectorAll<HTMLElement>(
+      '.jp-nbrefactor-extract-inserted'
+    );
+    expect(Array.from(marks, mark => mark.dataset.lines)).toEqual(['6-9']);
+    expect(marks[0].style.getPropertyValue('--jp-nbrefactor-first')).toBe('6');
+    expect(marks[0].style.getPropertyValue('--jp-nbrefactor-count')).toBe('4');
+    expect(
+      body.node.querySelectorAll(
+        '.jp-nbrefactor-extract-replacement .jp-nbrefactor-extract-inserted'
+      )
+    ).toHaveLength(0);
+  });
+
   it("names the other command, not the CLI's mode, in a refusal", async () => {
     const { body } = await shown({
       ...PLAN,

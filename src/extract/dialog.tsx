@@ -24,9 +24,22 @@ function CodePreview(props: {
   highlight: Highlighter | null;
   className: string;
   label: string;
+  /** 1-based [first, last] line ranges to mark as new (scrolled into view). */
+  marks?: readonly (readonly [number, number])[];
 }): JSX.Element {
   const ref = React.useRef<HTMLElement>(null);
+  const pre = React.useRef<HTMLPreElement>(null);
   const { code, highlight } = props;
+  const marks = props.marks ?? [];
+  const firstMark = marks.length > 0 ? marks[0][0] : null;
+  React.useEffect(() => {
+    const mark = pre.current?.querySelector<HTMLElement>(
+      '.jp-nbrefactor-extract-inserted'
+    );
+    if (pre.current && mark) {
+      pre.current.scrollTop = Math.max(0, mark.offsetTop - 24);
+    }
+  }, [code, firstMark]);
   React.useEffect(() => {
     const node = ref.current;
     if (!node) {
@@ -51,9 +64,24 @@ function CodePreview(props: {
   }, [code, highlight]);
   return (
     <pre
+      ref={pre}
       className={`jp-nbrefactor-extract-preview ${props.className}`}
       aria-label={props.label}
     >
+      {marks.map(([first, last]) => (
+        <span
+          key={`${first}-${last}`}
+          className="jp-nbrefactor-extract-inserted"
+          aria-hidden={true}
+          data-lines={`${first}-${last}`}
+          style={
+            {
+              '--jp-nbrefactor-first': first,
+              '--jp-nbrefactor-count': last - first + 1
+            } as React.CSSProperties
+          }
+        />
+      ))}
       <code ref={ref} />
     </pre>
   );
@@ -360,6 +388,7 @@ function ExtractForm(props: IFormProps): JSX.Element {
               {
                 heading: trans.__('Replacement cell'),
                 code: plan.replacement,
+                marks: [] as [number, number][],
                 kind: 'replacement',
                 label: trans.__('Replacement cell')
               },
@@ -373,7 +402,8 @@ function ExtractForm(props: IFormProps): JSX.Element {
                       ),
                 code: plan.module_source,
                 kind: 'module-source',
-                label: trans.__('Module code')
+                label: trans.__('Module code'),
+                marks: plan.inserted_lines ?? []
               }
             ].map(preview => (
               <section key={preview.kind}>
@@ -385,6 +415,7 @@ function ExtractForm(props: IFormProps): JSX.Element {
                   highlight={props.highlight}
                   className={`jp-nbrefactor-extract-${preview.kind}`}
                   label={preview.label}
+                  marks={preview.marks}
                 />
               </section>
             ))}

@@ -357,7 +357,7 @@ test.describe('Extract function and move to module', () => {
       'Move to Module'
     );
     await expect(dialog.locator('.jp-nbrefactor-extract-reason')).toHaveText(
-      'cell 4 line 4: only imports, def, class and constant assignments can move as they are (use mode "function" for other code)'
+      'cell 4 line 4: only imports, def, class and constant assignments can move as they are (use Extract Function… for other code)'
     );
     await expect(dialog.locator('.jp-mod-accept')).toBeDisabled();
     await expect(dialog.locator('.jp-nbrefactor-extract-preview')).toHaveCount(
@@ -410,6 +410,31 @@ test.describe('Extract function and move to module', () => {
         })
       )
       .toEqual([3, 3]);
+  });
+
+  test('a parameter renamed in the dialog is the name in the module; the call passes the same variable', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.notebook.selectCells(FIRST, LAST);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Alt+Shift+E');
+    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    const param = dialog.getByLabel('Name of parameter df');
+    await expect(param).toHaveValue('df');
+    await param.fill('customers');
+    await expect(
+      dialog.locator('.jp-nbrefactor-extract-module-source')
+    ).toContainText(`def ${NAME}(customers):`);
+    await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
+    await dialog.locator('.jp-mod-accept').click();
+    await expect(dialog).toHaveCount(0);
+    await expect
+      .poll(async () => (await sources(page))[FIRST])
+      .toBe(REPLACEMENT);
+    const module = await readFile(page, `${tmpPath}/${MODULE}`);
+    expect(module).toContain(`def ${NAME}(customers):`);
+    expect(module).not.toMatch(/\bdf\b/);
   });
 
   test('Ctrl+Z right after the extraction brings the cells back with their outputs', async ({
