@@ -2,3 +2,4 @@ import './base.css';
 import './extract.css';
 import './health.css';
 import './verify.css';
+import './graph.css';

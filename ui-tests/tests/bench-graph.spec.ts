@@ -79,21 +79,12 @@ test('the Dependency view renders a 500-cell notebook', async ({
       return frame();
     };
     const panel = document.querySelector('#jp-nbrefactor-panel')!;
-    // The answer arrives (server) -> the rows are on screen: timed from the
-    // request's answer, seen through fetch.
-    let answered = 0;
-    const realFetch = window.fetch;
-    window.fetch = async (...args: Parameters<typeof fetch>) => {
-      const response = await realFetch(...args);
-      if (
-        String(args[0] instanceof Request ? args[0].url : args[0]).includes(
-          'jupyter-nbrefactor/graph'
-        )
-      ) {
-        answered = performance.now();
-      }
-      return response;
-    };
+    // The answer arrives (server) -> the rows are on screen: the answer's
+    // arrival is the graph request's responseEnd in the Resource Timing
+    // entries (JupyterLab's client captured `fetch` at start-up, so wrapping
+    // window.fetch would not see it).
+    performance.setResourceTimingBufferSize(10000);
+    performance.clearResourceTimings();
     const t0 = performance.now();
     await app.commands.execute('nbrefactor:show-dependencies');
     const shown = await waitFor(
@@ -102,8 +93,16 @@ test('the Dependency view renders a 500-cell notebook', async ({
           .querySelector('.jp-nbrefactor-graph-counts')
           ?.textContent?.startsWith(`${cells} cells,`) ?? false
     );
-    window.fetch = realFetch;
+    const answers = performance
+      .getEntriesByType('resource')
+      .filter(
+        e => e.name.includes('jupyter-nbrefactor/graph') && e.startTime >= t0
+      ) as PerformanceResourceTiming[];
+    const answered = answers.length
+      ? Math.min(...answers.map(e => e.responseEnd))
+      : NaN;
     const total = shown - t0;
+    const server = answered - t0;
     const render = shown - answered;
     const rendered = panel.querySelectorAll('.jp-nbrefactor-graph-node').length;
 
@@ -128,11 +127,11 @@ test('the Dependency view renders a 500-cell notebook', async ({
       (await waitFor(
         () => !!panel.querySelector(`[data-cell-id="cell-${cells - 1}"]`)
       )) - s0;
-    return { total, render, rendered, filtered, scrolled };
+    return { total, server, render, rendered, filtered, scrolled };
   }, CELLS);
   console.log(
     `Dependency view, ${CELLS} code cells: show ${figures.total.toFixed(0)} ms ` +
-      `(render after the answer ${figures.render.toFixed(0)} ms, ${figures.rendered} rows in the DOM), ` +
+      `(the server's answer ${figures.server.toFixed(0)} ms, then rendered in ${figures.render.toFixed(0)} ms, ${figures.rendered} rows in the DOM), ` +
       `filter ${figures.filtered.toFixed(0)} ms, scroll to the bottom ${figures.scrolled.toFixed(0)} ms`
   );
   expect(figures.render).toBeLessThan(300);
