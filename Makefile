@@ -81,7 +81,7 @@ test-ui: ui-setup
 
 # The documentation's screenshots (docs/images/) are rewritten only here.
 screenshots: ui-setup
-	cd ui-tests && CI=1 UPDATE_DOCS_IMAGES=1 jlpm playwright test tests/extract.spec.ts tests/health.spec.ts tests/warnings.spec.ts
+	cd ui-tests && CI=1 UPDATE_DOCS_IMAGES=1 jlpm playwright test tests/extract.spec.ts tests/health.spec.ts tests/warnings.spec.ts tests/graph.spec.ts
 
 clean:
 	rm -rf $(VENV) node_modules ui-tests/node_modules lib jupyter_nbrefactor/labextension dist
