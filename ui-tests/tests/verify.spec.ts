@@ -180,8 +180,9 @@ test.describe('Verify after an extraction', () => {
     const dialog = page.locator('.jp-nbrefactor-extract-dialog');
     await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
     await dialog.locator('.jp-mod-accept').click();
+    // The name the server suggests for these cells (naming.suggest_name).
     const toast = page.locator('.Toastify__toast', {
-      hasText: 'function features.'
+      hasText: 'function compute_features.'
     });
     await toast.getByRole('button', { name: 'Verify' }).click();
 
