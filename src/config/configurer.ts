@@ -3,13 +3,13 @@
  * server's write, the notebook edit (one undo step), `config` loaded in the
  * kernel, the notification.
  */
-import { Dialog, Notification } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { NbRefactorClient } from '../api';
 import { notebookForPlan, serverPath } from '../extract/notebook';
-import { ConfigBody } from './dialog';
+import { ConfigDialog } from './dialog';
 import { ConfigModel } from './model';
 import { applyConfigPlan, unchangedSince } from './notebook';
 
@@ -42,16 +42,7 @@ export class Configurer {
       config_path: this._options.configPath()
     });
     const started = model.start();
-    const body = new ConfigBody(model, trans);
-    const dialog = new Dialog({
-      title: trans.__('Move Parameters to Config'),
-      body,
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.okButton({ label: trans.__('Move') })
-      ]
-    });
-    dialog.addClass('jp-nbrefactor-config-dialog');
+    const dialog = new ConfigDialog(model, trans);
     const result = await dialog.launch();
     await started;
     if (!result.button.accept) {

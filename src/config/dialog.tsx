@@ -1,10 +1,12 @@
 /**
  * The "Move Parameters to Config…" dialog body: a checklist of the notebook's
  * hard-coded parameters (key editable, value, where), what cannot move and
- * why, and previews of config.yaml and of the changed cells.
+ * why, and previews of config.yaml and of the changed cells; the dialog whose
+ * Move works only while the plan can be applied.
  */
-import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
+import { Dialog, ReactWidget, UseSignal } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
 import { NbRefactorAPI } from '../tokens';
@@ -72,13 +74,6 @@ function CandidateRow(props: {
         aria-label={trans.__('Key of %1 in the config file', candidate.what)}
         onChange={event => setKey(event.target.value)}
         onBlur={commit}
-        onKeyDown={event => {
-          if (event.key === 'Enter') {
-            event.preventDefault();
-            event.stopPropagation();
-            commit();
-          }
-        }}
       />
       <code className="jp-nbrefactor-config-value">{valueText(candidate)}</code>
       <Where candidate={candidate} trans={trans} />
@@ -249,5 +244,73 @@ export class ConfigBody extends ReactWidget {
         {() => <ConfigView model={this.model} trans={this._trans} />}
       </UseSignal>
     );
+  }
+}
+
+/** The index of the Move button among the dialog's buttons. */
+const ACCEPT = 1;
+
+/**
+ * The dialog: Move (button or Enter) does nothing until the plan can be
+ * applied; Enter in a key field takes the new key (the plan follows) instead
+ * of moving with the old one.
+ */
+export class ConfigDialog extends Dialog<void> {
+  constructor(
+    private readonly _model: ConfigModel,
+    trans: TranslationBundle
+  ) {
+    super({
+      title: trans.__('Move Parameters to Config'),
+      body: new ConfigBody(_model, trans),
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.okButton({ label: trans.__('Move') })
+      ],
+      defaultButton: ACCEPT
+    });
+    this.addClass('jp-nbrefactor-config-dialog');
+    this._model.changed.connect(this._sync, this);
+  }
+
+  handleEvent(event: Event): void {
+    const target = event.target as HTMLElement | null;
+    if (
+      event.type === 'keydown' &&
+      (event as KeyboardEvent).key === 'Enter' &&
+      target?.classList.contains('jp-nbrefactor-config-key')
+    ) {
+      event.preventDefault();
+      event.stopPropagation();
+      (target as HTMLInputElement).blur(); // the row commits its key on blur
+      return;
+    }
+    super.handleEvent(event);
+  }
+
+  resolve(index?: number): void {
+    if ((index ?? ACCEPT) === ACCEPT && !this._model.canApply) {
+      return;
+    }
+    super.resolve(index);
+  }
+
+  dispose(): void {
+    this._model.changed.disconnect(this._sync, this);
+    super.dispose();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this._sync();
+  }
+
+  private _sync(): void {
+    const accept = this.node.querySelector<HTMLButtonElement>(
+      '.jp-Dialog-button.jp-mod-accept'
+    );
+    if (accept) {
+      accept.disabled = !this._model.canApply;
+    }
   }
 }
