@@ -1,6 +1,6 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-import { openExample } from './helpers';
+import { notebookJSON, openExample, openNotebook, openPanel } from './helpers';
 
 const LOAD_CELL =
   'from src.config import load_config\n\nconfig = load_config("config.yaml")';
@@ -130,5 +130,121 @@ test.describe('Move Parameters to Config…', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(() => sources(page)).toEqual(original);
     expect(await readFile(page, `${tmpPath}/config.yaml`)).toBe(yaml);
+  });
+
+  test('an existing config.yaml: its comments stay, a clashing key gets another name, a renamed key goes where the person says', async ({
+    page,
+    tmpPath
+  }) => {
+    const existing =
+      '# tuned by hand: keep\nmodel:\n  n_estimators: 100  # trees\n';
+    await page.contents.uploadContent(
+      existing,
+      'text',
+      `${tmpPath}/config.yaml`
+    );
+    await openExample(page, tmpPath);
+
+    // the command resolves when the dialog closes
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute(
+        'nbrefactor:move-parameters-to-config'
+      );
+    });
+    const dialog = page.locator('.jp-nbrefactor-config-dialog');
+    const trees = dialog.locator('[data-key="model.n_estimators_2"]');
+    await expect(trees.locator('.jp-nbrefactor-config-clash')).toHaveText(
+      'model.n_estimators already holds another value in the config file: this one goes under model.n_estimators_2 (or rename it, or leave it out)'
+    );
+    const yamlPreview = dialog.locator('.jp-nbrefactor-config-yaml');
+    await expect(yamlPreview).toContainText('n_estimators_2: 60');
+
+    // renaming it back onto the file's key is refused, never an overwrite
+    const treesKey = trees.locator('.jp-nbrefactor-config-key');
+    await treesKey.fill('model.n_estimators');
+    await treesKey.press('Enter');
+    await expect(dialog.locator('.jp-nbrefactor-config-refusal')).toContainText(
+      'the file is never overwritten'
+    );
+    await expect(yamlPreview).toHaveCount(0);
+    await treesKey.fill('model.trees');
+    await treesKey.press('Enter');
+    await expect(dialog.locator('.jp-nbrefactor-config-refusal')).toHaveCount(
+      0
+    );
+
+    const seedKey = dialog.locator(
+      '[data-key="seed"] .jp-nbrefactor-config-key'
+    );
+    await seedKey.fill('training.seed');
+    await seedKey.press('Enter');
+    await expect(yamlPreview).toContainText('training:\n  seed: 42');
+    await expect(yamlPreview).toContainText('trees: 60');
+    await dialog.locator('.jp-mod-accept').click();
+
+    await expect(page.locator('.jp-toast-message')).toContainText(
+      'Moved 14 parameters to config.yaml.'
+    );
+    const yaml = (await readFile(page, `${tmpPath}/config.yaml`))!;
+    expect(yaml.startsWith(existing)).toBe(true);
+    expect(yaml).toContain('training:\n  seed: 42\n');
+    const after = await sources(page);
+    expect(after[4]).toContain('SEED = config["training"]["seed"]');
+    expect(after[34]).toContain('n_estimators=config["model"]["trees"]');
+    expect(await inKernel(page, 'config["model"]["n_estimators"]')).toBe('100');
+  });
+
+  test('from the palette, a notebook without parameters says so and offers nothing to move', async ({
+    page,
+    tmpPath
+  }) => {
+    const cells = ['x = 1\nprint(x)', 'print("done")'];
+    await openNotebook(page, tmpPath, 'plain.ipynb', notebookJSON(cells));
+
+    await page.evaluate(() => {
+      void window.jupyterapp.commands.execute(
+        'apputils:activate-command-palette'
+      );
+    });
+    await page
+      .locator('.lm-CommandPalette-input')
+      .fill('Move Parameters to Config');
+    await page
+      .locator('.lm-CommandPalette-item', {
+        hasText: 'Move Parameters to Config'
+      })
+      .first()
+      .click();
+    const dialog = page.locator('.jp-nbrefactor-config-dialog');
+    await expect(dialog.locator('.jp-nbrefactor-config-empty')).toHaveText(
+      'No hard-coded parameters found: no literal that later cells read, no literal setting of a model or a split, no data path.'
+    );
+    await expect(dialog.locator('.jp-mod-accept')).toBeDisabled();
+    await dialog.locator('.jp-mod-reject').click();
+    await expect(dialog).toHaveCount(0);
+
+    expect(await sources(page)).toEqual(cells);
+    expect(await readFile(page, `${tmpPath}/config.yaml`)).toBeNull();
+  });
+
+  test('the Health tab counts the hard-coded parameters and opens the dialog', async ({
+    page,
+    tmpPath
+  }) => {
+    await openExample(page, tmpPath);
+    const panel = await openPanel(page);
+    await panel.getByRole('tab', { name: 'Health' }).click();
+    await expect(
+      panel.locator('.jp-nbrefactor-health-parameters-count')
+    ).toHaveText('14 hard-coded parameters');
+
+    await panel.locator('.jp-nbrefactor-health-parameters-move').click();
+    const dialog = page.locator('.jp-nbrefactor-config-dialog');
+    await expect(dialog.locator('.jp-nbrefactor-config-candidate')).toHaveCount(
+      14
+    );
+    await dialog.locator('.jp-mod-reject').click();
+    await expect(dialog).toHaveCount(0);
+    expect(await readFile(page, `${tmpPath}/config.yaml`)).toBeNull();
   });
 });
