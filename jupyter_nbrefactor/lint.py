@@ -101,7 +101,8 @@ _CONSTANTS = frozenset({"True", "False", "None"})
 _SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER})
 
 
-def _normalised_statements(source: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=8192)  # by source: the Health tab asks again after every save
+def _normalised_statements(source: str) -> tuple[tuple[int, str], ...]:
     """(first line, text) of each statement of a cell (a logical line: a call spread over
     six lines is one, a compound statement's header is one), with literals, comments and
     layout left out, so copies that differ only in a column name, a constant or their
@@ -126,7 +127,7 @@ def _normalised_statements(source: str) -> list[tuple[int, str]]:
         pass
     if words:
         out.append((line, " ".join(words)))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)

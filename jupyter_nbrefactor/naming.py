@@ -16,6 +16,7 @@ a number. The module comes from the section heading (``## Data loading`` ->
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -281,13 +282,19 @@ def _names_in_notebook(nb_cells: Sequence[Mapping[str, Any]]) -> set[str]:
     would shadow it."""
     names: set[str] = set()
     for cell in nb_cells:
-        if cell.get("cell_type") != "code":
-            continue
-        facts = cell_facts(as_text(cell.get("source", "")))
-        names.update(facts.defines, facts.reads, facts.deletes, facts.imports)
-        if facts.tree is not None:
-            names.update(n.id for n in ast.walk(facts.tree) if isinstance(n, ast.Name))
+        if cell.get("cell_type") == "code":
+            names.update(_names_in_cell(as_text(cell.get("source", ""))))
     return names
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_in_cell(source: str) -> frozenset[str]:
+    """One cell's names (memoised by source: the Health candidates ask for every run)."""
+    facts = cell_facts(source)
+    names = {*facts.defines, *facts.reads, *facts.deletes, *facts.imports}
+    if facts.tree is not None:
+        names.update(n.id for n in ast.walk(facts.tree) if isinstance(n, ast.Name))
+    return frozenset(names)
 
 
 def _names_in_module(source: str | None) -> set[str]:
