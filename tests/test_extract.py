@@ -407,13 +407,30 @@ def signed(parameters):
     )
 
 
-def test_the_inferred_signature_is_the_parameters_unchanged():
+def test_an_upper_case_constant_becomes_a_lowercase_parameter_with_its_value_as_default():
     result = signed(None)
     assert result["signature"] == [
         {"name": "df", "as": "df", "default": None},
-        {"name": "LIMIT", "as": "LIMIT", "default": None},
+        {"name": "LIMIT", "as": "limit", "default": "3"},
     ]
-    assert "def keep_large(df, LIMIT):" in result["module_source"]
+    assert "def keep_large(df, limit=3):" in result["module_source"]
+    assert "kept = df[df.a > limit]" in result["module_source"]
+    assert result["replacement"].endswith("kept = keep_large(df, LIMIT)")  # the notebook's value is passed
+    assert "LIMIT becomes the parameter limit=3 (the call passes LIMIT)" in result["notes"]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["LIMIT = 3\nLIMIT = 4", "print(LIMIT)"],  # bound twice
+        ["LIMIT = [3]", "print(LIMIT)"],  # a mutable default is not what a reviewer writes
+        ["LIMIT = 3", "print(LIMIT)", "LIMIT = 5"],  # rebound below
+        ["LIMIT = 3\nlimit = 1", "print(LIMIT, limit)"],  # the lowercase name is taken
+    ],
+)
+def test_a_constant_stays_as_it_is_when_its_value_is_not_one_literal(cells):
+    result = plan(cells, [1])
+    assert {"name": "LIMIT", "as": "LIMIT", "default": None} in result["signature"]
 
 
 def test_a_renamed_parameter_is_renamed_in_the_body_and_closures_but_not_where_rebound():

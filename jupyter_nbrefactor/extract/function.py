@@ -40,7 +40,7 @@ from .rewrite import (
     tuple_of,
     with_leading,
 )
-from .signature import edited_signature, names_in, rename_parameters
+from .signature import constant_parameters, edited_signature, names_in, rename_parameters, simple_literal
 
 
 def plan_function(p: Planner) -> Moved:
@@ -297,13 +297,18 @@ def plan_function(p: Planner) -> Moved:
         module_imports.setdefault("display", IPYTHON_IMPORTS["display"])
 
     results = [*returns, *(["the displayed value"] if complex_display else [])]
-    probe = cst.FunctionDef(
-        name=cst.Name(name),
-        params=cst.Parameters(),
-        body=cst.IndentedBlock(body=body or [cst.SimpleStatementLine([cst.Pass()])]),
-    )
-    taken = names_in(probe) | set(module_imports) | module_globals | set(lift.names)
-    signature = edited_signature(params, req.parameters, taken)
+    # names the function's body uses: the selection's, and the ones generation added
+    taken = {*names_in(c.tree for c in p.sel), *(n for n in used if n.startswith("_")), name}
+    taken |= set(module_imports) | module_globals | set(lift.names)
+    edits = req.parameters
+    if edits is None:
+        edits = constant_parameters(params, returns, taken, lambda n: _constant_literal(p, n))
+        for e in edits or []:
+            if "as" in e:
+                p.notes.append(
+                    f"{e['name']} becomes the parameter {e['as']}={e['default']} (the call passes {e['name']})"
+                )
+    signature = edited_signature(params, edits, taken)
     params = [q.name for q in signature]
     doc_lines = [f"{cells_label(p.sel)} of {req.notebook_name}."]
     if params or results:
@@ -369,6 +374,26 @@ def _pyplot_name(
     n = fresh_name("_plt", used)
     module_imports[n] = f"import matplotlib.pyplot as {n}"
     return n
+
+
+def _constant_literal(p: Planner, n: str) -> str | None:
+    """The literal an UPPER_CASE name is bound to by the one cell above that binds it
+    (and no cell below rebinds), else None."""
+    binders = p.earlier_binders(n)
+    if len(binders) != 1 or p.later_binders(n) is not None:
+        return None
+    found = [
+        s.value
+        for s in binders[0].tree.body
+        if isinstance(s, ast.Assign)
+        and len(s.targets) == 1
+        and isinstance(s.targets[0], ast.Name)
+        and s.targets[0].id == n
+    ]
+    stores = [
+        m for m in ast.walk(binders[0].tree) if isinstance(m, ast.Name) and m.id == n and isinstance(m.ctx, ast.Store)
+    ]
+    return simple_literal(found[0]) if len(found) == 1 and len(stores) == 1 else None
 
 
 def _aliases(stmt: ast.stmt) -> list[ast.alias]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import keyword
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,15 +82,21 @@ def edited_signature(params: list[str], edits: list[dict[str, Any]] | None, take
     return result
 
 
-def names_in(node: cst.CSTNode) -> set[str]:
-    """Every identifier written in ``node``."""
+def names_in(trees: Iterable[ast.AST]) -> set[str]:
+    """Every identifier the trees use or bind (names, arguments, definitions, aliases)."""
     found: set[str] = set()
-
-    class Collect(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            found.add(n.value)
-
-    node.visit(Collect())
+    for tree in trees:
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name):
+                found.add(n.id)
+            elif isinstance(n, ast.arg):
+                found.add(n.arg)
+            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found.add(n.name)
+            elif isinstance(n, ast.alias):
+                found.add((n.asname or n.name).split(".")[0])
+            elif isinstance(n, (ast.Global, ast.Nonlocal)):
+                found.update(n.names)
     return found
 
 
@@ -139,3 +146,40 @@ def rename_parameters(func: cst.FunctionDef, signature: list[Param]) -> cst.Func
     renamed = wrapper.module.visit(Rename()).body[0]
     assert isinstance(renamed, cst.FunctionDef)
     return renamed
+
+
+def constant_parameters(
+    params: list[str], returns: list[str], taken: set[str], literal_of: Callable[[str], str | None]
+) -> list[dict[str, Any]] | None:
+    """The signature a reviewer would write for UPPER_CASE notebook constants: a
+    lowercase parameter whose default is the constant's literal (the call still passes
+    the constant), after the other parameters; None when no parameter is one."""
+    plain: list[dict[str, Any]] = []
+    constants: list[dict[str, Any]] = []
+    for n in params:
+        lower = n.lower()
+        literal = literal_of(n) if n.isupper() and n not in returns else None
+        if (
+            literal is not None
+            and lower not in taken
+            and lower not in params
+            and lower.isidentifier()
+            and not keyword.iskeyword(lower)
+        ):
+            constants.append({"name": n, "as": lower, "default": literal})
+        else:
+            plain.append({"name": n})
+    return plain + constants if constants else None
+
+
+def simple_literal(value: ast.expr) -> str | None:
+    """The source of a short immutable literal (a number, text, True/False/None, a tuple
+    of those), or None: what may be a parameter's default."""
+    items = value.elts if isinstance(value, ast.Tuple) else [value]
+    for item in items:
+        if isinstance(item, ast.UnaryOp) and isinstance(item.op, ast.USub):
+            item = item.operand
+        if not isinstance(item, ast.Constant) or isinstance(item.value, bytes):
+            return None
+    text = ast.unparse(value)
+    return text if len(text) <= 40 else None
