@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import lru_cache
 
 __all__ = ["CellFacts", "Magic", "cell_facts"]
@@ -103,6 +103,24 @@ class CellFacts:
                 warnings.simplefilter("ignore")
                 object.__setattr__(self, "_tree", ast.parse(self.python))
         return self._tree
+
+
+_FACT_DEFAULTS = {f.name: f.default for f in fields(CellFacts) if f.default is not MISSING}
+_FACT_FACTORIES = tuple((f.name, f.default_factory) for f in fields(CellFacts) if f.default_factory is not MISSING)
+
+
+def _new_facts(**values) -> CellFacts:
+    """``CellFacts(**values)`` without the frozen dataclass's ``__init__``, which sets its 36
+    fields one ``object.__setattr__`` at a time (about a sixth of a cold analysis). Every
+    field must be given or have a default, as for the constructor."""
+    d = dict(_FACT_DEFAULTS)
+    for name, make in _FACT_FACTORIES:
+        if name not in values:
+            d[name] = make()
+    d.update(values)
+    facts = object.__new__(CellFacts)
+    facts.__dict__.update(d)
+    return facts
 
 
 # Method names that change their receiver in place (lists, dicts, sets, arrays, frames).
@@ -1112,7 +1130,7 @@ class _Walker:
         defines = tuple(self.defines)
         certain = self.certain
         mutates = tuple(self.mutates)
-        return CellFacts(
+        return _new_facts(
             source=source,
             python=python,
             error=None,
