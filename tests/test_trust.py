@@ -349,3 +349,19 @@ def test_staleness_follows_the_cell_that_changed_the_value_not_the_one_that_made
     result = session(cells, runs)
     assert found(result) == {("stale", "c", ("k",), True), ("depends-on-stale", "d", ("data",), True)}
     assert result["rerun"] == ["c", "d"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x = 1", "df['a'] = k\nprint(df)", "import numpy as np\nrng = np.random.default_rng(1)", "%%time\ny = 2", "x = ("],
+)
+def test_facts_made_without_the_dataclass_init_equal_the_constructors(source):
+    from dataclasses import fields
+
+    from jupyter_nbrefactor.cells import CellFacts, _cached_facts, cell_facts
+
+    _cached_facts.cache_clear()
+    facts = cell_facts(source)
+    again = CellFacts(**{f.name: getattr(facts, f.name) for f in fields(CellFacts)})
+    assert facts == again
+    assert vars(facts).keys() == vars(again).keys()
