@@ -190,7 +190,7 @@ def test_example_graduates_verifies_and_script_prints_the_same_metrics(tmp_path)
     src = sorted(p.name for p in (tmp_path / "src").iterdir() if p.suffix == ".py")
     # modules named from the headings: ## Load, ## Cleaning, ## Features, ## Model, ## Try 2: only the top 8 features, ## Who to call
     assert src == ["__init__.py", "cleaning.py", "features.py", "load.py", "model.py", "top.py", "who.py"]
-    assert "def load_data(DATA_PATH):" in (tmp_path / "src" / "load.py").read_text()
+    assert "def load_data(" in (tmp_path / "src" / "load.py").read_text()
     assert "def clean_data(df):" in (tmp_path / "src" / "cleaning.py").read_text()
 
     os.environ.setdefault("MPLBACKEND", "Agg")
