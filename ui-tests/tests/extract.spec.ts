@@ -215,7 +215,8 @@ test.describe('Extract function and move to module', () => {
 
     // One Ctrl+Z in command mode (Undo Cell Operation) brings the three
     // cells back, outputs included; the module the extraction created goes
-    // too, with src/__init__.py, and the restored cells get their runs back.
+    // too, with src/__init__.py. (The restart began a new run log: that the
+    // restored cells get their runs back is the next test.)
     await page.notebook.selectCells(FIRST);
     await page.keyboard.press('Escape');
     await ctrlZRestores(page, original);
@@ -225,6 +226,20 @@ test.describe('Extract function and move to module', () => {
     expect(await page.contents.fileExists(`${tmpPath}/src/__init__.py`)).toBe(
       false
     );
+  });
+
+  test('undo hands the runs back to the restored cells', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.notebook.run();
+    const original = await sources(page);
+    await extractFeatures(page);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('nbrefactor:open-panel')
+    );
+    const runs = page.locator('#jp-nbrefactor-panel .jp-nbrefactor-run');
+    await page.notebook.selectCells(FIRST);
+    await page.keyboard.press('Escape');
+    await ctrlZRestores(page, original);
     const restoredIds = await page.evaluate(
       ([first, last]) => {
         const cells = (window.jupyterapp.shell.currentWidget as any).content
