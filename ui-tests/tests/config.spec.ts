@@ -201,20 +201,23 @@ test.describe('Move Parameters to Config…', () => {
     const cells = ['x = 1\nprint(x)', 'print("done")'];
     await openNotebook(page, tmpPath, 'plain.ipynb', notebookJSON(cells));
 
-    await page.evaluate(() => {
-      void window.jupyterapp.commands.execute(
-        'apputils:activate-command-palette'
-      );
-    });
-    await page
-      .locator('.lm-CommandPalette-input')
-      .fill('Move Parameters to Config');
-    await page
-      .locator('.lm-CommandPalette-item', {
-        hasText: 'Move Parameters to Config'
-      })
-      .first()
-      .click();
+    // the modal palette closes when the opening notebook takes the focus: open it again
+    await expect(async () => {
+      await page.evaluate(() => {
+        void window.jupyterapp.commands.execute(
+          'apputils:activate-command-palette'
+        );
+      });
+      await page
+        .locator('.lm-CommandPalette-input')
+        .fill('Move Parameters to Config', { timeout: 2000 });
+      await page
+        .locator('.lm-CommandPalette-item', {
+          hasText: 'Move Parameters to Config'
+        })
+        .first()
+        .click({ timeout: 2000 });
+    }).toPass({ timeout: 30000 });
     const dialog = page.locator('.jp-nbrefactor-config-dialog');
     await expect(dialog.locator('.jp-nbrefactor-config-empty')).toHaveText(
       'No hard-coded parameters found: no literal that later cells read, no literal setting of a model or a split, no data path.'
