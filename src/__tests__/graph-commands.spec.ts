@@ -152,6 +152,28 @@ describe('GraphModel', () => {
     expect(model.selected).toBe('c');
   });
 
+  it('fetches at once for a view or a selection, after a pause for edits', async () => {
+    const { client, notebook } = setup();
+    const model = new GraphModel({ client, delay: 1000 });
+    model.setNotebook(notebook);
+    model.setView('dependencies');
+    jest.advanceTimersByTime(0);
+    expect(client.graph).toHaveBeenCalledTimes(1);
+    model.setActiveCell('a');
+    jest.advanceTimersByTime(0);
+    expect(client.graph).toHaveBeenCalledTimes(2);
+    expect(client.graph).toHaveBeenLastCalledWith(
+      expect.objectContaining({ cell_id: 'a' })
+    );
+    const edited = [...cells, { id: 'e', source: 'z', cell_type: 'code' }];
+    (notebook.tracker as any).cells = () => edited;
+    (notebook.changed as Signal<any, void>).emit();
+    jest.advanceTimersByTime(999);
+    expect(client.graph).toHaveBeenCalledTimes(2);
+    jest.advanceTimersByTime(1);
+    expect(client.graph).toHaveBeenCalledTimes(3);
+  });
+
   it('keeps the server message when the fetch fails', async () => {
     const { client, notebook } = setup();
     client.graph.mockRejectedValue(new Error('cells must be a list'));

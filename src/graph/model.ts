@@ -93,9 +93,9 @@ export class GraphModel {
     if (notebook === this._notebook) {
       return;
     }
-    this._notebook?.changed.disconnect(this._schedule, this);
+    this._notebook?.changed.disconnect(this._onNotebookChanged, this);
     this._notebook = notebook;
-    notebook?.changed.connect(this._schedule, this);
+    notebook?.changed.connect(this._onNotebookChanged, this);
     this._graph = null;
     this._error = null;
     this._key = null;
@@ -104,13 +104,13 @@ export class GraphModel {
     this._described = null;
     this._selected = notebook?.activeCellId ?? null;
     this._changed.emit();
-    this._schedule();
+    this._schedule(0);
   }
 
   /** The view on screen (fetching happens only while one is). */
   setView(view: GraphView): void {
     this._view = view;
-    this._schedule();
+    this._schedule(0);
   }
 
   /** The active cell changed: its upstream and downstream are fetched. */
@@ -119,7 +119,7 @@ export class GraphModel {
       return;
     }
     this._selected = cellId;
-    this._schedule();
+    this._schedule(0);
   }
 
   /** Fetch now (when a view is on screen and something changed). */
@@ -198,12 +198,23 @@ export class GraphModel {
     }
   }
 
-  private _schedule(): void {
+  /** Edits: fetch once they pause. */
+  private _onNotebookChanged(): void {
+    this._schedule(this._delay);
+  }
+
+  /**
+   * Fetch after `delay` ms unless asked again meanwhile. A view shown, a
+   * notebook followed or a cell selected fetch at once (a click should
+   * highlight without waiting for a pause in typing); an answer overtaken by
+   * a newer request is dropped.
+   */
+  private _schedule(delay: number): void {
     if (this._view === null || !this._notebook) {
       return;
     }
     window.clearTimeout(this._timer);
-    this._timer = window.setTimeout(() => void this.refresh(), this._delay);
+    this._timer = window.setTimeout(() => void this.refresh(), delay);
   }
 
   private _client: NbRefactorClient;
