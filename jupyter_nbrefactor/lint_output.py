@@ -35,7 +35,7 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 # Used when the package's metadata is not there (a source tree never installed). It is
 # package.json's placeholder too, until the project has a public repository: docs/lint.md
 # ("SARIF") says so.
-PLACEHOLDER_REPOSITORY = "https://example.invalid/jupyter-nbrefactor"
+PLACEHOLDER_REPOSITORY = "https://github.com/OWNER/jupyter-nbrefactor"
 # The rule reference, relative to the repository's web page.
 DOCS_PATH = "blob/main/docs/lint.md"
 
