@@ -254,7 +254,9 @@ class ReportHandler(BaseHandler):
 class VerifyHandler(BaseHandler):
     """Verify, as a job: a fresh-kernel run takes minutes, so it runs on a thread of its own.
 
-    ``POST verify`` ``{"path", "against"?, "timeout"?}`` -> 202 ``{"job": id}``;
+    ``POST verify`` ``{"path", "against"? | "against_notebook"?, "timeout"?}`` -> 202
+    ``{"job": id}``; ``against_notebook``: the original notebook itself (its JSON, as the
+    extraction had it before), run in ``path``'s folder and kept in memory only;
     ``GET verify?job=`` -> ``{"job", "state": "running"|"done"|"cancelled"|"error",
     "progress": {"run", "cell", "of", "seconds"}, "result": <verify's answer or null>,
     "message"}``; ``DELETE verify?job=`` cancels (answers the same). Running a notebook
@@ -278,8 +280,12 @@ class VerifyHandler(BaseHandler):
             raise RequestError('"timeout" must be a positive number of seconds')
         nb, folder = await self.local_notebook(body.get("path"), "path")
         against, against_folder = None, None
+        if body.get("against") is not None and body.get("against_notebook") is not None:
+            raise RequestError('give "against" (a path) or "against_notebook" (a notebook), not both')
         if body.get("against") is not None:
             against, against_folder = await self.local_notebook(body["against"], "against")
+        elif body.get("against_notebook") is not None:
+            against = await run_engine(valid_notebook, body["against_notebook"], "against_notebook")
         jobs = self.settings.setdefault("jupyter_nbrefactor_verify_jobs", {})
         finished = sorted((j for j in jobs.values() if j.finished is not None), key=lambda j: j.finished)
         for old in finished[: max(0, len(jobs) - self.MAX_JOBS + 1)]:
@@ -330,6 +336,22 @@ class VerifyHandler(BaseHandler):
         if os.path.commonpath([root, folder]) != root:
             raise RequestError(f"{path} leads outside the server root (through a symbolic link)")
         return nb, folder
+
+
+def valid_notebook(value, field: str) -> dict:
+    """``value`` as a v4 notebook (nbformat's validation), or a 400 ``RequestError``."""
+    import nbformat
+
+    if not isinstance(value, dict):
+        raise RequestError(f'"{field}" must be a notebook (a JSON object)')
+    if value.get("nbformat") != 4:
+        raise RequestError(f'"{field}" is not a notebook of format 4 (its "nbformat" is {value.get("nbformat")!r})')
+    nb = nbformat.from_dict(value)
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as err:
+        raise RequestError(f'"{field}" is not a valid notebook: {err.message}') from None
+    return nb
 
 
 class ConfigPlanHandler(BaseHandler):

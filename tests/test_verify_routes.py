@@ -107,6 +107,61 @@ async def test_post_refuses_bad_requests_before_starting_anything(jp_fetch, jp_r
     assert (code, text[: len(message)]) == (status, message)
 
 
+def original_and_extracted(folder, replacement):
+    """The notebook before an extraction (returned as JSON, never saved) and after it (saved
+    as ``folder/nb.ipynb``): two cells replaced by one that names them, as the extraction does."""
+    original = new_notebook(cells=[new_code_cell("a = 6", id="set-a"), new_code_cell("print(a * 7)", id="show")])
+    cell = new_code_cell(replacement, id="new", metadata={"nbrefactor": {"replaces": ["set-a", "show"]}})
+    write(folder / "nb.ipynb", cell)  # saved without outputs: only the original's fresh run can say
+    return json.loads(nbformat.writes(original))
+
+
+@pytest.mark.parametrize("replacement, verdict", [("a = 6\nprint(a * 7)", "same"), ("a = 6\nprint(a * 8)", "changed")])
+async def test_against_notebook_runs_the_original_fresh_and_pairs_the_replacement(
+    jp_fetch, jp_root_dir, replacement, verdict
+):
+    original = original_and_extracted(jp_root_dir / "work", replacement)
+    before = sorted(p.name for p in (jp_root_dir / "work").iterdir())
+
+    code, answer = await fetch(jp_fetch, "POST", {"path": "work/nb.ipynb", "against_notebook": original})
+    assert code == 202
+    state = await until_finished(jp_fetch, answer["job"])
+
+    assert state["state"] == "done", state
+    assert state["result"]["verdict"] == verdict, state["result"]
+    assert [(c["id"], c["status"]) for c in state["result"]["cells"]] == [("new", verdict)]
+    if verdict == "changed":
+        assert "-42" in state["result"]["cells"][0]["diff"] and "+48" in state["result"]["cells"][0]["diff"]
+    assert sorted(p.name for p in (jp_root_dir / "work").iterdir()) == before  # the original was never written
+
+
+@pytest.mark.parametrize(
+    "against_notebook, message",
+    [
+        ("nb.ipynb", '"against_notebook" must be a notebook (a JSON object)'),
+        ({"cells": []}, '"against_notebook" is not a notebook of format 4 (its "nbformat" is None)'),
+        (
+            {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code"}]},
+            '"against_notebook" is not a valid notebook: ',
+        ),
+    ],
+)
+async def test_against_notebook_must_be_a_valid_notebook(jp_fetch, jp_root_dir, against_notebook, message):
+    write(jp_root_dir / "nb.ipynb", new_code_cell("1"))
+    code, text = await error(jp_fetch, "POST", {"path": "nb.ipynb", "against_notebook": against_notebook})
+    assert (code, text[: len(message)]) == (400, message)
+    assert not list(jp_root_dir.glob("*.json"))
+
+
+async def test_against_and_against_notebook_together_are_refused(jp_fetch, jp_root_dir):
+    write(jp_root_dir / "nb.ipynb", new_code_cell("1"))
+    body = {"path": "nb.ipynb", "against": "nb.ipynb", "against_notebook": json.loads(nbformat.writes(new_notebook()))}
+    assert await error(jp_fetch, "POST", body) == (
+        400,
+        'give "against" (a path) or "against_notebook" (a notebook), not both',
+    )
+
+
 @pytest.mark.parametrize("method", ["GET", "DELETE"])
 async def test_an_unknown_job_is_404_and_a_missing_one_400(jp_fetch, method):
     assert await error(jp_fetch, method, job="nope") == (404, "no verify job 'nope'")
