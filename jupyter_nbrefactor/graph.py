@@ -25,7 +25,7 @@ _SOURCE = Kind("a string", is_text)
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
 
 
-def notebook_graph(request: dict) -> dict:
+def notebook_graph(request: dict[str, Any]) -> dict[str, Any]:
     """``{"cells": [{"id", "source", "cell_type"}], "language"?, "cell_id"?}`` -> the graph.
 
     ``nodes``: the code cells in order, each ``{"id", "number"`` (1-based among all cells)
@@ -44,7 +44,7 @@ def notebook_graph(request: dict) -> dict:
     return build_graph(cells, python, language, target)
 
 
-def notebook_graph_of(nb: Mapping[str, Any]) -> dict:
+def notebook_graph_of(nb: Mapping[str, Any]) -> dict[str, Any]:
     """The graph of a saved notebook (nbformat v4 node or dict): cells without an id
     (before nbformat 4.5) are named ``cell-<number>``."""
     cells = []

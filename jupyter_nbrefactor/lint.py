@@ -47,7 +47,6 @@ from .lint_config import (  # noqa: F401 - the names lint users import from here
     ConfigError,
     find_config,
     severity_at_least,
-    tomllib,
 )
 from .request import as_text
 

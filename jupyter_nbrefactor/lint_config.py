@@ -7,7 +7,7 @@ import difflib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -86,7 +86,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     thresholds: dict[str, int] = field(default_factory=lambda: {k: v for k, (v, _) in THRESHOLDS.items()})
     source: Path | None = None
-    table: dict = field(default_factory=dict)  # as written, so the CLI can override keys
+    table: dict[str, Any] = field(default_factory=dict)  # as written, so the CLI can override keys
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
 
     def enabled(self, rule: str) -> bool:
@@ -99,7 +99,7 @@ class Config:
         return self.thresholds[key]
 
     @classmethod
-    def from_table(cls, table: dict, source: Path | None = None) -> Config:
+    def from_table(cls, table: dict[str, Any], source: Path | None = None) -> Config:
         """Build from a ``[tool.jupyter-nbrefactor]`` table; an unknown key is an error
         naming the nearest known one (a typo must not silently keep the default)."""
         from .lint import RULES  # the rule table, which needs this module first
@@ -109,13 +109,13 @@ class Config:
             if key not in KEYS:
                 raise ConfigError(f"{where} {_unknown_key(key)}")
 
-        def globs(key):
+        def globs(key: str) -> tuple[str, ...]:
             value = table.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
                 raise ConfigError(f"{where} {key} must be a list of glob patterns")
             return tuple(v.strip().rstrip("/") for v in value)
 
-        def rules(key):
+        def rules(key: str) -> frozenset[str] | None:
             value = table.get(key)
             if value is None:
                 return None

@@ -76,7 +76,7 @@ def rule_help_uri(rule_id: str) -> str:
     return f"{docs_url()}#{rule_id.lower()}"
 
 
-def to_sarif(findings: list[Finding], version: str = "dev") -> dict:
+def to_sarif(findings: list[Finding], version: str = "dev") -> dict[str, Any]:
     """A SARIF 2.1.0 log that GitHub code scanning accepts: one run, every rule described,
     each result located in the .ipynb file (on the cell's line when the file has
     nbformat's usual layout) with the cell and line in the message."""

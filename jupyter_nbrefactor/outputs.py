@@ -20,6 +20,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 RELATIVE_TOLERANCE = 1e-9
 """Two numbers in the same place of a line are equal when ``math.isclose(a, b, rel_tol=1e-9)``."""
@@ -33,7 +34,7 @@ class Rule:
     text of ``applies_to`` ("text": every text; "text/html": HTML only)."""
 
     name: str
-    pattern: re.Pattern
+    pattern: re.Pattern[str]
     replacement: str
     why: str
     example: tuple[str, str]
@@ -43,7 +44,15 @@ class Rule:
         return self.pattern.sub(self.replacement, text)
 
 
-def _rule(name, pattern, replacement, why, example, applies_to="text", flags=re.MULTILINE) -> Rule:
+def _rule(
+    name: str,
+    pattern: str,
+    replacement: str,
+    why: str,
+    example: tuple[str, str],
+    applies_to: str = "text",
+    flags: int = re.MULTILINE,
+) -> Rule:
     return Rule(name, re.compile(pattern, flags), replacement, why, example, applies_to)
 
 
@@ -69,6 +78,19 @@ NORMALISATION: list[Rule] = [
         "<progress bar>",
         "tqdm bars carry rates and elapsed times that change on every run",
         ("train: 100%|##########| 10/10 [00:01<00:00,  9.87it/s]", "<progress bar>"),
+    ),
+    _rule(
+        "deprecation-warning",
+        r"^[^\n]*?:\d+: (?:Pending)?DeprecationWarning: [^\n]*\n(?:  [^\n]*\n)?",
+        "",
+        "Python shows a DeprecationWarning (and a PendingDeprecationWarning) only when code in"
+        " __main__ triggers it: the same call moved into a module (cell -> module) is silent and"
+        " every value stays the same; the warning line and the source line echoed under it are"
+        " dropped (FutureWarning, UserWarning and other categories still count)",
+        (
+            "/tmp/ipykernel_4242/3341.py:3: DeprecationWarning: old\n  df.reset_index(inplace=True)\nok\n",
+            "ok\n",
+        ),
     ),
     _rule(
         "warning-location",
@@ -138,17 +160,17 @@ def normalise_text(text: str, mime: str = "text") -> str:
     return text.strip() if mime == "text/html" else text
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "".join(value) if isinstance(value, list) else str(value)
 
 
-def normalise_outputs(outputs: list[dict], paths: dict[str, str] | None = None) -> list[str]:
+def normalise_outputs(outputs: list[dict[str, Any]], paths: dict[str, str] | None = None) -> list[str]:
     """One cell's outputs (nbformat v4 dicts) -> the normalised lines compared by ``diff_outputs``.
 
     ``paths`` maps a folder the run used to the folder it stands for (the scratch copy to
     the notebook's own folder), replaced in all text before the rules apply."""
 
-    def text(value, mime="text") -> str:
+    def text(value: object, mime: str = "text") -> str:
         value = _text(value)
         for old, new in (paths or {}).items():
             value = value.replace(old, new)
@@ -177,7 +199,12 @@ def normalise_outputs(outputs: list[dict], paths: dict[str, str] | None = None) 
     out: list[str] = []
     for block in blocks:
         # a stream is joined before normalising: a progress bar's \r updates span outputs
-        out += [f"[{block}]", *text("".join(streams[block])).splitlines()] if isinstance(block, str) else block
+        if isinstance(block, str):
+            lines = text("".join(streams[block])).splitlines()
+            if lines:  # a stream left empty by the rules (only deprecation warnings) is no output
+                out += [f"[{block}]", *lines]
+        else:
+            out += block
     return out
 
 
@@ -202,7 +229,9 @@ def lines_equal(a: str, b: str) -> bool:
     return True
 
 
-def diff_outputs(reference: list[str], candidate: list[str], labels=("expected", "fresh run")) -> str | None:
+def diff_outputs(
+    reference: list[str], candidate: list[str], labels: tuple[str, str] = ("expected", "fresh run")
+) -> str | None:
     """None when the two normalised outputs are the same (numbers within the tolerance),
     else a short unified diff (at most ``MAX_DIFF_LINES`` lines) from ``reference`` to ``candidate``."""
     if len(reference) == len(candidate) and all(map(lines_equal, reference, candidate)):

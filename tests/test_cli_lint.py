@@ -222,7 +222,7 @@ def test_report_of_an_unreadable_notebook_exits_2(project, capsys):
 def test_pre_commit_hook_runs_the_lint_command_on_notebooks():
     import yaml
 
-    from jupyter_nbrefactor.lint import tomllib  # tomli before Python 3.11
+    from jupyter_nbrefactor.lint_config import tomllib  # tomli before Python 3.11
 
     root = Path(__file__).parent.parent
     [hook] = yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text())
