@@ -56,6 +56,17 @@ def _rule(
     return Rule(name, re.compile(pattern, flags), replacement, why, example, applies_to)
 
 
+DEPRECATION_CATEGORIES = (
+    "DeprecationWarning",
+    "PendingDeprecationWarning",
+    r"Pandas(?:Pending)?DeprecationWarning",
+    r"Pandas\d+Warning",
+    "MatplotlibDeprecationWarning",
+)
+"""Regexes of the warning categories Python's default filters show only for code in __main__:
+DeprecationWarning, PendingDeprecationWarning and the subclasses notebooks meet most (pandas'
+Pandas4Warning is a DeprecationWarning, Pandas5Warning a PendingDeprecationWarning)."""
+
 # Applied in this order: the terminal's own rewriting first, then what a run varies.
 NORMALISATION: list[Rule] = [
     _rule(
@@ -81,12 +92,15 @@ NORMALISATION: list[Rule] = [
     ),
     _rule(
         "deprecation-warning",
-        r"^[^\n]*?:\d+: (?:Pending)?DeprecationWarning: [^\n]*\n(?:  [^\n]*\n)?",
+        r"^[^\n]*?:\d+: (?:" + "|".join(DEPRECATION_CATEGORIES) + r"): [^\n]*\n"
+        # a message of a few lines (pandas adds "See https://…"), then the source line echoed under it
+        r"(?:(?:(?![^\n]*?:\d+: \w+: )[^ \n][^\n]*\n){0,3}?  [^\n]*\n)?",
         "",
         "Python shows a DeprecationWarning (and a PendingDeprecationWarning) only when code in"
         " __main__ triggers it: the same call moved into a module (cell -> module) is silent and"
-        " every value stays the same; the warning line and the source line echoed under it are"
-        " dropped (FutureWarning, UserWarning and other categories still count)",
+        " every value stays the same; the warning (its message lines and the source line echoed"
+        " under it) is dropped. Only DEPRECATION_CATEGORIES: FutureWarning, UserWarning and"
+        " numpy's VisibleDeprecationWarning (a UserWarning) still count",
         (
             "/tmp/ipykernel_4242/3341.py:3: DeprecationWarning: old\n  df.reset_index(inplace=True)\nok\n",
             "ok\n",

@@ -22,6 +22,10 @@ RULE_CASES = {
         " 40%|####      | 4/10 [00:00<00:01,  5.12it/s]\rfit: 100%|##########| 10/10 [00:02<00:00,  4.99it/s]\n",
         "fit: 100%|##########| 10/10 [00:01<00:00,  7.30it/s]\n",
     ),
+    "deprecation-warning": (
+        "/tmp/ipykernel_811/1736.py:4: DeprecationWarning: inplace is deprecated\n  df.reset_index(inplace=True)\n",
+        "",
+    ),
     "warning-location": (
         '/tmp/ipykernel_811/1736.py:2: FutureWarning: old API\n  warnings.warn("old API", FutureWarning)\n',
         "/home/me/project/src/api.py:14: FutureWarning: old API\n  warn_old()\n",
