@@ -13,7 +13,10 @@ import {
   redoIcon,
   runIcon
 } from '@jupyterlab/ui-components';
-import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import {
+  PartialJSONObject,
+  ReadonlyPartialJSONObject
+} from '@lumino/coreutils';
 import { CommandRegistry } from '@lumino/commands';
 import { ISignal } from '@lumino/signaling';
 
@@ -214,7 +217,13 @@ export function addPanelCommands(
           against: {
             type: 'string',
             description: trans.__(
-              'The original notebook whose fresh run the outputs must match (default: the saved outputs)'
+              'The original notebook whose fresh run the outputs must match (default: the saved outputs); with againstNotebook, how the result names it'
+            )
+          },
+          againstNotebook: {
+            type: 'object',
+            description: trans.__(
+              "The original notebook itself (nbformat JSON, e.g. as it was before an extraction), run fresh in the checked notebook's folder"
             )
           }
         }
@@ -235,7 +244,14 @@ export function addPanelCommands(
         if (typeof args.path === 'string') {
           const against =
             typeof args.against === 'string' ? args.against : null;
-          return verify.check(args.path, against);
+          const original = args.againstNotebook;
+          return verify.check(
+            args.path,
+            against,
+            original && typeof original === 'object' && !Array.isArray(original)
+              ? (original as PartialJSONObject)
+              : null
+          );
         }
         return verify.checkSource();
       }

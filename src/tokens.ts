@@ -4,7 +4,7 @@
  * These mirror the contracts in docs/architecture.md (`analyze`,
  * `plan_extraction`); keep them in sync with the Python engine.
  */
-import { Token } from '@lumino/coreutils';
+import { PartialJSONObject, Token } from '@lumino/coreutils';
 import { Widget } from '@lumino/widgets';
 
 /** Plugin id, also the settings id. */
@@ -403,10 +403,14 @@ export namespace NbRefactorAPI {
     hard_coded_parameters?: number;
   }
 
-  /** `POST verify`: paths relative to the server root; `timeout` in seconds per cell. */
+  /**
+   * `POST verify`: paths relative to the server root; `timeout` in seconds per cell;
+   * `against_notebook`: the original notebook itself (nbformat JSON), instead of `against`.
+   */
   export interface IVerifyRequest {
     path: string;
     against?: string | null;
+    against_notebook?: PartialJSONObject | null;
     timeout?: number;
   }
 

@@ -4,6 +4,7 @@
  * result per notebook with the time it was checked. Free of React and of
  * JupyterLab widgets: saved.ts adapts a NotebookPanel to `IVerifySource`.
  */
+import { PartialJSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { NbRefactorClient } from './api';
@@ -29,7 +30,11 @@ export interface IVerifySource {
 /** A finished check. */
 export interface IVerifyRecord {
   path: string;
-  /** The original it was compared with, or null (compared with its own saved outputs). */
+  /**
+   * The original it was compared with (its path, or how the caller named the
+   * notebook it passed, e.g. "the notebook before the extraction"), or null
+   * (compared with its own saved outputs).
+   */
   against: string | null;
   result: NbRefactorAPI.IVerifyResult;
   /** When it finished (ms since the epoch). */
@@ -151,19 +156,24 @@ export class VerifyModel {
 
   /**
    * Run the saved notebook `path` in a fresh kernel and compare its outputs
-   * with the saved ones, or with a fresh run of `against`. One check per
-   * notebook at a time: asked again meanwhile, answers the running one.
-   * Resolves with the record, or null when cancelled or failed.
+   * with the saved ones, or with a fresh run of `against` (a saved
+   * notebook's path), or of `original` (the notebook itself, e.g. as it was
+   * before an extraction; `against` then only names it in the record). One
+   * check per notebook at a time: asked again meanwhile, answers the running
+   * one. Resolves with the record, or null when cancelled or failed.
    */
   check(
     path: string,
-    against: string | null = null
+    against: string | null = null,
+    original: PartialJSONObject | null = null
   ): Promise<IVerifyRecord | null> {
     const running = this._promises.get(path);
     if (running) {
       return running;
     }
-    const promise = this._check(path, against).finally(() =>
+    const named =
+      original !== null && against === null ? 'the original notebook' : against;
+    const promise = this._check(path, named, original).finally(() =>
       this._promises.delete(path)
     );
     this._promises.set(path, promise);
@@ -221,7 +231,8 @@ export class VerifyModel {
 
   private async _check(
     path: string,
-    against: string | null
+    against: string | null,
+    original: PartialJSONObject | null
   ): Promise<IVerifyRecord | null> {
     const run: IVerifyRun = {
       path,
@@ -238,7 +249,9 @@ export class VerifyModel {
         path,
         timeout: this._timeout()
       };
-      if (against !== null) {
+      if (original !== null) {
+        request.against_notebook = original;
+      } else if (against !== null) {
         request.against = against;
       }
       job = (await this._client.startVerify(request)).job;

@@ -87,7 +87,9 @@ function setUp(options: {
         _apply(p: NotebookPanel, m: ExtractModel): Promise<void>;
       }
     )._apply(panel, extraction);
-  return { apply, check, save, panel };
+  // The notebook before the extraction, as Verify must send it.
+  const original = model.toJSON();
+  return { apply, check, save, panel, original };
 }
 
 async function settle(): Promise<void> {
@@ -117,12 +119,12 @@ describe('Verify after an extraction', () => {
   it('offers Verify in the notification; it saves the notebook and checks it', async () => {
     const record: IVerifyRecord = {
       path: PATH,
-      against: null,
+      against: 'the notebook before the extraction',
       result: verifyResult({ totals: { same: 2 } }),
       checkedAt: 0,
       version: null
     };
-    const { apply, check, save } = setUp({ record });
+    const { apply, check, save, original } = setUp({ record });
     await apply();
     expect(success.mock.calls[0][0]).toBe(
       'Moved 1 cell into src/churn.py, function features. Check it: Verify, or Restart & Run All.'
@@ -137,12 +139,24 @@ describe('Verify after an extraction', () => {
     actionsOf(success)[1].callback(new MouseEvent('click'));
     await settle();
     expect(save).toHaveBeenCalledTimes(1);
-    expect(check.mock.calls).toEqual([[{ path: PATH }]]);
+    expect(check.mock.calls).toEqual([
+      [
+        {
+          path: PATH,
+          against: 'the notebook before the extraction',
+          againstNotebook: original
+        }
+      ]
+    ]);
+    // The cells as they were: the replaced one is in it, the replacement is not.
+    expect((original.cells as { source: string }[]).map(c => c.source)).toEqual(
+      ['df = load()', 'X = df']
+    );
     expect(save.mock.invocationCallOrder[0]).toBeLessThan(
       check.mock.invocationCallOrder[0]
     );
     expect(success.mock.calls[1]).toEqual([
-      'Verified: Restart & Run All reproduces all 2 outputs.',
+      'Verified against the notebook before the extraction: The refactored notebook reproduces all 2 outputs of the original.',
       { autoClose: 10000 }
     ]);
   });
@@ -150,7 +164,7 @@ describe('Verify after an extraction', () => {
   it('offers Undo when the verification finds differences', async () => {
     const record: IVerifyRecord = {
       path: PATH,
-      against: null,
+      against: 'the notebook before the extraction',
       result: verifyResult({
         verdict: 'changed',
         cells: [{ index: 1, id: 'b', status: 'changed', diff: '-1\n+2' }],
@@ -166,7 +180,7 @@ describe('Verify after an extraction', () => {
     await settle();
     expect(error.mock.calls).toEqual([
       [
-        'Verification: Cell 2 differs from the saved outputs.',
+        'Verification against the notebook before the extraction: Cell 2 differs from the original.',
         { autoClose: false, actions: [undo] }
       ]
     ]);
@@ -185,12 +199,15 @@ describe('Verify after an extraction', () => {
   it('verifies at once with verifyAfterExtract, and then offers no Verify', async () => {
     const record: IVerifyRecord = {
       path: PATH,
-      against: null,
+      against: 'the notebook before the extraction',
       result: verifyResult({ totals: { same: 2 } }),
       checkedAt: 0,
       version: null
     };
-    const { apply, check, save } = setUp({ verifyAfterExtract: true, record });
+    const { apply, check, save, original } = setUp({
+      verifyAfterExtract: true,
+      record
+    });
     await apply();
     await settle();
     expect(actionsOf(success).map(a => a.label)).toEqual([
@@ -198,9 +215,17 @@ describe('Verify after an extraction', () => {
       'Undo'
     ]);
     expect(save).toHaveBeenCalledTimes(1);
-    expect(check.mock.calls).toEqual([[{ path: PATH }]]);
+    expect(check.mock.calls).toEqual([
+      [
+        {
+          path: PATH,
+          against: 'the notebook before the extraction',
+          againstNotebook: original
+        }
+      ]
+    ]);
     expect(success.mock.calls[1][0]).toBe(
-      'Verified: Restart & Run All reproduces all 2 outputs.'
+      'Verified against the notebook before the extraction: The refactored notebook reproduces all 2 outputs of the original.'
     );
   });
 });

@@ -129,6 +129,30 @@ describe('VerifyModel', () => {
     ]);
   });
 
+  it('sends the original notebook itself as against_notebook, named in the record', async () => {
+    const { client, model } = setUp();
+    client.verifyStatus.mockResolvedValue(job('done', {}, verifyResult()));
+    const original = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: []
+    };
+    const checked = model.check(
+      'work/new.ipynb',
+      'the notebook before the extraction',
+      original
+    );
+    await jest.advanceTimersByTimeAsync(500);
+    expect(await checked).toMatchObject({
+      path: 'work/new.ipynb',
+      against: 'the notebook before the extraction'
+    });
+    expect(client.startVerify.mock.calls).toEqual([
+      [{ path: 'work/new.ipynb', against_notebook: original, timeout: 60 }]
+    ]);
+  });
+
   it('cancels with the job id, polls until the job stopped and keeps the last result', async () => {
     const { client, model } = setUp();
     const first = verifyResult();
@@ -331,5 +355,29 @@ describe('Check Reproducibility', () => {
     });
     await jest.advanceTimersByTimeAsync(500);
     expect(await answer).toMatchObject({ path: 'b.ipynb', against: 'a.ipynb' });
+  });
+
+  it('passes the original notebook it is given through to the request', async () => {
+    const { client, model } = setUp(new FakeSource(null));
+    const { commands } = commandsFor(model);
+    client.verifyStatus.mockResolvedValue(job('done', {}, verifyResult()));
+    const original = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: []
+    };
+    const answer = commands.execute(CommandIDs.checkReproducibility, {
+      path: 'b.ipynb',
+      againstNotebook: original
+    });
+    await jest.advanceTimersByTimeAsync(500);
+    expect(await answer).toMatchObject({
+      path: 'b.ipynb',
+      against: 'the original notebook'
+    });
+    expect(client.startVerify.mock.calls).toEqual([
+      [{ path: 'b.ipynb', against_notebook: original, timeout: 60 }]
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
 import { Contents } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
-import { JSONExt } from '@lumino/coreutils';
+import { JSONExt, PartialJSONObject } from '@lumino/coreutils';
 
 import { NbRefactorClient, type NbRefactorError } from '../api';
 import { CommandIDs, IExecutionLogs, NbRefactorAPI } from '../tokens';
@@ -210,6 +210,8 @@ export class Extractor {
       );
       return;
     }
+    // The notebook as it was: Verify runs it fresh and compares the new one with it.
+    const original = notebookModel.toJSON() as PartialJSONObject;
     const step = replaceCells(notebookModel, model.cells, result.replacement);
     const handBack =
       this._options.logs?.recordReplacement(
@@ -291,9 +293,9 @@ export class Extractor {
       actions.push({
         label: trans.__('Verify'),
         caption: trans.__(
-          'Save the notebook and run it in a fresh kernel: every output must match the saved ones (the replacement cell keeps the outputs of the cells it replaced)'
+          'Save the notebook, then run it and the notebook before the extraction in fresh kernels: the replacement cell must reproduce the outputs of the cells it replaced, every other cell its own'
         ),
-        callback: () => void this.verify(panel, undo)
+        callback: () => void this.verify(panel, undo, original)
       });
     }
     actions.push(undo);
@@ -302,7 +304,7 @@ export class Extractor {
       actions
     });
     if (verifyNow) {
-      void this.verify(panel, undo);
+      void this.verify(panel, undo, original);
     }
     if (!reloaded) {
       Notification.warning(
@@ -315,15 +317,18 @@ export class Extractor {
   }
 
   /**
-   * Save the notebook and check it in a fresh kernel, its outputs against
-   * the saved ones (the server's apply keeps no copy of the notebook as it
-   * was, so there is no original to run). Says how it went; a check that
-   * found differences or failed offers `undo`. Resolves with the record, or
-   * null when the check did not finish.
+   * Save the notebook and check it in a fresh kernel against `original`,
+   * the notebook as it was before the extraction (run fresh too, in the same
+   * folder; the server pairs the replacement cell with the cells it replaced
+   * by its `metadata.nbrefactor.replaces`). Without `original`, against the
+   * saved outputs. Says how it went; a check that found differences or
+   * failed offers `undo`. Resolves with the record, or null when the check
+   * did not finish.
    */
   async verify(
     panel: NotebookPanel,
-    undo: Notification.IAction
+    undo: Notification.IAction,
+    original: PartialJSONObject | null = null
   ): Promise<IVerifyRecord | null> {
     const { trans, commands } = this._options;
     const path = serverPath(panel.context);
@@ -341,9 +346,13 @@ export class Extractor {
       );
       return null;
     }
-    const record = (await commands.execute(CommandIDs.checkReproducibility, {
-      path
-    })) as IVerifyRecord | null;
+    const before = trans.__('the notebook before the extraction');
+    const record = (await commands.execute(
+      CommandIDs.checkReproducibility,
+      original === null
+        ? { path }
+        : { path, against: before, againstNotebook: original }
+    )) as IVerifyRecord | null;
     if (!record) {
       Notification.warning(
         trans.__(
@@ -354,11 +363,18 @@ export class Extractor {
     }
     const summary = resultSummary(record.result, record.against, trans);
     if (record.result.verdict === 'same') {
-      Notification.success(trans.__('Verified: %1', summary), {
-        autoClose: 10000
-      });
+      Notification.success(
+        original === null
+          ? trans.__('Verified: %1', summary)
+          : trans.__('Verified against %1: %2', before, summary),
+        { autoClose: 10000 }
+      );
     } else {
-      Notification.error(trans.__('Verification: %1', summary), {
+      const verification =
+        original === null
+          ? trans.__('Verification: %1', summary)
+          : trans.__('Verification against %1: %2', before, summary);
+      Notification.error(verification, {
         autoClose: false,
         actions: [undo]
       });
