@@ -17,7 +17,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -144,7 +144,7 @@ def _round_trip_problems(values: list[Any]) -> list[str | None]:
     """For each value (YAML form), why it would not come back from the file exactly: each
     new value is written by the round-trip dumper the plan uses and read by ``_loader``."""
     keys = [(type(v).__name__, repr(v)) for v in values]
-    new = {k: v for k, v in zip(keys, values) if k not in _ROUND_TRIPS}
+    new = {k: v for k, v in zip(keys, values) if k not in _ROUND_TRIPS and type(v) not in _EXACT}
     if new:
         if len(_ROUND_TRIPS) + len(new) > _MAX_MEMO:
             _ROUND_TRIPS.clear()
@@ -153,7 +153,13 @@ def _round_trip_problems(values: list[Any]) -> list[str | None]:
         for i, (k, v) in enumerate(batch):
             got = back[f"v{i}"]
             _ROUND_TRIPS[k] = None if _same(v, got) else f"{v!r} would come back from YAML as {got!r}"
-    return [_ROUND_TRIPS[k] for k in keys]
+    return [None if type(v) in _EXACT else _ROUND_TRIPS[k] for k, v in zip(keys, values)]
+
+
+# Scalars the dumper writes as plain ``123`` / ``true`` / ``null`` and the loader always
+# reads back as the same value and type (tests/test_config.py checks it against the round
+# trip): no YAML needed to know they come back exactly.
+_EXACT = frozenset({int, bool, type(None)})
 
 
 def _json_value(value: Any) -> Any:
@@ -266,31 +272,80 @@ def _code_cells(cells: list[dict]) -> list[_Cell]:
 
 @lru_cache(maxsize=4096)
 def _scan(tree: ast.Module) -> tuple[tuple[ast.AST, ...], dict[str, int], dict[str, int]]:
-    """One walk of a cell's tree (memoised: cell_facts keeps one tree per source text)."""
+    """One walk of a cell's tree (memoised: cell_facts keeps one tree per source text):
+    the nodes that run at module level (a def or class itself, its decorators and
+    defaults, not its body; no lambda bodies), only the kinds the gathering and the search
+    look at, in the order of a depth-first stack; each name's first line; how often each
+    name is read (in any scope). Module level is walked with the stack, the bodies after
+    it for their names only."""
     first: dict[str, int] = {}
     loads: dict[str, int] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            if node.id not in first or node.lineno < first[node.id]:
-                first[node.id] = node.lineno
-            if isinstance(node.ctx, ast.Load):
-                loads[node.id] = loads.get(node.id, 0) + 1
-    return tuple(_module_scope(tree)), first, loads
+    scope: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]  # module level: popped in order, children pushed in field order
+    inner: list[ast.AST] = []  # function, class and lambda bodies: names only, any order
+    for todo, top in ((stack, True), (inner, False)):
+        while todo:
+            n: Any = todo.pop()
+            t = type(n)
+            if t is ast.Name:
+                name, line = n.id, n.lineno
+                if line < first.get(name, line + 1):
+                    first[name] = line
+                if type(n.ctx) is ast.Load:
+                    loads[name] = loads.get(name, 0) + 1
+                if top:
+                    scope.append(n)
+                continue
+            if t in _LEAVES:
+                continue
+            if top:
+                if t in _SCOPE_KINDS:
+                    scope.append(n)
+                if t is ast.FunctionDef or t is ast.AsyncFunctionDef:
+                    a = n.args
+                    stack.extend([*n.decorator_list, *a.defaults, *(d for d in a.kw_defaults if d is not None)])
+                    _children(n, inner, _DEF_SCOPED)
+                    _children(a, inner, _ARGS_SCOPED)
+                    continue
+                if t is ast.ClassDef:
+                    stack.extend([*n.decorator_list, *n.bases, *n.keywords])
+                    _children(n, inner, _CLASS_SCOPED)
+                    continue
+                if t is ast.Lambda:
+                    _children(n, inner, ())
+                    continue
+            _children(n, todo, ())
+    return tuple(scope), first, loads
 
 
-def _module_scope(node: ast.AST) -> Iterator[ast.AST]:
-    """Nodes that run at module level: a def or class itself, its decorators and defaults,
-    not its body; no lambda bodies."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            stack.extend([*n.decorator_list, *n.args.defaults, *(d for d in n.args.kw_defaults if d is not None)])
-        elif isinstance(n, ast.ClassDef):
-            stack.extend([*n.decorator_list, *n.bases, *n.keywords])
-        elif not isinstance(n, ast.Lambda):
-            stack.extend(ast.iter_child_nodes(n))
+_SCOPE_KINDS = frozenset({ast.Assign, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef})  # and ast.Name
+_LEAVES = frozenset(
+    {
+        ast.Constant,
+        ast.Load,
+        ast.Store,
+        ast.Del,
+        *ast.operator.__subclasses__(),
+        *ast.unaryop.__subclasses__(),
+        *ast.cmpop.__subclasses__(),
+        *ast.boolop.__subclasses__(),
+    }
+)
+_DEF_SCOPED = frozenset({"decorator_list", "args"})
+_ARGS_SCOPED = frozenset({"defaults", "kw_defaults"})
+_CLASS_SCOPED = frozenset({"decorator_list", "bases", "keywords"})
+
+
+def _children(node: ast.AST, out: list[ast.AST], skip: frozenset[str] | tuple[()]) -> None:
+    """``out.extend(ast.iter_child_nodes(node))`` without the fields in ``skip``."""
+    for name in node._fields:
+        if name in skip:
+            continue
+        value = getattr(node, name, None)
+        if type(value) is list:
+            out.extend([v for v in value if isinstance(v, ast.AST)])
+        elif isinstance(value, ast.AST):
+            out.append(value)
 
 
 def _callee(call: ast.Call) -> tuple[str | None, bool]:
@@ -663,6 +718,22 @@ def _read_config(text: str | None, path: str) -> Any:
     return doc
 
 
+class _NoLoad:
+    """A stand-in for ``load_yaml_guess_indent``'s loader: ``_read_config`` has the document."""
+
+    def load(self, text: str) -> None:
+        return None
+
+
+def _guess_indent(text: str) -> tuple[int, int]:
+    """The existing file's (mapping indent, sequence dash offset), as ruamel guesses them
+    from the text alone (without parsing the file a second time)."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    _, mapping_indent, offset = load_yaml_guess_indent(text, yaml=_NoLoad())
+    return mapping_indent or 2, offset or 0
+
+
 def _plain(value: Any) -> Any:
     """A ruamel round-trip value as plain Python (what ``load_config`` would give)."""
     return _loader().load(_dump_text(value)) if isinstance(value, (Mapping, list)) else value
@@ -907,10 +978,7 @@ def _plan_moves(plan, notebook, chosen: list[Candidate], renames, doc, config_so
     if doc is None:
         doc = CommentedMap()
     else:
-        from ruamel.yaml.util import load_yaml_guess_indent
-
-        _, mapping_indent, offset = load_yaml_guess_indent(config_source)
-        indent = (mapping_indent or 2, offset or 0)
+        indent = _guess_indent(config_source)
     for key, c in keyed:
         node = doc
         for part in key[:-1]:

@@ -365,3 +365,85 @@ def test_the_health_report_counts_hard_coded_parameters_and_names_the_command():
         "Hard-coded parameters: 14 (move them to config.yaml: jupyter nbrefactor config "
         "examples/big_messy_notebook.ipynb)"
     ) in format_report(report).splitlines()
+
+
+# ----- the cold plan's shortcuts give what the slow ways gave -------------------------
+
+WALK_SAMPLE = """\
+@decorate(D1, key=D2)
+def f(a: Ann1, b=DEF1, *args: Ann2, c=DEF2, d, **kw: Ann3) -> Ret:
+    x = BODY1 + a
+    g = lambda y=LAMBDA_DEF: y + LAMBDA_BODY
+    class Inner(InnerBase):
+        z = INNER
+    return x
+@deco
+class K(Base1, metaclass=Meta, **Opts):
+    attr = CLASS_BODY
+    def m(self, q=METHOD_DEF):
+        return Q
+h = lambda p=TOP_LAMBDA_DEF: p + TOP_LAMBDA_BODY
+model = Model(n=1, m=h(2), path=open("a.csv"))
+del gone
+for i in range(N):
+    total += [i for i in COMP if i]
+async def af(k=ADEF):
+    await k
+"""
+
+
+def _module_scope_reference(node):
+    """config._module_scope as it was before the one-walk _scan (ast.iter_child_nodes)."""
+    import ast
+
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack.extend([*n.decorator_list, *n.args.defaults, *(d for d in n.args.kw_defaults if d is not None)])
+        elif isinstance(n, ast.ClassDef):
+            stack.extend([*n.decorator_list, *n.bases, *n.keywords])
+        elif not isinstance(n, ast.Lambda):
+            stack.extend(ast.iter_child_nodes(n))
+
+
+@pytest.mark.parametrize("source", [WALK_SAMPLE, *(c["source"] for c in ML["cells"])])
+def test_one_walk_scan_equals_ast_walk_and_the_module_scope_walk(source):
+    import ast
+
+    from jupyter_nbrefactor.config import _scan
+
+    tree = ast.parse(source)
+    scope, first, loads = _scan(tree)
+    kinds = (ast.Name, ast.Assign, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef)
+    assert list(scope) == [n for n in _module_scope_reference(tree) if isinstance(n, kinds)]
+    want_first, want_loads = {}, {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            want_first[node.id] = min(want_first.get(node.id, node.lineno), node.lineno)
+            if isinstance(node.ctx, ast.Load):
+                want_loads[node.id] = want_loads.get(node.id, 0) + 1
+    assert first == want_first
+    assert loads == want_loads
+
+
+def test_ints_bools_and_none_need_no_yaml_round_trip_they_come_back_exactly():
+    from jupyter_nbrefactor.config import _EXACT, _dump_text, _loader, _round_trip_problems, _same
+
+    values = [0, 1, -1, 7, 10**30, -(10**30), 2**63, True, False, None, 0o17, 0x1F]
+    assert all(type(v) in _EXACT for v in values)
+    back = _loader().load(_dump_text({f"v{i}": v for i, v in enumerate(values)}))
+    assert all(_same(v, back[f"v{i}"]) for i, v in enumerate(values))
+    assert _round_trip_problems(values) == [None] * len(values)
+    assert _round_trip_problems(["yes", 1.5, "0o17"]) == [None, None, None]  # these still go through YAML
+
+
+@pytest.mark.parametrize("text", ["a:\n  b: 1\n", "a:\n    b: 1\n", "a:\n  - 1\n", "a:\n    - 1\n", "x: 1\n"])
+def test_the_indent_is_guessed_as_ruamel_guesses_it(text):
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    from jupyter_nbrefactor.config import _guess_indent
+
+    _, mapping, offset = load_yaml_guess_indent(text)
+    assert _guess_indent(text) == (mapping or 2, offset or 0)
