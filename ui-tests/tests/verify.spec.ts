@@ -167,11 +167,12 @@ test.describe('Check Reproducibility', () => {
 });
 
 test.describe('Verify after an extraction', () => {
-  test('Verify in the notification saves the new notebook and checks it', async ({
+  test('Verify in the notification saves the new notebook and checks it against the notebook before the extraction', async ({
     page,
     tmpPath
   }) => {
-    test.setTimeout(180_000);
+    // Two fresh runs: the new notebook and the one before the extraction.
+    test.setTimeout(300_000);
     await openExample(page, tmpPath);
     // Cells 29-31: the feature columns, the dummies, X and y.
     await page.notebook.selectCells(28, 30);
@@ -187,13 +188,18 @@ test.describe('Verify after an extraction', () => {
     await toast.getByRole('button', { name: 'Verify' }).click();
 
     const section = page.locator('#jp-nbrefactor-panel .jp-nbrefactor-verify');
+    // The replacement cell reproduces the outputs of the three cells it replaced.
     await expect(section.locator('.jp-nbrefactor-verify-summary')).toHaveText(
-      'Restart & Run All reproduces all 38 outputs.',
-      { timeout: 150_000 }
+      'The refactored notebook reproduces all 38 outputs of the original.',
+      { timeout: 270_000 }
+    );
+    await expect(section.locator('.jp-nbrefactor-verify-when')).toContainText(
+      'against the notebook before the extraction'
     );
     await expect(
       page.locator('.Toastify__toast', {
-        hasText: 'Verified: Restart & Run All reproduces all 38 outputs.'
+        hasText:
+          'Verified against the notebook before the extraction: The refactored notebook reproduces all 38 outputs of the original.'
       })
     ).toBeVisible();
     // The check ran the saved file: the notebook was saved with the replacement.
