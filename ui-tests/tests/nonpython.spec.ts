@@ -44,14 +44,25 @@ test.describe('A bash notebook', () => {
     await expect(page.locator('.jp-nbrefactor-marker')).toHaveCount(0);
   });
 
-  test('offers no extraction: it would write Python for bash cells', async ({
+  test('offers no extraction: it says it would write Python for bash cells', async ({
     page
   }) => {
+    // The engine decides what language a notebook is (language.py): the
+    // command asks the server and says why it does not extract, no dialog.
     await page.notebook.selectCells(0);
-    const enabled = await page.evaluate(() => [
-      window.jupyterapp.commands.isEnabled('nbrefactor:extract-function'),
-      window.jupyterapp.commands.isEnabled('nbrefactor:move-to-module')
-    ]);
-    expect(enabled).toEqual([false, false]);
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('nbrefactor:extract-function')
+    );
+    // Read in the notification center: a toast can be hidden by the file
+    // browser's own dialogs about the test's temporary folder.
+    await page.locator('.jp-Notification-Status').click();
+    await expect(
+      page
+        .locator('.jp-Notification-Center')
+        .getByText(
+          'This notebook runs bash, not Python: only Python cells can move into a module.'
+        )
+    ).toBeVisible();
+    await expect(page.locator('.jp-nbrefactor-extract-dialog')).toHaveCount(0);
   });
 });
