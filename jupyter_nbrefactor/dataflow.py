@@ -134,7 +134,7 @@ class Definers:
                         self._all.setdefault(name, []).append(pos)
         return self._all
 
-    def _positions(self, name):
+    def _positions(self, name: str) -> Sequence[int]:
         first = self.first[name]
         return (first,) if first == self.last[name] else self.all[name]
 
@@ -171,9 +171,9 @@ class Definers:
     def function_lookup(self, pos: int) -> FunctionLookup:
         """``lookup`` for ``reads_through_calls`` as seen by the cell at ``pos`` on Run All."""
 
-        def lookup(name):
+        def lookup(name: str) -> tuple[str, ...] | None:
             p = self.above(name, pos)
-            return None if p is None else self.facts[p].functions.get(name)
+            return None if p is None else _defined(self.facts[p]).functions.get(name)
 
         return lookup
 
@@ -190,19 +190,20 @@ class Definers:
         # each looked-up name resolves to the same function and no skipped name became one.
         memo = _THROUGH.get(f.source)
         if memo is not None:
-            result, looked, skipped = memo
-            if fn.isdisjoint(skipped):
+            result, was_looked, was_skipped = memo
+            if fn.isdisjoint(was_skipped):
                 facts, above = self.facts, self.above
-                for n, frees in looked:
+                for n, frees in was_looked:
                     p = above(n, pos)
                     if (None if p is None else _defined(facts[p]).functions.get(n)) is not frees:
                         break
                 else:
                     return result
-        looked, skipped = [], []
+        looked: list[tuple[str, tuple[str, ...] | None]] = []
+        skipped: list[str] = []
         base = self.function_lookup(pos)
 
-        def lookup(name):
+        def lookup(name: str) -> tuple[str, ...] | None:
             frees = base(name)
             looked.append((name, frees))
             return frees
@@ -224,7 +225,8 @@ class Definers:
         return out
 
 
-_THROUGH: dict[str, tuple] = {}
+# cell source -> (names read through calls, the lookups made, the names skipped)
+_THROUGH: dict[str, tuple[dict[str, str], tuple[tuple[str, tuple[str, ...] | None], ...], frozenset[str]]] = {}
 
 
 def _defined(facts: CellFacts | None) -> CellFacts:
