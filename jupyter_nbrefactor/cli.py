@@ -472,7 +472,7 @@ the notebook loads in a new first code cell: config = load_config("config.yaml")
 living in src/config.py (created once, never overwritten). An existing config file is merged
 into, its comments kept; a key it holds with another value is never overwritten (the
 parameter gets another key, or the plan is refused). Nothing is written when the plan is
-refused (exit 1, reason on stderr) or with --dry-run.
+refused (exit 1, reason on stderr), with --dry-run, or with --json unless --apply.
 """
 
 
@@ -493,8 +493,11 @@ def add_config(subparsers) -> None:
         "--dry-run", action="store_true", help="print the YAML and the changed cells as diffs, write nothing"
     )
     p.add_argument(
-        "--json", action="store_true", help="print the plan (candidates with key, value, cell, line) as JSON"
+        "--json",
+        action="store_true",
+        help="print the plan (candidates with key, value, cell, line) as JSON; writes nothing without --apply",
     )
+    p.add_argument("--apply", action="store_true", help="with --json: write config.yaml and the notebook too")
 
 
 def run_config(args) -> int:
@@ -531,7 +534,7 @@ def run_config(args) -> int:
         return 1
     output = Path(args.output) if args.output else path
     new_notebook = apply_config(notebook, plan)
-    if args.dry_run:
+    if args.dry_run or (args.json and not args.apply):  # a plan to read never writes
         if not args.json:
             old = (request["config_source"] or "").splitlines(keepends=True)
             new = plan["config_source"].splitlines(keepends=True)
@@ -582,6 +585,7 @@ main() runs the sections in order and saves the fitted models (joblib) into its 
 folder: python scripts/train.py --output models/. An existing module is merged into; an
 existing script is never replaced without --overwrite. With --verify the graduated notebook
 and the original run in fresh kernels; when they differ everything is put back (exit 1).
+Nothing is written with --dry-run, or with --json unless --apply.
 Exit codes as extract: 0 done, 1 refused (nothing written) or changed, 2 usage errors.
 """
 
@@ -605,7 +609,8 @@ def add_graduate(subparsers) -> None:
         action="store_true",
         help="run the graduated notebook and the original in fresh kernels; when they differ, put everything back",
     )
-    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON; writes nothing without --apply")
+    p.add_argument("--apply", action="store_true", help="with --json: write the files and the notebook too")
 
 
 def run_graduate(args) -> int:
@@ -614,6 +619,8 @@ def run_graduate(args) -> int:
     from .errors import RequestError
     from .graduate import candidate_paths, plan_graduation, read_sources, run_command, snapshot, undo, write_files
 
+    if args.json and args.verify and not (args.apply or args.dry_run):
+        raise UsageError("--json writes nothing without --apply: add --apply to graduate and verify")
     path = Path(args.notebook)
     notebook = read_nbformat(path)
     folder = path.parent
@@ -636,7 +643,7 @@ def run_graduate(args) -> int:
     if plan["refused"]:
         print(f"refused: {plan['refused']}", file=sys.stderr)
         return 1
-    if args.dry_run:
+    if args.dry_run or (args.json and not args.apply):  # a plan to read never writes
         if not args.json:
             for f in plan["files"]:
                 old = (sources.get(f["path"]) or "").splitlines(keepends=True)

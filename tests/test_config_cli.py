@@ -74,6 +74,22 @@ def test_json_lists_candidates_with_key_value_cell_and_line(notebook, capsys):
     ]
 
 
+def test_json_writes_nothing_unless_asked_to_apply(notebook, capsys):
+    before = notebook.read_text()
+    assert run("config", notebook, "--json") == 0
+    assert [c["key"] for c in json.loads(capsys.readouterr().out)["candidates"]] == [
+        "split.test_size",
+        "split.random_state",
+    ]
+    assert notebook.read_text() == before
+    assert sorted(p.name for p in notebook.parent.iterdir()) == ["model.ipynb"]
+
+    assert run("config", notebook, "--json", "--apply") == 0
+    assert json.loads(capsys.readouterr().out)["config_path"] == "config.yaml"  # only the plan on stdout
+    assert (notebook.parent / "config.yaml").read_text() == "split:\n  test_size: 0.2\n  random_state: 0\n"
+    assert nbformat.read(notebook, as_version=4).cells[1].source.endswith('config = load_config("config.yaml")')
+
+
 def test_existing_config_merged_and_a_clash_never_overwritten(notebook, capsys):
     existing = "# tuned by hand\nsplit:\n  test_size: 0.3  # keep\n"
     (notebook.parent / "config.yaml").write_text(existing)

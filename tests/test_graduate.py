@@ -1,6 +1,7 @@
 """Graduating a notebook (plan_graduation, `jupyter nbrefactor graduate`): sections from
 headings, what moves and what stays, the script, refusals, and the proof on the example."""
 
+import json
 import os
 import re
 import shutil
@@ -163,6 +164,21 @@ def test_cli_writes_and_refuses_second_time(prices, capsys):
     assert main(["graduate", str(prices)]) == 1
     assert "refused: scripts/train.py already exists" in capsys.readouterr().err
     assert (folder / "scripts" / "train.py").read_bytes() == script and prices.read_bytes() == before
+
+
+def test_cli_json_prints_the_plan_and_writes_nothing_unless_asked_to_apply(prices, capsys):
+    before = prices.read_bytes()
+    assert main(["graduate", str(prices), "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["script"] == "scripts/train.py" and plan["refused"] is None
+    assert sorted(p.name for p in prices.parent.iterdir()) == ["prices.ipynb"]
+    assert prices.read_bytes() == before
+    assert main(["graduate", str(prices), "--json", "--verify"]) == 2  # --verify would write
+    assert "--apply" in capsys.readouterr().err
+
+    assert main(["graduate", str(prices), "--json", "--apply"]) == 0
+    assert json.loads(capsys.readouterr().out)["script"] == "scripts/train.py"  # only the plan on stdout
+    assert (prices.parent / "scripts" / "train.py").is_file() and prices.read_bytes() != before
 
 
 def test_cli_unreadable_notebook_is_usage_error(tmp_path, capsys):
