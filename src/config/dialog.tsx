@@ -6,9 +6,9 @@
  */
 import { Dialog, ReactWidget, UseSignal } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { PlanDialog } from '../components/PlanDialog';
 import { NbRefactorAPI } from '../tokens';
 import { ConfigModel } from './model';
 
@@ -247,30 +247,22 @@ export class ConfigBody extends ReactWidget {
   }
 }
 
-/** The index of the Move button among the dialog's buttons. */
-const ACCEPT = 1;
-
 /**
  * The dialog: Move (button or Enter) does nothing until the plan can be
  * applied; Enter in a key field takes the new key (the plan follows) instead
  * of moving with the old one.
  */
-export class ConfigDialog extends Dialog<void> {
-  constructor(
-    private readonly _model: ConfigModel,
-    trans: TranslationBundle
-  ) {
-    super({
+export class ConfigDialog extends PlanDialog {
+  constructor(model: ConfigModel, trans: TranslationBundle) {
+    super(model, {
       title: trans.__('Move Parameters to Config'),
-      body: new ConfigBody(_model, trans),
+      body: new ConfigBody(model, trans),
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
         Dialog.okButton({ label: trans.__('Move') })
-      ],
-      defaultButton: ACCEPT
+      ]
     });
     this.addClass('jp-nbrefactor-config-dialog');
-    this._model.changed.connect(this._sync, this);
   }
 
   handleEvent(event: Event): void {
@@ -286,31 +278,5 @@ export class ConfigDialog extends Dialog<void> {
       return;
     }
     super.handleEvent(event);
-  }
-
-  resolve(index?: number): void {
-    if ((index ?? ACCEPT) === ACCEPT && !this._model.canApply) {
-      return;
-    }
-    super.resolve(index);
-  }
-
-  dispose(): void {
-    this._model.changed.disconnect(this._sync, this);
-    super.dispose();
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._sync();
-  }
-
-  private _sync(): void {
-    const accept = this.node.querySelector<HTMLButtonElement>(
-      '.jp-Dialog-button.jp-mod-accept'
-    );
-    if (accept) {
-      accept.disabled = !this._model.canApply;
-    }
   }
 }

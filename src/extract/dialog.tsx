@@ -7,9 +7,9 @@ import { Dialog, ReactWidget, UseSignal } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { UUID } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
-import type { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import { PlanDialog } from '../components/PlanDialog';
 import { NbRefactorAPI } from '../tokens';
 import { ExtractModel } from './model';
 
@@ -489,55 +489,20 @@ export namespace ExtractDialog {
   }
 }
 
-/** The index of the accept button among the dialog's buttons. */
-const ACCEPT = 1;
-
-/** A Dialog that accepts only while the model's plan can be applied. */
-export class ExtractDialog extends Dialog<void> {
+/** Accepts only while the model's plan can be applied (PlanDialog). */
+export class ExtractDialog extends PlanDialog {
   constructor(options: ExtractDialog.IOptions) {
-    super({
+    super(options.model, {
       title: options.title,
       body: options.body,
       buttons: [
         Dialog.cancelButton({ label: options.trans.__('Cancel') }),
         Dialog.okButton({ label: options.acceptLabel })
       ],
-      defaultButton: ACCEPT,
       focusNodeSelector: 'input'
     });
     this.addClass('jp-nbrefactor-extract-dialog');
-    this._model = options.model;
-    this._model.changed.connect(this._sync, this);
     // Showing the offending cell closes the dialog (it is modal).
     options.body.revealRequested.connect(() => this.reject(), this);
   }
-
-  /** Enter and the accept button do nothing until the plan can be applied. */
-  resolve(index?: number): void {
-    if ((index ?? ACCEPT) === ACCEPT && !this._model.canApply) {
-      return;
-    }
-    super.resolve(index);
-  }
-
-  dispose(): void {
-    this._model.changed.disconnect(this._sync, this);
-    super.dispose();
-  }
-
-  protected onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._sync();
-  }
-
-  private _sync(): void {
-    const accept = this.node.querySelector<HTMLButtonElement>(
-      '.jp-Dialog-button.jp-mod-accept'
-    );
-    if (accept) {
-      accept.disabled = !this._model.canApply;
-    }
-  }
-
-  private _model: ExtractModel;
 }
