@@ -13,6 +13,7 @@ import { GraduateCommandIDs } from '../graduate/commands';
 import { HealthModel } from '../health';
 import { refactorIcon } from '../icons';
 import { NbRefactorAPI } from '../tokens';
+import { ActionButton } from './ActionButton';
 import { EmptyState } from './EmptyState';
 
 /** The verdict's summary, translated (the server's reasons stay in English). */
@@ -263,18 +264,12 @@ function Parameters(props: {
           )}
         </span>
         {commands?.hasCommand(id) && (
-          <button
-            className="jp-nbrefactor-action jp-nbrefactor-health-parameters-move"
-            disabled={!commands.isEnabled(id)}
-            title={commands.caption(id)}
-            onClick={() => void commands.execute(id)}
-          >
-            <refactorIcon.react
-              tag="span"
-              className="jp-nbrefactor-action-icon"
-            />
-            <span>{commands.label(id)}</span>
-          </button>
+          <ActionButton
+            commands={commands}
+            id={id}
+            icon={refactorIcon}
+            className="jp-nbrefactor-health-parameters-move"
+          />
         )}
       </div>
     </Section>
@@ -299,18 +294,12 @@ function Graduate(props: {
             'Every section into src/ modules and a scripts/train.py with a command line.'
           )}
         </span>
-        <button
-          className="jp-nbrefactor-action jp-nbrefactor-health-graduate-run"
-          disabled={!commands.isEnabled(id)}
-          title={commands.caption(id)}
-          onClick={() => void commands.execute(id)}
-        >
-          <refactorIcon.react
-            tag="span"
-            className="jp-nbrefactor-action-icon"
-          />
-          <span>{commands.label(id)}</span>
-        </button>
+        <ActionButton
+          commands={commands}
+          id={id}
+          icon={refactorIcon}
+          className="jp-nbrefactor-health-graduate-run"
+        />
       </div>
     </Section>
   );

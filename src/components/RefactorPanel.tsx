@@ -6,7 +6,6 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import {
   caretDownIcon,
   fastForwardIcon,
-  LabIcon,
   ReactWidget,
   runIcon,
   UseSignal
@@ -36,6 +35,7 @@ import { VerifyModel } from '../verify';
 import { DependencyView } from '../graph/DependencyView';
 import { GraphModel } from '../graph/model';
 import { VariablesView } from '../graph/VariablesView';
+import { ActionButton } from './ActionButton';
 import { EmptyState } from './EmptyState';
 import { HealthView } from './HealthView';
 import { checkedLine, useNow, VerifyView } from './VerifyView';
@@ -132,26 +132,6 @@ function cellLabel(position: number | null, trans: TranslationBundle): string {
 
 function countLabel(count: number | null): string {
   return count === null ? '[ ]' : `[${count}]`;
-}
-
-function ActionButton(props: {
-  commands: CommandRegistry;
-  id: string;
-  icon: LabIcon;
-}): JSX.Element {
-  const { commands, id, icon } = props;
-  return (
-    <button
-      className="jp-nbrefactor-action"
-      data-command={id}
-      disabled={!commands.isEnabled(id)}
-      title={commands.caption(id)}
-      onClick={() => void commands.execute(id)}
-    >
-      <icon.react tag="span" className="jp-nbrefactor-action-icon" />
-      <span>{commands.label(id)}</span>
-    </button>
-  );
 }
 
 /** Notes of a cell (forward flow the server tells quietly), one per line. */
