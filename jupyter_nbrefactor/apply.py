@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Awaitable, Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 import nbformat
 
@@ -18,14 +20,29 @@ from .extract import replaced_ids, source_hash
 from .modpath import dotted_name, package_folders
 
 
-def replace_cells(notebook: dict, cells: list[int], replacement: str) -> nbformat.NotebookNode:
+class Contents(Protocol):
+    """What the engine uses of a jupyter_server ``ContentsManager``: each method answers
+    directly or (an ``AsyncContentsManager``) with an awaitable, hence ``ensure_async``."""
+
+    def dir_exists(self, path: str) -> bool | Awaitable[bool]: ...
+
+    def file_exists(self, path: str) -> bool | Awaitable[bool]: ...
+
+    def get(
+        self, path: str, content: bool = True, type: str | None = None, format: str | None = None
+    ) -> dict[str, Any] | Awaitable[dict[str, Any]]: ...
+
+    def save(self, model: dict[str, Any], path: str) -> dict[str, Any] | Awaitable[dict[str, Any]]: ...
+
+
+def replace_cells(notebook: Mapping[str, Any], cells: list[int], replacement: str) -> nbformat.NotebookNode:
     """A copy of ``notebook`` with the selected cells (0-based) replaced by one code cell
     holding ``replacement``, placed where the first selected cell was. The replacement
     names the cells it replaced (``metadata.nbrefactor.replaces``: their ids), so
     ``verify`` compares its outputs with theirs."""
     selected = set(cells)
     first = min(selected)
-    cell = nbformat.v4.new_code_cell(replacement)
+    cell: nbformat.NotebookNode = nbformat.v4.new_code_cell(replacement)
     replaces = replaced_ids(notebook["cells"], cells)
     if replaces:
         cell.metadata["nbrefactor"] = {"replaces": replaces}
@@ -33,7 +50,8 @@ def replace_cells(notebook: dict, cells: list[int], replacement: str) -> nbforma
         cell.pop("id", None)  # cell ids exist from nbformat 4.5 on
     kept = [c for i, c in enumerate(notebook["cells"]) if i not in selected]
     # from_dict copies every dict and list, so the result shares no container with the input
-    return nbformat.from_dict({**notebook, "cells": [*kept[:first], cell, *kept[first:]]})
+    new: nbformat.NotebookNode = nbformat.from_dict({**notebook, "cells": [*kept[:first], cell, *kept[first:]]})
+    return new
 
 
 def kernel_code(module_path: str) -> str:
@@ -80,7 +98,7 @@ def read_module(folder: Path, module_path: str) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def write_module(folder: Path, plan: dict) -> list[Path]:
+def write_module(folder: Path, plan: Mapping[str, Any]) -> list[Path]:
     """Write a plan's module under the notebook's ``folder`` and the packages'
     ``__init__.py`` files; returns the files written.
 
@@ -119,7 +137,7 @@ def notebook_folder(path: object) -> str:
     return "/".join(parts[:-1])
 
 
-async def module_target(contents_manager, folder: str, module_path: str) -> str:
+async def module_target(contents_manager: Contents, folder: str, module_path: str) -> str:
     """The server path of a validated module path under the notebook's ``folder``, or a
     ``RequestError`` when writing it could escape the server root or break an import:
     a symbolic link on the way that leads outside the root, a hidden or missing notebook
@@ -150,7 +168,7 @@ async def module_target(contents_manager, folder: str, module_path: str) -> str:
     return target
 
 
-def local_real_path(contents_manager, path: str) -> str | None:
+def local_real_path(contents_manager: Contents, path: str) -> str | None:
     """Where a server ``path`` really is, symbolic links followed, for a contents manager
     on the local disk; None for others (they have no links to follow)."""
     from jupyter_server.services.contents.fileio import FileManagerMixin
@@ -161,17 +179,18 @@ def local_real_path(contents_manager, path: str) -> str | None:
     return os.path.realpath(os.path.join(root, *path.split("/")))
 
 
-async def read_contents_text(contents_manager, path: str) -> str | None:
+async def read_contents_text(contents_manager: Contents, path: str) -> str | None:
     """A file's text through the ContentsManager, None when it does not exist."""
     from jupyter_core.utils import ensure_async
 
     if not await ensure_async(contents_manager.file_exists(path)):
         return None
     model = await ensure_async(contents_manager.get(path, content=True, type="file", format="text"))
-    return model["content"]
+    text: str = model["content"]
+    return text
 
 
-async def save_module_contents(contents_manager, folder: str, plan: dict) -> str:
+async def save_module_contents(contents_manager: Contents, folder: str, plan: Mapping[str, Any]) -> str:
     """Write a plan's module (and missing package folders / ``__init__.py``) through the
     ContentsManager, relative to the notebook's server ``folder``; returns its server path."""
     from jupyter_core.utils import ensure_async
