@@ -23,8 +23,10 @@ import ast
 import hashlib
 import os
 import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple, Protocol, TypedDict, TypeVar
 
 from .cells import CellFacts, cell_facts
 from .dataflow import reads_through_calls
@@ -33,6 +35,35 @@ from .request import INTEGER, JSON_OBJECT, LIST, OBJECT, STRINGS, check, get_fie
 
 MAX_MODULE_BYTES = 1_000_000  # a hand-written module is far smaller; larger files are skipped
 MAX_MODULES = 200  # the closure followed from one notebook
+
+# ----- the snapshot's shape (JSON: the front end stamps runs with it and sends it back) -----
+
+
+class ModuleEntry(TypedDict):
+    """One module file of a snapshot, as the engine reads it back (a request's ``modules``)."""
+
+    module: str  # its dotted name
+    defs: dict[str, str]  # top-level name -> hash (``_DeepHashes``)
+    imports: list[str]  # the local module files it imports (snapshot paths)
+
+
+class SnapshotEntry(ModuleEntry):
+    """One module file as ``snapshot`` found it on disk."""
+
+    error: str | None  # why it has no ``defs`` (unreadable, does not parse)
+
+
+# path (relative to the notebook's folder) -> its entry, None for a file that is gone
+Snapshot = Mapping[str, ModuleEntry | None]
+
+
+class ModuleFields(NamedTuple):
+    """An analyze request's module fields (``parse``)."""
+
+    current: dict[str, ModuleEntry | None]  # the modules on disk now
+    stamps: list[dict[str, ModuleEntry | None] | None]  # per run: the modules when it ran
+    reloads: list[tuple[int, tuple[str, ...], dict[str, ModuleEntry | None]]]  # (after run, paths, modules)
+
 
 # ----- per-definition hashes (pure) --------------------------------------------------------
 
@@ -181,7 +212,9 @@ class _Resolver:
         return Path(os.path.relpath(path, self.folder)).as_posix()
 
 
-def snapshot(sources: list[str], folder: str | Path, root: str | Path, known: list[str] | None = None) -> dict:
+def snapshot(
+    sources: list[str], folder: str | Path, root: str | Path, known: list[str] | None = None
+) -> dict[str, SnapshotEntry | None]:
     """The local modules the sources import, transitively: ``{path: {"module": dotted name,
     "defs": {name: hash}, "imports": [paths]}}`` with paths relative to ``folder``; a path
     of ``known`` (paths runs were stamped with) that is gone maps to None."""
@@ -207,7 +240,7 @@ def snapshot(sources: list[str], folder: str | Path, root: str | Path, known: li
                 todo.append(module)
                 if attr is not None:
                     todo.append(f"{module}.{attr}")
-    out: dict = {}
+    out: dict[str, SnapshotEntry | None] = {}
     deep = _DeepHashes(texts)
     for dotted, (key, _) in files.items():
         facts = texts[dotted]
@@ -232,7 +265,7 @@ class _DeepHashes:
         self.texts = texts
         self.memo: dict[tuple[str, str], str] = {}
 
-    def of(self, module: str, name: str, busy: frozenset = frozenset()) -> str:
+    def of(self, module: str, name: str, busy: frozenset[tuple[str, str]] = frozenset()) -> str:
         key = (module, name)
         got = self.memo.get(key)
         if got is not None:
@@ -262,14 +295,16 @@ class _DeepHashes:
             self.memo[key] = got
         return got
 
-    def _module(self, module: str, busy: frozenset) -> str:
+    def _module(self, module: str, busy: frozenset[tuple[str, str]]) -> str:
         facts = self.texts.get(module)
         if facts is None:
             return "-"
         return _digest(" ".join(f"{n}={self.of(module, n, busy)}" for n in sorted(facts.own)))
 
 
-def modules_for_request(request: dict, folder: str | Path, root: str | Path) -> dict:
+def modules_for_request(
+    request: Mapping[str, Any], folder: str | Path, root: str | Path
+) -> dict[str, SnapshotEntry | None]:
     """``snapshot`` for an analyze request: the cells' and runs' sources, and the paths
     its runs were stamped with (so a deleted module reads as gone)."""
     sources: list[str] = []
@@ -287,7 +322,7 @@ def modules_for_request(request: dict, folder: str | Path, root: str | Path) -> 
     return snapshot(sources, folder, root, list(dict.fromkeys(known)))
 
 
-def analyze_in_folder(request: dict, root: str | Path | None) -> dict:
+def analyze_in_folder(request: dict[str, Any], root: str | Path | None) -> dict[str, Any]:
     """``analyze`` for a notebook saved at ``request["path"]`` (relative to the server root
     ``root``): the request gets the snapshot of its local modules as they are on disk now,
     and the answer carries it as ``modules`` (the front end stamps its next runs with it).
@@ -309,12 +344,12 @@ def analyze_in_folder(request: dict, root: str | Path | None) -> dict:
     return answer
 
 
-def reload_code(order: list[str], snapshot_now: dict) -> str:
+def reload_code(order: list[str], snapshot_now: Snapshot) -> str:
     """Python a running kernel executes (silently) to reload the modules of ``order``
     (``reload_order``: dependencies first) and to rebind each name of
     the user's namespace that was bound to an object of an old module (``from m import f``)
     to the new one. It binds nothing else in the user's namespace."""
-    names = [snapshot_now[p]["module"] for p in order if snapshot_now.get(p)]
+    names = [entry["module"] for entry in map(snapshot_now.get, order) if entry]
     return (
         "__import__('builtins').exec(" + repr(_RELOAD) + ", {'__names': " + repr(names) + ", "
         "'__ns': get_ipython().user_ns})\n"
@@ -338,11 +373,11 @@ for name in __names:
 """
 
 
-def reload_order(paths: list[str], snapshot_now: dict) -> list[str]:
+def reload_order(paths: list[str], snapshot_now: Snapshot) -> list[str]:
     """``paths`` and the modules that import them, transitively, dependencies first."""
     importers: dict[str, set[str]] = {}
     for p, entry in snapshot_now.items():
-        for dep in (entry or {}).get("imports", ()):
+        for dep in entry["imports"] if entry else ():
             importers.setdefault(dep, set()).add(p)
     wanted: set[str] = set()
     todo = list(paths)
@@ -358,7 +393,8 @@ def reload_order(paths: list[str], snapshot_now: dict) -> list[str]:
         if p in order or p in busy or p not in wanted:
             return
         busy.add(p)
-        for dep in sorted((snapshot_now.get(p) or {}).get("imports", ())):
+        entry = snapshot_now.get(p)
+        for dep in sorted(entry["imports"] if entry else ()):
             visit(dep, busy)
         order.append(p)
 
@@ -372,18 +408,18 @@ def reload_order(paths: list[str], snapshot_now: dict) -> list[str]:
 _ENTRY = OBJECT.or_null()
 
 
-def parse(request: dict):
+def parse(request: Mapping[str, Any]) -> ModuleFields | None:
     """The request's module fields (all optional): the current snapshot, each run's stamp,
     and the reloads; None when the request has no ``modules``."""
     current = get_field(request, "modules", _ENTRY, default=None, null_is_absent=True)
     if current is None:
         return None
     runs_in = request.get("runs") or []
-    stamps = []
+    stamps: list[dict[str, ModuleEntry | None] | None] = []
     for i, r in enumerate(runs_in):
         stamp = get_field(r, "modules", _ENTRY, f"runs[{i}].modules", default=None, null_is_absent=True)
         stamps.append(_entries(stamp, f"runs[{i}].modules") if stamp is not None else None)
-    reloads = []
+    reloads: list[tuple[int, tuple[str, ...], dict[str, ModuleEntry | None]]] = []
     for i, rl in enumerate(get_field(request, "reloads", LIST, default=[], null_is_absent=True)):
         at = f"reloads[{i}]"
         check(rl, JSON_OBJECT, at)
@@ -391,11 +427,11 @@ def parse(request: dict):
         paths = get_field(rl, "paths", STRINGS, f"{at}.paths")
         snap = _entries(get_field(rl, "modules", OBJECT, f"{at}.modules", default={}), f"{at}.modules")
         reloads.append((after, tuple(paths), snap))
-    return _entries(current, "modules"), stamps, reloads
+    return ModuleFields(_entries(current, "modules"), stamps, reloads)
 
 
-def _entries(obj: dict, at: str) -> dict:
-    out: dict[str, dict | None] = {}
+def _entries(obj: Mapping[str, Any], at: str) -> dict[str, ModuleEntry | None]:
+    out: dict[str, ModuleEntry | None] = {}
     for path, entry in obj.items():
         if entry is None:
             out[path] = None
@@ -437,6 +473,22 @@ class Used:
     held: bool = False  # the module object an ``import m`` run bound (its value is no result)
 
 
+class ReplayedRun(Protocol):
+    """What ``module_findings`` reads of a run of the session's replay."""
+
+    @property
+    def index(self) -> int: ...
+
+    @property
+    def facts(self) -> CellFacts: ...
+
+    @property
+    def error(self) -> str | None: ...
+
+
+R = TypeVar("R", bound=ReplayedRun)
+
+
 @dataclass(frozen=True)
 class Finding:
     """A run that used local code no longer on disk."""
@@ -463,24 +515,24 @@ def _autoreload(facts: CellFacts) -> bool | None:
 class ModuleLog:
     """The run log as the kernel's module cache saw it (see the module docstring)."""
 
-    def __init__(self, current: dict):
+    def __init__(self, current: Snapshot):
         self.current = current
         self.by_module: dict[str, str] = {}
-        self.loaded: dict[str, dict] = {}  # path -> the entry the kernel loaded
+        self.loaded: dict[str, ModuleEntry] = {}  # path -> the entry the kernel loaded
         self.bindings: dict[str, _Binding] = {}
         self.functions: dict[str, tuple[str, ...]] = {}
         self.used: dict[int, list[Used]] = {}
         self.autoreload = False  # %autoreload switched on by a run
         self.made: dict[int, list[_Binding]] = {}  # run -> bindings it made
 
-    def _path(self, dotted: str, stamp: dict) -> str | None:
+    def _path(self, dotted: str, stamp: Snapshot) -> str | None:
         for table in (stamp, self.current):
             for path, entry in table.items():
                 if entry is not None and entry["module"] == dotted:
                     return path
         return None
 
-    def _load(self, path: str, stamp: dict) -> None:
+    def _load(self, path: str, stamp: Snapshot) -> None:
         if path in self.loaded:
             return
         entry = stamp.get(path) or self.current.get(path)
@@ -494,15 +546,16 @@ class ModuleLog:
         entry = self.loaded.get(path)
         return "-" if entry is None else entry["defs"].get(attr, "-")
 
-    def run(self, index: int, facts: CellFacts, stamp: dict | None, failed: bool) -> None:
+    def run(self, index: int, facts: CellFacts, stamp: Snapshot | None, failed: bool) -> None:
         if facts.error is not None:
             return
         stamp = stamp if stamp is not None else {p: e for p, e in self.current.items() if e is not None}
         switched = _autoreload(facts)
         if self.autoreload:  # %autoreload reloads changed modules before the run
             for path in list(self.loaded):
-                if stamp.get(path) is not None:
-                    self.loaded[path] = stamp[path]
+                entry = stamp.get(path)
+                if entry is not None:
+                    self.loaded[path] = entry
         used: list[Used] = []
         # what it reads, directly or through the notebook's functions
         reads = dict.fromkeys((*facts.reads, *facts.calls))
@@ -539,20 +592,20 @@ class ModuleLog:
         if switched is not None:
             self.autoreload = switched
 
-    def _bind(self, text: str, stamp: dict, index: int) -> _Binding | None:
+    def _bind(self, text: str, stamp: Snapshot, index: int) -> _Binding | None:
         try:
             node = ast.parse(text).body[0]
         except (SyntaxError, IndexError):
             return None
-        alias = node.names[0]  # type: ignore[attr-defined]
         if isinstance(node, ast.Import):
-            path = self._path(alias.name, stamp)
+            path = self._path(node.names[0].name, stamp)
             if path is None:
                 return None
             self._load(path, stamp)
             return _Binding(path, None, "", index)
         if not isinstance(node, ast.ImportFrom) or node.level or not node.module:
             return None
+        alias = node.names[0]
         as_module = self._path(f"{node.module}.{alias.name}", stamp)
         if as_module is not None:
             self._load(as_module, stamp)
@@ -563,17 +616,19 @@ class ModuleLog:
         self._load(path, stamp)
         return _Binding(path, alias.name, self._hash(path, alias.name), index)
 
-    def _uses(self, name: str, b: _Binding, keys) -> list[Used]:
+    def _uses(self, name: str, b: _Binding, keys: frozenset[str] | None) -> list[Used]:
         if b.attr is not None:
             return [Used(name, b.path, b.attr, b.hash, True)]
         entry = self.loaded.get(b.path)
         if entry is None:
             return []
-        attrs = entry["defs"].keys() if keys is None else [k.strip(".()") for k in keys if k.startswith(".")]
+        attrs: Collection[str] = (
+            entry["defs"].keys() if keys is None else [k.strip(".()") for k in keys if k.startswith(".")]
+        )
         b.used.update(attrs)
         return [Used(name, b.path, a, self._hash(b.path, a), False) for a in attrs]
 
-    def reload(self, paths, snap: dict) -> None:
+    def reload(self, paths: Collection[str], snap: Snapshot) -> None:
         """Reload Module: the kernel loads the files again and the names bound from them
         are rebound to the new code."""
         for p in paths:
@@ -597,7 +652,7 @@ class ModuleLog:
                 used.extend(Used(name, b.path, a, self._hash(b.path, a), False, True) for a in sorted(b.used))
         by_path: dict[str, list[Used]] = {}
         for u in used:
-            entry = self.current.get(u.path, {}) if u.path in self.current else None
+            entry = self.current.get(u.path)
             now = "-" if entry is None else entry["defs"].get(u.attr, "-")
             if entry is not None and not entry["defs"] and u.path in self.current:
                 continue  # a file that does not parse now: nothing to compare
@@ -676,7 +731,9 @@ def _attributes(facts: CellFacts, name: str) -> frozenset[str] | None:
     return None if whole else frozenset(found)
 
 
-def module_findings(parsed, runs: list, cells_by_run) -> dict[int, list[Finding]] | None:
+def module_findings(
+    parsed: ModuleFields | None, runs: Sequence[R], cells_by_run: Callable[[R], bool]
+) -> dict[int, list[Finding]] | None:
     """For an analyze request's module fields (``parse``): run index -> what it used that
     changed. ``runs`` are the replay's runs (``facts``, ``error``); ``cells_by_run`` (run ->
     bool) says which runs are the last of a cell now in the notebook."""
