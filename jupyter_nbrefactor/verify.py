@@ -29,11 +29,12 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Coroutine, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any, Literal, Protocol, TypedDict
 
 import nbformat
 from nbformat.v4.rwbase import rejoin_lines  # sources saved as lists of lines, as read from disk
@@ -51,7 +52,42 @@ LINK_FILES_OVER = 32 * 1024 * 1024
 MAX_COPIED_FILES = 5000
 LINKED_FOLDERS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".ipynb_checkpoints"})
 
-Progress = Callable[[dict], None]
+Status = Literal["same", "changed", "non-deterministic", "error", "skipped"]
+
+
+class ProgressEvent(TypedDict):
+    """How far a verification got: which run, the cells it ran, of how many, for how long."""
+
+    run: str  # "notebook", "against", "repeat"
+    cell: int
+    of: int
+    seconds: float
+
+
+class Progress(Protocol):
+    def __call__(self, progress: ProgressEvent, /) -> None: ...
+
+
+class CellResult(TypedDict):
+    """One code cell of the answer (by index in the verified notebook)."""
+
+    index: int
+    id: str | None
+    status: Status
+    diff: str | None
+
+
+class VerifyResult(TypedDict):
+    """``verify``'s answer (see the module's docstring)."""
+
+    verdict: Literal["same", "changed", "failed"]
+    cells: list[CellResult]
+    first_difference: int | None
+    totals: dict[str, int]  # status -> cells, every status of ``STATUSES``
+    seconds: float
+    message: str | None
+    cancelled: bool
+    notes: list[str]
 
 
 # ----- the scratch folder ---------------------------------------------------------------
@@ -92,8 +128,8 @@ def scratch_copy(folder: Path, scratch: Path) -> list[Path]:
     return linked
 
 
-def _stamp(paths: list[Path]) -> dict[Path, tuple]:
-    def one(path: Path) -> tuple:
+def _stamp(paths: list[Path]) -> dict[Path, tuple[int, ...]]:
+    def one(path: Path) -> tuple[int, ...]:
         try:
             st = path.stat()
         except OSError:
@@ -111,7 +147,7 @@ class Run:
     """One fresh run of a notebook: the outputs of every code cell it ran (by index), why
     it stopped early (``stopped``: "timed out after 5 s", "cancelled", …, and at which cell)."""
 
-    outputs: dict[int, list[dict]] = field(default_factory=dict)
+    outputs: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     stopped: str | None = None
     stopped_at: int | None = None
     cancelled: bool = False
@@ -119,22 +155,22 @@ class Run:
     paths: dict[str, str] = field(default_factory=dict)
 
 
-def kernel_name(nb: dict) -> str:
+def kernel_name(nb: Mapping[str, Any]) -> str:
     """The notebook's kernelspec name when such a kernel is installed, else python3."""
     from jupyter_client.kernelspec import KernelSpecManager
 
-    name = (nb.get("metadata", {}).get("kernelspec") or {}).get("name")
+    name: str | None = (nb.get("metadata", {}).get("kernelspec") or {}).get("name")
     if name and name in KernelSpecManager().find_kernel_specs():
         return name
     return "python3"
 
 
-def code_cells(nb: dict) -> list[int]:
+def code_cells(nb: Mapping[str, Any]) -> list[int]:
     return [i for i, c in enumerate(nb["cells"]) if c.get("cell_type") == "code"]
 
 
 def run_fresh(
-    nb: dict,
+    nb: Mapping[str, Any],
     folder: Path,
     *,
     timeout: float = DEFAULT_TIMEOUT,
@@ -162,7 +198,7 @@ def run_fresh(
     return run
 
 
-def _in_own_loop(coroutine) -> None:
+def _in_own_loop(coroutine: Coroutine[Any, Any, None]) -> None:
     """Run ``coroutine`` to the end on an event loop of its own (a thread when this one runs a loop)."""
     try:
         asyncio.get_running_loop()
@@ -171,7 +207,7 @@ def _in_own_loop(coroutine) -> None:
         return
     errors: list[BaseException] = []
 
-    def target():
+    def target() -> None:
         try:
             asyncio.run(coroutine)
         except BaseException as err:
@@ -184,7 +220,15 @@ def _in_own_loop(coroutine) -> None:
         raise errors[0]
 
 
-async def _execute(nb, scratch: Path, run: Run, timeout, label, on_progress, cancel) -> None:
+async def _execute(
+    nb: nbformat.NotebookNode,
+    scratch: Path,
+    run: Run,
+    timeout: float,
+    label: str,
+    on_progress: Progress | None,
+    cancel: threading.Event | None,
+) -> None:
     from jupyter_core.utils import ensure_async
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -242,7 +286,7 @@ async def _execute(nb, scratch: Path, run: Run, timeout, label, on_progress, can
 # ----- pairing the cells of two notebooks -------------------------------------------------
 
 
-def pair_cells(nb: dict, reference: dict) -> dict[int, list[int]]:
+def pair_cells(nb: Mapping[str, Any], reference: Mapping[str, Any]) -> dict[int, list[int]]:
     """Each code cell of ``nb`` (by index) -> the code cells of ``reference`` whose outputs
     it must reproduce, in order.
 
@@ -291,24 +335,25 @@ def pair_cells(nb: dict, reference: dict) -> dict[int, list[int]]:
     return pairs
 
 
-def _source(cell: dict) -> str:
+def _source(cell: Mapping[str, Any]) -> str:
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
+    text: str = "".join(source) if isinstance(source, list) else source
+    return text
 
 
 # ----- verify ----------------------------------------------------------------------------
 
 
 def verify(
-    nb: dict,
+    nb: Mapping[str, Any],
     folder: Path | str,
-    against: dict | None = None,
+    against: Mapping[str, Any] | None = None,
     against_folder: Path | str | None = None,
     *,
     timeout: float = DEFAULT_TIMEOUT,
     on_progress: Progress | None = None,
     cancel: threading.Event | None = None,
-) -> dict:
+) -> VerifyResult:
     """Run ``nb`` (in a scratch copy of ``folder``) fresh and compare it with its saved
     outputs, or with a fresh run of ``against`` (in ``against_folder``, default ``folder``).
     The answer is described in the module's docstring."""
@@ -348,6 +393,7 @@ def verify(
 
     totals = {status: sum(1 for c in cells if c["status"] == status) for status in STATUSES}
     stops = [(r.stopped, name) for r, name in ((fresh, "notebook"), (ref_run, "against")) if r.stopped]
+    verdict: Literal["same", "changed", "failed"]
     if totals["error"] or stops:
         verdict = "failed"
     else:
@@ -364,8 +410,10 @@ def verify(
     }
 
 
-def _compare(nb: dict, index: int, refs: list[int], fresh: Run, reference: Run, labels) -> dict:
-    cell = {"index": index, "id": nb["cells"][index].get("id"), "status": "same", "diff": None}
+def _compare(
+    nb: Mapping[str, Any], index: int, refs: list[int], fresh: Run, reference: Run, labels: tuple[str, str]
+) -> CellResult:
+    cell: CellResult = {"index": index, "id": nb["cells"][index].get("id"), "status": "same", "diff": None}
     if fresh.stopped_at == index and not fresh.cancelled:
         cell["status"], cell["diff"] = "error", f"the fresh run stopped here: {fresh.stopped}"
         return cell
@@ -384,17 +432,18 @@ def _compare(nb: dict, index: int, refs: list[int], fresh: Run, reference: Run, 
 
 def verify_notebook(
     path: str | Path,
-    against: str | Path | dict | None = None,
+    against: str | Path | Mapping[str, Any] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     on_progress: Progress | None = None,
     cancel: threading.Event | None = None,
-) -> dict:
+) -> VerifyResult:
     """``verify`` for the notebook saved at ``path``; ``against``: the original notebook's
     path, or the notebook itself (run in ``path``'s folder). Unreadable files raise
     ``OSError`` or nbformat's errors."""
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    other, other_folder = None, None
+    nb: nbformat.NotebookNode = nbformat.read(path, as_version=4)
+    other: Mapping[str, Any] | None = None
+    other_folder: Path | None = None
     if isinstance(against, (str, Path)):
         other, other_folder = nbformat.read(against, as_version=4), Path(against).parent
     elif against is not None:
@@ -402,7 +451,7 @@ def verify_notebook(
     return verify(nb, path.parent, other, other_folder, timeout=timeout, on_progress=on_progress, cancel=cancel)
 
 
-def format_result(result: dict, name: str) -> str:
+def format_result(result: VerifyResult, name: str) -> str:
     """One line per cell that is not the same, then a summary line."""
     lines = []
     for cell in result["cells"]:
@@ -423,17 +472,33 @@ def format_result(result: dict, name: str) -> str:
 # ----- a verification on a thread (the REST job API) --------------------------------------
 
 
+class VerifyFunction(Protocol):
+    """A verification to run as a job (``verify`` with its notebooks bound)."""
+
+    def __call__(self, *, on_progress: Progress, cancel: threading.Event) -> VerifyResult: ...
+
+
+class JobState(TypedDict):
+    """A job as the REST API shows it."""
+
+    job: str
+    state: str  # "running", "done", "cancelled", "error"
+    progress: ProgressEvent
+    result: VerifyResult | None
+    message: str | None
+
+
 class VerifyJob:
     """``verify`` on a thread of its own: ``progress``, ``cancel()``, and the result once
     ``state`` is done/cancelled/error. ``function`` is called with ``on_progress`` and
     ``cancel``, once the job holds one of ``slots`` (a semaphore shared by the jobs that
     may not all run at once: each run is a kernel); until then it waits, "running" at cell 0."""
 
-    def __init__(self, function: Callable[..., dict], slots: threading.Semaphore | None = None):
+    def __init__(self, function: VerifyFunction, slots: threading.Semaphore | None = None):
         self.id = uuid.uuid4().hex
         self.state = "running"
-        self.progress: dict = {"cell": 0, "of": 0, "seconds": 0.0, "run": "notebook"}
-        self.result: dict | None = None
+        self.progress: ProgressEvent = {"cell": 0, "of": 0, "seconds": 0.0, "run": "notebook"}
+        self.result: VerifyResult | None = None
         self.message: str | None = None
         self.finished: float | None = None
         self._cancel = threading.Event()
@@ -443,17 +508,17 @@ class VerifyJob:
         self._thread.daemon = True
         self._thread.start()
 
-    def _work(self, function) -> None:
+    def _work(self, function: VerifyFunction) -> None:
         try:
             with self._slots or nullcontext():
-                self.result = function(on_progress=self._on_progress, cancel=self._cancel)
-            self.state = "cancelled" if self.result.get("cancelled") else "done"
+                self.result = result = function(on_progress=self._on_progress, cancel=self._cancel)
+            self.state = "cancelled" if result.get("cancelled") else "done"
         except Exception as err:
             self.message = str(err) or type(err).__name__
             self.state = "error"
         self.finished = time.monotonic()
 
-    def _on_progress(self, progress: dict) -> None:
+    def _on_progress(self, progress: ProgressEvent) -> None:
         self.progress = {**progress, "seconds": round(time.monotonic() - self._started, 3)}
 
     def cancel(self) -> None:
@@ -462,7 +527,7 @@ class VerifyJob:
     def join(self, timeout: float | None = None) -> None:
         self._thread.join(timeout)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JobState:
         return {
             "job": self.id,
             "state": self.state,
