@@ -17,10 +17,11 @@ import io
 import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import nbformat
 
@@ -30,6 +31,11 @@ from .extract import source_hash
 from .language import is_python
 from .modpath import dotted_name, validate_module_path
 from .request import JSON_OBJECT, STRING, STRINGS, Kind, as_text, check, get_field, is_text
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+
+    from .apply import Contents
 
 CONFIG_NAME = "config"  # the notebook variable holding the loaded file
 DEFAULT_CONFIG_PATH = "config.yaml"
@@ -129,7 +135,7 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _loader():
+def _loader() -> YAML:
     """The reader ``load_config`` uses (HELPER_SOURCE): what it gives back is what counts."""
     from ruamel.yaml import YAML
 
@@ -186,6 +192,15 @@ class _Place:
     statement: str  # the line it is on, stripped
 
 
+class Clash(TypedDict):
+    """A candidate whose key the existing config already uses for something else."""
+
+    key: str  # the key proposed
+    existing: Any  # the value the file has there (JSON), or None when blocked
+    blocked_by: str | None  # the key of a value on the way (a value, not a group)
+    suggested: str  # the next free key
+
+
 @dataclass
 class Candidate:
     key: tuple[str, ...]
@@ -195,14 +210,14 @@ class Candidate:
     convert: str | None
     places: list[_Place]
     reads: int
-    clash: dict | None = None
+    clash: Clash | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         return ".".join(self.key)
 
-    def to_json(self, selected: bool = True) -> dict:
+    def to_json(self, selected: bool = True) -> dict[str, Any]:
         first = self.places[0]
         return {
             "id": self.id,
@@ -232,7 +247,7 @@ class Refusal:
     what: str
     reason: str
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "cell_index": self.pos,
             "cell_id": self.cell_id,
@@ -255,7 +270,7 @@ class _Cell:
     loads: dict[str, int]  # name -> how often it is read (in any scope)
 
 
-def _code_cells(cells: list[dict]) -> list[_Cell]:
+def _code_cells(cells: Sequence[Mapping[str, Any]]) -> list[_Cell]:
     out = []
     for pos, cell in enumerate(cells):
         if cell.get("cell_type") != "code":
@@ -406,7 +421,7 @@ def _path_call(call: ast.Call) -> str | None:
     return None
 
 
-def _heading_group(cells: list[dict], pos: int) -> tuple[str, ...]:
+def _heading_group(cells: Sequence[Mapping[str, Any]], pos: int) -> tuple[str, ...]:
     """The key prefix of the nearest level-2+ markdown heading above ``pos`` (none: top level)."""
     for cell in reversed(cells[:pos]):
         if cell.get("cell_type") == "markdown":
@@ -498,7 +513,7 @@ def _gather(cells: list[_Cell]) -> _Facts:
     return f
 
 
-def _name_key(name: str, f: _Facts, cells: list[dict], pos: int) -> tuple[str, ...]:
+def _name_key(name: str, f: _Facts, cells: Sequence[Mapping[str, Any]], pos: int) -> tuple[str, ...]:
     """A name's key: the setting it is passed as, when every read passes it to calls of one
     group (``TEST_SIZE`` -> ``split.test_size``), else under its cell's heading."""
     uses = f.uses.get(name, [])
@@ -510,18 +525,21 @@ def _name_key(name: str, f: _Facts, cells: list[dict], pos: int) -> tuple[str, .
     return (*_heading_group(cells, pos), _slug(name))
 
 
+# a literal found: (key, kind, what, value, where, how many later cells read it)
+_Found = tuple[tuple[str, ...], str, str, Any, _Place, int]
+
 _FSTRING = "an f-string: its text is made when the cell runs, so it is not one value a file can hold"
 
 
 def find_parameters(notebook: Mapping[str, Any]) -> tuple[list[Candidate], list[Refusal]]:
     """The notebook's hard-coded parameters (keys proposed, unique, not yet checked against
     an existing config) and the literals that look like parameters but cannot move."""
-    cells: list[dict] = list(notebook.get("cells", []))
+    cells: list[Mapping[str, Any]] = list(notebook.get("cells", []))
     if not is_python(notebook):
         return [], []
     code = [c for c in _code_cells(cells) if not _is_load_cell(c.source)]
     f = _gather(code)
-    found: list[tuple[tuple[str, ...], str, str, Any, _Place, int]] = []
+    found: list[_Found] = []
     refusals: list[Refusal] = []
 
     def refuse(cell: _Cell, node: ast.AST, what: str, reason: str) -> None:
@@ -625,7 +643,7 @@ def find_parameters(notebook: Mapping[str, Any]) -> tuple[list[Candidate], list[
     return _merge_found(found, refusals), sorted(refusals, key=lambda r: (r.pos, r.line))
 
 
-def _merge_found(found, refusals: list[Refusal]) -> list[Candidate]:
+def _merge_found(found: list[_Found], refusals: list[Refusal]) -> list[Candidate]:
     """One candidate per key: the same value at several places shares one key; a different
     value under the same key gets the next free one (``_2``)."""
     values = [_yaml_form(value) for _, _, _, value, _, _ in found]
@@ -656,13 +674,13 @@ class _Keys:
     """A set of keys that also answers, in time linear in the key's length, whether a key
     is blocked: a prefix of another (a group, not a value) or under another (a value)."""
 
-    def __init__(self, keys=()):
+    def __init__(self, keys: Iterable[tuple[str, ...]] = ()):
         self.keys: set[tuple[str, ...]] = set()
         self.prefixes: dict[tuple[str, ...], int] = {}
         for key in keys:
             self.add(key)
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.keys
 
     def add(self, key: tuple[str, ...]) -> None:
@@ -846,7 +864,7 @@ def _helper_ok(text: str, path: str) -> None:
         )
 
 
-def plan_config(request: dict) -> dict:
+def plan_config(request: Mapping[str, Any]) -> dict[str, Any]:
     """Plan moving parameters into the config file.
 
     Request: ``{"notebook", "config_path"?: "config.yaml", "config_source"?: its current
@@ -914,7 +932,15 @@ def plan_config(request: dict) -> dict:
     return plan
 
 
-def _plan_moves(plan, notebook, chosen: list[Candidate], renames, doc, config_source, helper_source) -> None:
+def _plan_moves(
+    plan: dict[str, Any],
+    notebook: Mapping[str, Any],
+    chosen: list[Candidate],
+    renames: Mapping[str, str],
+    doc: Any,  # ruamel's round-trip document of the existing file (a mapping), or None
+    config_source: str | None,
+    helper_source: str | None,
+) -> None:
     from ruamel.yaml.comments import CommentedMap
 
     if not chosen:
@@ -974,11 +1000,9 @@ def _plan_moves(plan, notebook, chosen: list[Candidate], renames, doc, config_so
                 )
 
     # the new config text: merged into the existing document, its layout kept
-    indent = None
+    indent = None if doc is None or config_source is None else _guess_indent(config_source)
     if doc is None:
         doc = CommentedMap()
-    else:
-        indent = _guess_indent(config_source)
     for key, c in keyed:
         node = doc
         for part in key[:-1]:
@@ -1034,16 +1058,16 @@ def _plan_moves(plan, notebook, chosen: list[Candidate], renames, doc, config_so
 # ----- applying a plan ------------------------------------------------------------------
 
 
-def apply_config(notebook: dict, plan: dict) -> nbformat.NotebookNode:
+def apply_config(notebook: Mapping[str, Any], plan: Mapping[str, Any]) -> nbformat.NotebookNode:
     """A copy of ``notebook`` with the plan's cells changed and its loading cell added."""
     if plan.get("refused"):
         raise RequestError(f"the plan was refused: {plan['refused']}")
-    new = nbformat.from_dict(notebook)
+    new: nbformat.NotebookNode = nbformat.from_dict(notebook)
     for change in plan["cells"]:
         new.cells[change["index"]]["source"] = change["source"]
     load = plan.get("load_cell")
     if load:
-        cell = nbformat.v4.new_code_cell(load["source"])
+        cell: nbformat.NotebookNode = nbformat.v4.new_code_cell(load["source"])
         cell.metadata["nbrefactor"] = {"config": plan["config_path"]}
         if (notebook.get("nbformat"), notebook.get("nbformat_minor", 0)) < (4, 5):
             cell.pop("id", None)  # cell ids exist from nbformat 4.5 on
@@ -1051,14 +1075,12 @@ def apply_config(notebook: dict, plan: dict) -> nbformat.NotebookNode:
     return new
 
 
-def write_config_files(folder, plan: dict) -> list:
+def write_config_files(folder: str | Path, plan: Mapping[str, Any]) -> list[Path]:
     """Write a plan's config file and, when new, the helper module (and its package's
     ``__init__.py``) under the notebook's ``folder``, atomically; returns the paths written.
 
     A config file that changed since the plan (``base_hash``) is a ``RequestError`` (409)
     and nothing is written; an existing helper is never touched."""
-    from pathlib import Path
-
     from .apply import write_module, write_text_atomic
 
     folder = Path(folder)
@@ -1084,7 +1106,7 @@ def write_config_files(folder, plan: dict) -> list:
 # ----- through a jupyter_server ContentsManager (the REST routes) ----------------------
 
 
-async def config_targets(contents_manager, folder: str, config_path: str) -> tuple[str, str]:
+async def config_targets(contents_manager: Contents, folder: str, config_path: str) -> tuple[str, str]:
     """The server paths of the config file and of the helper module under the notebook's
     ``folder``, checked like an extraction's module (``apply.module_target``)."""
     from .apply import local_real_path, module_target
@@ -1098,7 +1120,7 @@ async def config_targets(contents_manager, folder: str, config_path: str) -> tup
     return target, helper
 
 
-async def read_config_sources(contents_manager, target: str, helper: str) -> dict:
+async def read_config_sources(contents_manager: Contents, target: str, helper: str) -> dict[str, str | None]:
     """The request fields ``config_source`` and ``helper_source`` read from the server."""
     from .apply import read_contents_text
 
@@ -1108,7 +1130,9 @@ async def read_config_sources(contents_manager, target: str, helper: str) -> dic
     }
 
 
-async def save_config_contents(contents_manager, folder: str, target: str, plan: dict) -> list[str]:
+async def save_config_contents(
+    contents_manager: Contents, folder: str, target: str, plan: Mapping[str, Any]
+) -> list[str]:
     """Write a plan's helper module (when new) and config file through the ContentsManager;
     returns the server paths written."""
     from jupyter_core.utils import ensure_async
