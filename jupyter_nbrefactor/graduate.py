@@ -29,7 +29,7 @@ import re
 import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import nbformat
 
@@ -40,6 +40,9 @@ from .language import notebook_language
 from .modpath import package_folders, validate_module_path
 from .naming import suggest
 from .request import BOOLEAN, JSON_OBJECT, STRING, Kind, as_text, check, get_field
+
+if TYPE_CHECKING:
+    from .apply import Contents
 
 DEFAULT_SCRIPT = "scripts/train.py"
 MIN_SECTIONS, MAX_SECTIONS = 2, 8
@@ -58,6 +61,95 @@ _SOURCES = Kind(
     "an object mapping paths to their text (or null when absent)",
     lambda value: isinstance(value, dict) and all(isinstance(v, (str, type(None))) for v in value.values()),
 )
+
+
+# ----- the plan's parts -------------------------------------------------------------------
+
+
+class Section(TypedDict):
+    """A part of the notebook that becomes one module: its heading and every cell under it."""
+
+    title: str
+    cells: list[int]
+
+
+class _Kept(TypedDict):
+    cell: int
+    reason: str
+
+
+class Kept(_Kept, total=False):
+    """A code cell that stays in the notebook, and why."""
+
+    refused: bool  # present (true) when it stays because it cannot move, not by choice
+
+
+class KeptInSection(Kept):
+    section: str
+
+
+class Move(TypedDict):
+    """A run of cells moved by one extraction."""
+
+    cells: list[int]
+    name: str  # the function (or, module mode, the module's first definition)
+    module: str
+    mode: str  # "function" or "module"
+    params: list[str]
+    returns: list[str]
+    replacement: str  # the cell that takes their place
+
+
+class _RefusedRun(TypedDict):
+    section: str
+    refused: str
+    refused_at: dict[str, Any]  # the extraction's ``refused_at``, empty when it gave none
+
+
+class SectionPlan(TypedDict):
+    title: str
+    cells: list[int]
+    moves: list[Move]
+    kept: list[Kept]
+
+
+class FileToWrite(TypedDict):
+    path: str  # relative to the notebook's folder
+    source: str
+    base_hash: str | None  # of its text when planned (None: absent)
+    exists: bool
+
+
+class CodeFigures(TypedDict):
+    lines: int
+    globals: int
+    functions: int
+
+
+class Figures(CodeFigures):
+    path: str
+
+
+class BeforeAfter(TypedDict):
+    before: list[Figures]
+    after: list[Figures]
+
+
+class RestoreStep(TypedDict):
+    """An ``extract/restore`` request that takes one written file back."""
+
+    module: str
+    source: str | None
+    expected_hash: str | None
+    created: list[str]
+
+
+class _Request(TypedDict):
+    notebook: dict[str, Any]
+    script: str
+    sources: dict[str, str | None]
+    overwrite: bool
+    path: str
 
 
 # ----- sections ---------------------------------------------------------------------------
@@ -133,7 +225,7 @@ def _is_code(cell: Mapping[str, Any]) -> bool:
     return cell.get("cell_type") == "code"
 
 
-def find_sections(nb: Mapping[str, Any]) -> tuple[list[dict], str]:
+def find_sections(nb: Mapping[str, Any]) -> tuple[list[Section], str]:
     """The sections (``{"title", "cells"}``, cells: every cell index under the heading) and
     how they were found (``"headings level N"`` or ``"health candidates"``)."""
     nb_cells = nb["cells"]
@@ -153,7 +245,7 @@ def find_sections(nb: Mapping[str, Any]) -> tuple[list[dict], str]:
 
     facts = NotebookFacts(nb)
     candidates = extraction_candidates(nb, facts, limit=MAX_SECTIONS)
-    sections = [{"title": c["name"].replace("_", " "), "cells": c["cells"]} for c in candidates]
+    sections: list[Section] = [{"title": c["name"].replace("_", " "), "cells": c["cells"]} for c in candidates]
     return sorted(sections, key=lambda s: s["cells"][0]), "health candidates"
 
 
@@ -264,7 +356,7 @@ def fitted_names(nb_cells: Sequence[Mapping[str, Any]]) -> list[str]:
 # ----- the request ---------------------------------------------------------------------------
 
 
-def _parse(request: object) -> dict:
+def _parse(request: object) -> _Request:
     check(request, JSON_OBJECT, "the request")
     assert isinstance(request, dict)
     nb = get_field(request, "notebook", _NOTEBOOK, '"notebook"')
@@ -282,7 +374,7 @@ def _parse(request: object) -> dict:
 # ----- planning ------------------------------------------------------------------------------
 
 
-def plan_graduation(request: dict) -> dict:
+def plan_graduation(request: Mapping[str, Any]) -> dict[str, Any]:
     """Plan graduating a notebook.
 
     Request: ``{"notebook": <nbformat v4>, "script"?: "scripts/train.py", "sources"?:
@@ -296,8 +388,8 @@ def plan_graduation(request: dict) -> dict:
     <the graduated notebook>, "replaced": [ids of moved cells], "fitted", "script",
     "report": {"before", "after"}, "report_text", "how"}``. Nothing is written."""
     req = _parse(request)
-    nb = nbformat.from_dict(req["notebook"])
-    base = {
+    nb: nbformat.NotebookNode = nbformat.from_dict(req["notebook"])
+    base: dict[str, Any] = {
         "refused": None,
         "refused_at": None,
         "sections": [],
@@ -319,21 +411,23 @@ def plan_graduation(request: dict) -> dict:
     if not sections:
         return {**base, "refused": "no sections: the notebook has no headings and no code the extraction accepts"}
     sources: dict[str, str | None] = dict(req["sources"])
+    moved_to: dict[str, str] = {}  # module -> its text with the moves so far
     original = nb.cells
     fitted = fitted_names(original)
     # A last cell that reads the fitted objects: every extraction gives them back, so the
     # script can save them (the notebook only gains the names; nothing reads them there).
-    reader = nbformat.v4.new_code_cell(", ".join(fitted)) if fitted else None
-    work = nbformat.from_dict(nb)
+    reader: nbformat.NotebookNode | None = nbformat.v4.new_code_cell(", ".join(fitted)) if fitted else None
+    work: nbformat.NotebookNode = nbformat.from_dict(nb)
     shift = 0  # how many cells the extractions so far removed above the current one
     taken: set[str] = set()
-    kept_all: list[dict] = []
-    moves_all: list[dict] = []
-    out_sections = []
+    kept_all: list[KeptInSection] = []
+    done: list[Move] = []  # the runs moved, in notebook order
+    refused_runs: list[_RefusedRun] = []
+    out_sections: list[SectionPlan] = []
     notebook_names = {n for c in original if _is_code(c) for n in cell_facts(as_text(c.get("source", ""))).defines}
     for section in sections:
         code = [i for i in section["cells"] if _is_code(original[i])]
-        kept: list[dict] = []
+        kept: list[Kept] = []
         runs: list[list[int]] = []
         run: list[int] = []
         for i in code:
@@ -359,7 +453,7 @@ def plan_graduation(request: dict) -> dict:
             runs.append(run)
         if not code:
             kept = []
-        moves = []
+        moves: list[Move] = []
         for cells in runs:
             at = [i - shift for i in cells]
             # markdown between the run's code cells stays where it is: only code is selected
@@ -370,15 +464,13 @@ def plan_graduation(request: dict) -> dict:
                     {"cell": i, "reason": f"the extraction refused it: {plan['refused']}", "refused": True}
                     for i in cells
                 )
-                moves_all.append(
-                    {"section": section["title"], "refused": plan["refused"], "cells": cells, "refused_at": refused_at}
-                )
+                refused_runs.append({"section": section["title"], "refused": plan["refused"], "refused_at": refused_at})
                 continue
             taken.add(name)
-            sources[module] = plan["module_source"]
+            sources[module] = moved_to[module] = plan["module_source"]
             work = _replace(work, at, plan["replacement"])
             shift += len(at) - 1
-            move = {
+            move: Move = {
                 "cells": cells,
                 "name": name,
                 "module": module,
@@ -388,13 +480,12 @@ def plan_graduation(request: dict) -> dict:
                 "replacement": plan["replacement"],
             }
             moves.append(move)
-            moves_all.append({"section": section["title"], **move, "refused": None})
+            done.append(move)
         kept.sort(key=lambda k: k["cell"])
         kept_all.extend({**k, "section": section["title"]} for k in kept)
         out_sections.append({"title": section["title"], "cells": section["cells"], "moves": moves, "kept": kept})
-    done = [m for m in moves_all if not m["refused"]]
     if not done:
-        first = next((m for m in moves_all if m["refused"]), None)
+        first = refused_runs[0] if refused_runs else None
         reason = (
             f"section {first['section']!r}: {first['refused']}"
             if first
@@ -405,12 +496,12 @@ def plan_graduation(request: dict) -> dict:
     bound = {n for m in done for n in m["returns"]}
     saved = [n for n in fitted if n in bound]
     script_source, config_path = script_text(original, done, saved, req["script"], req["path"], kept_all)
-    files = []
+    files: list[FileToWrite] = []
     modules = sorted({m["module"] for m in done}, key=lambda p: min(x["cells"][0] for x in done if x["module"] == p))
     for module in modules:
         before = req["sources"].get(module)
         files.append(
-            {"path": module, "source": sources[module], "base_hash": source_hash(before), "exists": before is not None}
+            {"path": module, "source": moved_to[module], "base_hash": source_hash(before), "exists": before is not None}
         )
     existing_script = req["sources"].get(req["script"])
     if existing_script is not None and not req["overwrite"]:
@@ -472,9 +563,17 @@ def parenthesize_shown_tuple(source: str) -> str:
     return source[:start] + "(" + segment + ")" + source[start + len(segment) :]
 
 
-def _plan_run(work, reader, at, section, sources, req, taken):
+def _plan_run(
+    work: nbformat.NotebookNode,
+    reader: nbformat.NotebookNode | None,
+    at: list[int],
+    section: Section,
+    sources: Mapping[str, str | None],
+    req: _Request,
+    taken: set[str],
+) -> tuple[dict[str, Any], str, str, str]:
     """One extraction plan for the cells ``at`` of the notebook as edited so far."""
-    planned = nbformat.from_dict(work)
+    planned: nbformat.NotebookNode = nbformat.from_dict(work)
     for i in at:
         planned.cells[i].source = parenthesize_shown_tuple(as_text(planned.cells[i].source))
     if reader is not None:
@@ -510,7 +609,7 @@ def _section_module(title: str) -> str:
     return suggest_module(cells, [2])
 
 
-def _replace(nb, at: list[int], replacement: str):
+def _replace(nb: nbformat.NotebookNode, at: list[int], replacement: str) -> nbformat.NotebookNode:
     from .apply import replace_cells
 
     return replace_cells(nb, at, replacement)
@@ -552,11 +651,11 @@ def _config_literal(source: str) -> str | None:
 
 def script_text(
     nb_cells: Sequence[Mapping[str, Any]],
-    moves: list[dict],
+    moves: Sequence[Move],
     saved: list[str],
     script: str,
     notebook_path: str,
-    kept: list[dict],
+    kept: Sequence[Kept],
 ) -> tuple[str, str | None]:
     """The script's text and the config path its ``--config`` defaults to (None: no
     ``--config``): module-level imports, then ``main()`` running the cells that are not
@@ -652,7 +751,7 @@ def _cells_label(cells: list[int]) -> str:
 # ----- the before/after report -------------------------------------------------------------
 
 
-def code_figures(sources: Sequence[str]) -> dict:
+def code_figures(sources: Sequence[str]) -> CodeFigures:
     """``{"lines", "globals", "functions"}``: non-blank code lines, names bound at module
     level, functions defined (at any depth) — the lecture's measure of a notebook's mess."""
     lines = 0
@@ -667,24 +766,28 @@ def code_figures(sources: Sequence[str]) -> dict:
     return {"lines": lines, "globals": len(names), "functions": functions}
 
 
-def _code_sources(nb) -> list[str]:
+def _code_sources(nb: Mapping[str, Any]) -> list[str]:
     return [as_text(c.get("source", "")) for c in nb["cells"] if _is_code(c)]
 
 
-def before_after(original: list, new_nb, files: list[dict], path: str) -> dict:
+def before_after(
+    original: Sequence[Mapping[str, Any]], new_nb: Mapping[str, Any], files: Sequence[FileToWrite], path: str
+) -> BeforeAfter:
     name = posixpath.basename(path)
-    before = [{"path": name, **code_figures([as_text(c.get("source", "")) for c in original if _is_code(c)])}]
-    after = [{"path": name, **code_figures(_code_sources(new_nb))}]
+    before: list[Figures] = [
+        {"path": name, **code_figures([as_text(c.get("source", "")) for c in original if _is_code(c)])}
+    ]
+    after: list[Figures] = [{"path": name, **code_figures(_code_sources(new_nb))}]
     after += [{"path": f["path"], **code_figures([f["source"]])} for f in files if f["source"]]
     return {"before": before, "after": after}
 
 
-def _figures(row: dict) -> str:
+def _figures(row: Figures) -> str:
     fn = "function" if row["functions"] == 1 else "functions"
     return f"{row['path']}: {row['lines']} lines, {row['globals']} globals, {row['functions']} {fn}"
 
 
-def format_report(report: dict) -> str:
+def format_report(report: BeforeAfter) -> str:
     """``big.ipynb: 134 lines, 41 globals, 0 functions → src/data.py …`` (one per line)."""
     before = "; ".join(_figures(r) for r in report["before"])
     return "\n".join([f"before: {before}", "after:", *(f"  {_figures(r)}" for r in report["after"])]) + "\n"
@@ -714,14 +817,14 @@ def candidate_paths(nb: Mapping[str, Any], script: str) -> list[str]:
     return sorted({*modules, *inits, script})
 
 
-def check_bases(plan: dict, current: Mapping[str, str | None]) -> None:
+def check_bases(plan: Mapping[str, Any], current: Mapping[str, str | None]) -> None:
     """A ``RequestError`` (409) when a file the plan writes changed since it was planned."""
     for f in plan["files"]:
         if source_hash(current.get(f["path"])) != f["base_hash"]:
             raise RequestError(f"{f['path']} changed since the graduation was planned: plan again", 409)
 
 
-def write_files(folder: Path, plan: dict, notebook_out: Path) -> list[Path]:
+def write_files(folder: Path, plan: Mapping[str, Any], notebook_out: Path) -> list[Path]:
     """Write the plan's files under ``folder`` and the graduated notebook to
     ``notebook_out``, all or nothing: a file that changed since planning (409) or a
     failed write puts back everything written so far. Returns the files written."""
@@ -744,7 +847,7 @@ def write_files(folder: Path, plan: dict, notebook_out: Path) -> list[Path]:
                 made.append(directory)
             write_text_atomic(target, f["source"])
             written.append(target)
-        text = nbformat.writes(nbformat.from_dict(plan["notebook"]))
+        text: str = nbformat.writes(nbformat.from_dict(plan["notebook"]))
         write_text_atomic(notebook_out, text if text.endswith("\n") else text + "\n")
         written.append(notebook_out)
     except BaseException:
@@ -753,7 +856,7 @@ def write_files(folder: Path, plan: dict, notebook_out: Path) -> list[Path]:
     return written
 
 
-def snapshot(folder: Path, plan: dict, notebook_out: Path) -> tuple[dict[Path, bytes | None], list[Path]]:
+def snapshot(folder: Path, plan: Mapping[str, Any], notebook_out: Path) -> tuple[dict[Path, bytes | None], list[Path]]:
     """What ``undo`` needs to take a written plan back: every target's bytes (None: absent)
     and the folders writing it will create, outermost first."""
     targets = [*(folder / f["path"] for f in plan["files"]), notebook_out]
@@ -786,7 +889,7 @@ def _server_path(folder: str, rel: str) -> str:
     return f"{folder}/{rel}" if folder else rel
 
 
-async def _target(contents_manager, folder: str, rel: str) -> str:
+async def _target(contents_manager: Contents, folder: str, rel: str) -> str:
     """The server path of a file a graduation writes: a module or the script checked by
     ``apply.module_target``; a package's ``__init__.py`` goes with its package's modules."""
     from .apply import module_target
@@ -796,7 +899,9 @@ async def _target(contents_manager, folder: str, rel: str) -> str:
     return await module_target(contents_manager, folder, rel)
 
 
-async def read_graduation_sources(contents_manager, folder: str, paths: Sequence[str]) -> dict:
+async def read_graduation_sources(
+    contents_manager: Contents, folder: str, paths: Sequence[str]
+) -> dict[str, dict[str, str | None]]:
     """``{"sources": {path: text or None}}`` of the files a graduation may write
     (``candidate_paths``), read through the ContentsManager; each path is checked as
     ``apply.module_target`` checks a module (it stays in the server root, breaks no import)."""
@@ -808,7 +913,9 @@ async def read_graduation_sources(contents_manager, folder: str, paths: Sequence
     return {"sources": sources}
 
 
-async def save_graduation_contents(contents_manager, folder: str, plan: dict) -> tuple[list[str], list[dict]]:
+async def save_graduation_contents(
+    contents_manager: Contents, folder: str, plan: Mapping[str, Any]
+) -> tuple[list[str], list[RestoreStep]]:
     """Write a plan's files through the ContentsManager under the notebook's server
     ``folder``; returns the server paths written and the undo steps, in the order to send
     them to ``extract/restore`` (``{"module", "source", "expected_hash", "created"}``: each
@@ -835,7 +942,7 @@ async def save_graduation_contents(contents_manager, folder: str, plan: dict) ->
                 made.append(package)
         await ensure_async(cm.save({"type": "file", "format": "text", "content": f["source"]}, targets[f["path"]]))
         written.append(targets[f["path"]])
-    steps = [
+    steps: list[RestoreStep] = [
         {"module": f["path"], "source": before[f["path"]], "expected_hash": source_hash(f["source"]), "created": []}
         for f in plan["files"]
         if not f["path"].endswith("/__init__.py")
