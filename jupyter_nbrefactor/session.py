@@ -319,7 +319,7 @@ class _Session:
             theirs = components(rra) - components(seen)
             gone = below = flagged = None
             for v in ours:
-                at = writer.get(v)
+                at = self._maker(v, run, writer)
                 if at is None:
                     continue
                 w_run = runs[at]
@@ -351,6 +351,18 @@ class _Session:
                 self._stale(cell, run, name, seen, rra, theirs, ours, sim, writes, failed)
             same = False
         return same
+
+    def _maker(self, v, run, writer):
+        """The run that made version ``v`` as ``run`` read it. The replay keeps the latest
+        writer of each version; a run after ``run`` that made the same version again (the
+        same text: ``p = np.arange(7)`` in two cells) did not make what ``run`` saw."""
+        at = writer.get(v)
+        if at is None or at < run.index:
+            return at
+        for earlier in reversed(self.runs[: run.index]):
+            if any(op[0] != "alias" and op[2] == v for op in earlier.ops):
+                return earlier.index
+        return None
 
     def _module_warnings(self, run_of):
         """Cells whose last run used local module code that is no longer on disk
@@ -410,7 +422,7 @@ class _Session:
                 by, latest = (d, verb, None if index < 0 else d_run), index
         if by is None:
             for v in ours:  # the writer ran again since, with another result
-                at = self.replay.namespace.writer.get(v)
+                at = self._maker(v, run, self.replay.namespace.writer)
                 if at is None:
                     continue
                 d = self._cell_of(self.runs[at])
@@ -451,8 +463,8 @@ class _Session:
                 if fp_now == fp_before:
                     return False  # re-ran and gave the same value: idempotent, as Run All
                 certain = certain and True
-            else:
-                certain = certain and name in w_run.facts.repeat_harm
+            else:  # a draw always advances the random state: it never repeats harmlessly
+                certain = certain and (write.kind == "draw" or name in w_run.facts.repeat_harm)
             where = "this cell's own previous run"
         else:
             where = f"{self._label(w_cell.id)}, below this cell"
