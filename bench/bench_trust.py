@@ -13,15 +13,20 @@ For every notebook of the runnable corpus (bench/trust_harness.py drives the ker
     literal>`` whose name a later cell reads), change the literal (int + 1, float x 2), and
     - variant 1: re-run only that cell in the live session;
     - variant 2: then re-run every code cell below it except one reader of the name;
-    analyse after each. Ground truth: a fresh run of the edited notebook. A cell is truly
-    stale when what the live session shows for it (the outputs of its latest run: text/plain,
-    streams, errors, hashes of images/HTML, memory addresses and timings normalised; and
-    the fingerprints of the names it binds) differs from the fresh run's. Cells that differ
-    between two fresh runs of the unedited notebook are non-deterministic: left out of both
-    the truth and the warnings. With ``--params`` > 1 the edits accumulate in one session.
-Reported: precision and recall of the cells with a certain stale/depends-on-stale warning,
-of the cells with any stale/depends-on-stale warning, and of the cells with any verdict
-warning (the four kinds), per notebook and overall; every wrong certain warning is listed.
+    analyse after each. Ground truth: a fresh run of the edited notebook that stops at the
+    first error, as Restart & Run All does. A cell is truly stale when what the live session
+    shows for it (the outputs of its latest run: text/plain, streams, errors, hashes of
+    images/HTML, memory addresses, per-session element ids and timings normalised; and the
+    fingerprints of the names it binds) differs from the fresh run's. Cells that differ
+    between two fresh runs of the unedited notebook are non-deterministic, and cells below
+    the fresh run's first error are never reached by it: both are left out of the truth and
+    the warnings (the second counted). With ``--params`` > 1 the edits accumulate in one
+    session. The engine is given the fingerprints the extension's probe computes.
+Reported: precision and recall of the cells with a certain stale/depends-on-stale warning
+(the issue's measure), of the cells with a certain warning of any verdict kind (a re-run on
+its own leftovers is ``out-of-order``), of the cells with any stale/depends-on-stale warning,
+and of the cells with any verdict warning, per notebook and overall; every wrong certain
+stale/depends-on-stale cell is listed.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ def source_of(cells, cid):
     return next((c["source"] for c in cells if c["id"] == cid), "")
 
 
-SETS = ("certain", "stale_any", "verdict")  # the three predicted sets
+SETS = ("certain", "certain_verdict", "stale_any", "verdict")  # the predicted sets
 
 
 def load_names(source: str) -> set[str]:
@@ -214,6 +219,7 @@ def engine_commit() -> str:
 def predicted(warnings: list[dict]) -> dict[str, set]:
     return {
         "certain": {w["cell_id"] for w in warnings if w["kind"] in ("stale", "depends-on-stale") and w["certain"]},
+        "certain_verdict": {w["cell_id"] for w in warnings if w["kind"] in VERDICT_KINDS and w["certain"]},
         "stale_any": {w["cell_id"] for w in warnings if w["kind"] in ("stale", "depends-on-stale")},
         "verdict": {w["cell_id"] for w in warnings if w["kind"] in VERDICT_KINDS},
     }
@@ -292,9 +298,13 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
                         break
                     live.run_cells(cells, ids=[cid for cid in below if cid != reader])
                 ws = analyze(live.request(cells))["warnings"]
-                considered = [cid for cid in code_ids if cid not in nondet]
+                # Restart & Run All stops at the first error: the cells below it show nothing,
+                # so "what would this cell show" has no answer to compare with. Left out of
+                # both sets and counted, with the warnings the engine gave them.
+                unreached = {cid for cid in code_ids if cid not in truth_run.outputs}
+                considered = [cid for cid in code_ids if cid not in nondet | unreached]
                 truth = differing(live, truth_run, considered)
-                pred = {k: v - nondet for k, v in predicted(ws).items()}
+                pred = {k: v - nondet - unreached for k, v in predicted(ws).items()}
                 edit = {
                     "cell": number[param["cell_id"]],
                     "name": param["name"],
@@ -303,6 +313,8 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
                     "value": param["value"],
                     "reader": number.get(reader) if variant == 2 else None,
                     "truth": sorted(number[c] for c in truth),
+                    "unreached": len(unreached),
+                    "unreached_warned": len(unreached & predicted(ws)["certain_verdict"]),
                     **{k: score(pred[k], truth) for k in SETS},
                 }
                 row["edits"].append(edit)
@@ -326,7 +338,9 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
                             "edit": f"{param['name']} (cell {edit['cell']}) v{variant}",
                             "cell": number[cid],
                             "error": "missed",
-                            "kind": next((w["kind"] for w in ws if w["cell_id"] == cid), None),
+                            "kind": next(
+                                (w["kind"] + ("" if w["certain"] else "?") for w in ws if w["cell_id"] == cid), None
+                            ),
                             "message": describe_diff(live, truth_run, cid)
                             + (
                                 " (the cell draws random numbers: the global generator's state is a hidden input)"
@@ -439,7 +453,8 @@ def main(argv=None):
     # (b) edits
     print("\n(b) edit and re-run: precision / recall of the cells warned about")
     head = (
-        f"{'notebook':52} {'edit':>16} {'truth':>5} | {'certain P/R':>12} | {'stale any P/R':>13} | {'verdict P/R':>12}"
+        f"{'notebook':52} {'edit':>16} {'truth':>5} | {'certain P/R':>12} | {'cert. any P/R':>13} "
+        f"| {'stale any P/R':>13} | {'verdict P/R':>12}"
     )
     print(head)
     print("-" * len(head))
@@ -451,7 +466,7 @@ def main(argv=None):
             cells = [f"{'/'.join(pr(e[k]))}" for k in SETS]
             print(
                 f"{r['notebook'][:52]:52} {e['name'][:10]:>10}@{e['cell']:<2}v{e['variant']} {len(e['truth']):5} | "
-                f"{cells[0]:>12} | {cells[1]:>13} | {cells[2]:>12}"
+                f"{cells[0]:>12} | {cells[1]:>13} | {cells[2]:>13} | {cells[3]:>12}"
             )
     overall = {k: add(totals[1][k], totals[2][k]) for k in SETS}
     for label, t in (
@@ -460,11 +475,17 @@ def main(argv=None):
         ("overall", overall),
     ):
         print(
-            f"{label:46}  "
-            + "   ".join(
+            f"{label:46}\n    "
+            + "\n    ".join(
                 f"{k}: P {pr(t[k])[0]} R {pr(t[k])[1]} ({t[k]['tp']}/{t[k]['fp']}/{t[k]['fn']} tp/fp/fn)" for k in SETS
             )
         )
+    unreached = [e for r in rows for e in r["edits"] if e.get("unreached")]
+    print(
+        f"cells below the fresh run's first error (Restart & Run All stops there; left out): "
+        f"{sum(e['unreached'] for e in unreached)} in {len(unreached)} measurements, "
+        f"{sum(e['unreached_warned'] for e in unreached)} of them with a certain verdict warning"
+    )
     wrong = [(r["notebook"], w) for r in rows for w in r["wrong_certain"]]
     if wrong:
         print(f"\nwrong certain stale/depends-on-stale ({len(wrong)}):")

@@ -12,13 +12,17 @@ and the standard library here (plus jupyter_nbrefactor for the request).
 Every execution appends a run record ``{"cell_id", "source", "execution_count",
 "error": ename or None, "fingerprints": {name: str}}`` to ``s.runs`` and keeps the cell's
 normalised outputs in ``s.outputs[cell_id]`` (its latest run: what the notebook shows).
-Fingerprints come from a silent ``user_expressions`` evaluated after the cell's code, in
-the same request, by a helper module put on the kernel's ``sys.path`` (nothing is added to
-the user namespace): for each name the cell binds or mutates at top level, repr of small
-scalars and strings, type + shape + dtype + a content hash for arrays and frames, a hash
-of node and edge lists for graphs, a hash of the pickle for other objects that pickle
-(a fitted estimator's repr shows only its parameters), else repr with memory addresses
-removed.
+Two sets of fingerprints come from silent ``user_expressions`` evaluated after the cell's
+code, in the same request, by a helper module put on the kernel's ``sys.path`` (nothing is
+added to the user namespace), for each name the cell binds or mutates at top level:
+
+- the run record's, which analyze() is given: the extension's own probe (src/probe.ts's
+  FINGERPRINT_CODE, read from the file), so the engine sees what JupyterLab would send it;
+- ``s.fingerprints[cell_id]``, the ground truth's: repr of small scalars and strings,
+  type + shape + dtype + a content hash for arrays and frames, a hash of node and edge lists
+  for graphs, a hash of the pickle for other objects that pickle (a fitted estimator's repr
+  shows only its parameters; a random generator's its address), else repr with memory
+  addresses removed.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ from pathlib import Path
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{4,}")
 # Elapsed times and the like that no edit is responsible for.
 TIMING = re.compile(r"\b\d+(\.\d+)?\s*(s|sec|seconds|ms|µs|us)\b")
+# Element ids a library numbers per session (scikit-learn's HTML repr: sk-container-id-3).
+HTML_ID = re.compile(r"\b([\w-]*-id-)\d+\b")
 
 HELPER = r"""
 import hashlib, re
@@ -62,7 +68,9 @@ def fp(v, depth=0):
                 if v.dtype == object:
                     return f"ndarray{v.shape} object {_h(repr(v.tolist()).encode())}"
                 return f"ndarray{v.shape} {v.dtype} {_h(np.ascontiguousarray(v).tobytes())}"
-            return f"{tn} {v!r}"
+            if isinstance(v, np.generic):
+                return f"{tn} {v!r}"
+            # a RandomState or Generator: its repr is its address, its pickle its state
         if mod == "pandas":
             import pandas as pd
             if isinstance(v, (pd.DataFrame, pd.Series, pd.Index)):
@@ -117,6 +125,22 @@ def get_ipython():
     from IPython import get_ipython as g
     return g()
 """
+
+PROBE_TS = Path(__file__).resolve().parent.parent / "src" / "probe.ts"
+
+
+def probe_code() -> str:
+    """The extension's own fingerprint function (src/probe.ts's FINGERPRINT_CODE): what the
+    engine is given is what JupyterLab would send it, bounded samples and all."""
+    text = PROBE_TS.read_text(encoding="utf-8")
+    match = re.search(r"const FINGERPRINT_CODE = `(.*?)`;", text, re.S)
+    if not match:
+        raise RuntimeError(f"FINGERPRINT_CODE not found in {PROBE_TS}")
+    # compiled apart, as the extension does, so that its ``fingerprints`` stays its own
+    return (
+        f"\n_PROBE = {{}}\nexec({match.group(1)!r}, _PROBE)\n\n\n"
+        "def probe(names):\n    return _PROBE['fingerprints'](get_ipython().user_ns, names)\n"
+    )
 
 
 def cell_names(source: str) -> list[str]:
@@ -180,6 +204,7 @@ def cell_names(source: str) -> list[str]:
 
 def normalise_text(text: str) -> str:
     text = ADDRESS.sub("0x?", text)
+    text = HTML_ID.sub(r"\1N", text)
     return TIMING.sub("<t>", text)
 
 
@@ -216,7 +241,7 @@ class LiveSession:
             shutil.copytree(data_dir, self.workdir, dirs_exist_ok=True)
         helper_dir = Path(self._tmp.name) / "helper"
         helper_dir.mkdir()
-        (helper_dir / "_nbr_trust_probe.py").write_text(HELPER)
+        (helper_dir / "_nbr_trust_probe.py").write_text(HELPER + probe_code())
         self.timeout = timeout
         self.use_fingerprints = fingerprints
         self.kernel_name = kernel_name
@@ -318,7 +343,14 @@ class LiveSession:
     def run_cell(self, cell_id: str, source: str) -> dict:
         """Execute one cell's source as the notebook would; append and return its run record."""
         names = cell_names(source) if self.use_fingerprints else []
-        expr = {"fp": f"__import__('_nbr_trust_probe').fingerprints({names!r})"} if names else {}
+        expr = (
+            {
+                "fp": f"__import__('_nbr_trust_probe').fingerprints({names!r})",
+                "probe": f"__import__('_nbr_trust_probe').probe({names!r})",
+            }
+            if names
+            else {}
+        )
         try:
             reply, outputs = self._execute(source, user_expressions=expr)
         except KernelDied:
@@ -333,21 +365,23 @@ class LiveSession:
             )
         error = None if reply.get("status") == "ok" else (reply.get("ename") or "Error")
         record = {"cell_id": cell_id, "source": source, "execution_count": reply.get("execution_count"), "error": error}
-        fps = {}
-        ue = (reply.get("user_expressions") or {}).get("fp")
-        if ue and ue.get("status") == "ok":
-            import ast as _ast
-
-            try:
-                fps = _ast.literal_eval(ue["data"]["text/plain"])
-            except (ValueError, SyntaxError):
-                fps = {}
-        if fps:
-            record["fingerprints"] = fps
+        fps, probed = (self._expression(reply, key) for key in ("fp", "probe"))
+        if probed:
+            record["fingerprints"] = probed
         self.runs.append(record)
         self.outputs[cell_id] = outputs
         self.fingerprints[cell_id] = fps
         return record
+
+    @staticmethod
+    def _expression(reply: dict, key: str) -> dict:
+        ue = (reply.get("user_expressions") or {}).get(key)
+        if not ue or ue.get("status") != "ok":
+            return {}
+        try:
+            return ast.literal_eval(ue["data"]["text/plain"])
+        except (ValueError, SyntaxError):
+            return {}
 
     def run_cells(self, cells: list[dict], ids: list[str] | None = None, stop_on_error=False) -> list[dict]:
         """Run the code cells of ``cells`` (analyze()-style dicts) in order, or only ``ids``."""
@@ -390,11 +424,13 @@ class LiveSession:
 
 
 def fresh_run(cells: list[dict], data_dir=None, timeout: float = 60, fingerprints=True) -> LiveSession:
-    """A fresh kernel running every code cell top to bottom (Restart & Run All), stopped after;
-    its ``outputs``/``fingerprints``/``runs`` stay readable."""
+    """A fresh kernel running every code cell top to bottom and stopping at the first error, as
+    JupyterLab's Restart & Run All does (the cells below then show nothing), stopped after;
+    its ``outputs``/``fingerprints``/``runs`` stay readable, and the cells it never reached
+    are absent from ``outputs``."""
     s = LiveSession(data_dir=data_dir, timeout=timeout, fingerprints=fingerprints).start()
     try:
-        s.run_all(cells, stop_on_error=False)
+        s.run_all(cells, stop_on_error=True)
     finally:
         s.stop()
     return s
