@@ -24,31 +24,36 @@ import shutil
 import subprocess
 import tokenize
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import nbformat
 
 from .cells import CellFacts, cell_facts
 from .dataflow import Definers, Unmet, unmet_reads
 from .language import is_python
-from .lint_config import (  # noqa: F401 - the names lint users import from here
-    CONFIG_TABLE,
-    DEFAULT_EXCLUDE,
-    SEVERITIES,
-    SHOWN_BY_DEFAULT,
-    THRESHOLDS,
-    Config,
-    ConfigError,
-    find_config,
-    severity_at_least,
-)
+
+# `X as X`: lint_config's names that lint users import from here (an explicit re-export)
+from .lint_config import CONFIG_TABLE as CONFIG_TABLE
+from .lint_config import DEFAULT_EXCLUDE as DEFAULT_EXCLUDE
+from .lint_config import SEVERITIES as SEVERITIES
+from .lint_config import SHOWN_BY_DEFAULT as SHOWN_BY_DEFAULT
+from .lint_config import THRESHOLDS as THRESHOLDS
+from .lint_config import Config as Config
+from .lint_config import ConfigError as ConfigError
+from .lint_config import find_config as find_config
+from .lint_config import severity_at_least as severity_at_least
 from .request import as_text
+
+if TYPE_CHECKING:
+    from .apply import Contents
+
+T = TypeVar("T")
 
 IGNORE_TAG = "nbrefactor-ignore"
 # `# nbrefactor: ignore` or `# nbrefactor: ignore[NR105, NR106]`
@@ -71,7 +76,7 @@ class Finding:
     # Line of the cell line in the .ipynb file itself (SARIF points there), when known.
     file_line: int | None = field(default=None, compare=False)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "cell_index": self.cell,
@@ -82,12 +87,12 @@ class Finding:
             "message": self.message,
         }
 
-    def sort_key(self):
+    def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, -1 if self.cell is None else self.cell, self.line or 0, self.rule, self.message)
 
 
 # ----- the notebook under analysis ----------------------------------------------------
-def cell_text(cell) -> str:
+def cell_text(cell: Mapping[str, Any]) -> str:
     return as_text(cell.get("source", ""))
 
 
@@ -144,11 +149,18 @@ class Duplicate:
 @dataclass
 class CodeCell:
     pos: int  # among all cells
-    cell: dict
+    cell: Mapping[str, Any]
     source: str
     facts: CellFacts | None  # None when the notebook's language is not Python
     count: int | None
     ignored: bool
+
+    @property
+    def python_facts(self) -> CellFacts:
+        """``facts``, for what reads a Python notebook only (the ``python_only`` rules)."""
+        if self.facts is None:
+            raise ValueError("the cell of a notebook that is not Python has no facts")
+        return self.facts
 
 
 class NotebookFacts:
@@ -156,7 +168,7 @@ class NotebookFacts:
     (and for the health report)."""
 
     def __init__(self, nb: Mapping[str, Any]) -> None:
-        self.cells = nb.get("cells", [])
+        self.cells: Sequence[Mapping[str, Any]] = nb.get("cells", [])
         self.python = is_python(nb)
         self.code: list[CodeCell] = []
         self._duplicates: dict[int, list[Duplicate]] = {}
@@ -311,12 +323,12 @@ _PATH_CALLS = frozenset(
 )
 
 
-def _path_call(func) -> bool:
+def _path_call(func: ast.expr) -> bool:
     name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""
     return name in _PATH_CALLS or name.startswith(("read_", "to_"))
 
 
-def _path_names(node, t, out: set[str]) -> None:
+def _path_names(node: Any, t: type[ast.AST], out: set[str]) -> None:
     """Add the names ``node`` (of type ``t``) uses as a path (see ``_Scan.path_names``)."""
     if t is ast.Call and _path_call(node.func):
         out.update(a.id for a in (*node.args, *(k.value for k in node.keywords)) if type(a) is ast.Name)
@@ -373,7 +385,7 @@ def _scan(source: str) -> _Scan:
 _PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
 
 
-def _is_sys_path(node) -> bool:
+def _is_sys_path(node: Any) -> bool:
     return (
         type(node) is ast.Attribute and node.attr == "path" and type(node.value) is ast.Name and node.value.id == "sys"
     )
@@ -389,7 +401,9 @@ def first_line(facts: CellFacts, name: str) -> int:
 
 
 # ----- the rules ----------------------------------------------------------------------
-Check = Callable[[NotebookFacts, Config], Iterable[tuple[int | None, int | None, str]]]
+# (cell position or None, line or None, message) of each problem a rule finds
+Hits = Iterable[tuple[int | None, int | None, str]]
+Check = Callable[[NotebookFacts, Config], Hits]
 
 
 @dataclass(frozen=True)
@@ -425,7 +439,7 @@ def rule(id: str, severity: str, summary: str, *, python_only: bool = True) -> C
 
 
 @rule("NR000", "error", "the file is not a readable notebook", python_only=False)
-def invalid_notebook(nb, cfg):
+def invalid_notebook(nb: NotebookFacts, cfg: Config) -> Hits:
     """The file is not a notebook the other rules can read (not UTF-8, not JSON, no
     nbformat version, malformed cells). Reported by the reader (``invalid_findings``),
     never by a check over a notebook: there is none.
@@ -436,18 +450,18 @@ def invalid_notebook(nb, cfg):
 
 
 @rule("NR001", "error", "a code cell does not compile")
-def syntax_error(nb, cfg):
+def syntax_error(nb: NotebookFacts, cfg: Config) -> Hits:
     """A code cell does not compile after IPython's input transformation (magics are fine).
 
     Why: Restart & Run All stops there, and no other rule can see the cell's names.
     Example: ``df = load(`` (an unclosed call)."""
     for c in nb.code:
-        if c.facts.error is not None:
-            yield c.pos, c.facts.error_line or 1, f"the cell does not compile: {c.facts.error}"
+        if c.python_facts.error is not None:
+            yield c.pos, c.python_facts.error_line or 1, f"the cell does not compile: {c.python_facts.error}"
 
 
 @rule("NR101", "warning", "execution counts not increasing top to bottom", python_only=False)
-def out_of_order_run(nb, cfg):
+def out_of_order_run(nb: NotebookFacts, cfg: Config) -> Hits:
     """A cell's execution count is lower than the nearest executed cell's above it.
 
     Why: the notebook was not run top to bottom; Restart & Run All may give other results.
@@ -462,7 +476,7 @@ def out_of_order_run(nb, cfg):
 
 
 @rule("NR102", "info", "gap in execution counts", python_only=False)
-def execution_count_gap(nb, cfg):
+def execution_count_gap(nb: NotebookFacts, cfg: Config) -> Hits:
     """The sorted execution counts skip numbers (or do not start at 1).
 
     Why: runs happened that the notebook no longer shows (a cell re-run or deleted), so
@@ -482,7 +496,7 @@ def execution_count_gap(nb, cfg):
 
 
 @rule("NR103", "warning", "two cells share an execution count", python_only=False)
-def shared_execution_count(nb, cfg):
+def shared_execution_count(nb: NotebookFacts, cfg: Config) -> Hits:
     """Two code cells carry the same execution count.
 
     Why: one of them was copied or merged in; its output is not from this run.
@@ -498,7 +512,7 @@ def shared_execution_count(nb, cfg):
 
 
 @rule("NR104", "warning", "unexecuted code cell above executed ones", python_only=False)
-def unexecuted_cell(nb, cfg):
+def unexecuted_cell(nb: NotebookFacts, cfg: Config) -> Hits:
     """A non-empty code cell was never run although cells below it were.
 
     Why: the outputs below were computed without it; Restart & Run All will run it.
@@ -509,40 +523,40 @@ def unexecuted_cell(nb, cfg):
             yield c.pos, 1, "this cell was never run, but cells below it were"
 
 
-def _reads(nb):
+def _reads(nb: NotebookFacts) -> Iterator[tuple[int, CodeCell, str, str | None]]:
     """(code index, code cell, name, function it is read through or None) on Restart & Run All."""
     defs = nb.definers
     for k, c in enumerate(nb.code):
-        if c.facts.tree is None:
+        if c.python_facts.tree is None:
             continue
         for name, via in defs.reads(k).items():
             yield k, c, name, via
 
 
-def _use(name, via):
+def _use(name: str, via: str | None) -> str:
     return f"{name} is used" if via is None else f"{name} is used by {via}()"
 
 
 @rule("NR105", "error", "name used in a cell but defined only in a cell below")
-def use_before_define(nb, cfg):
+def use_before_define(nb: NotebookFacts, cfg: Config) -> Hits:
     """A cell reads a name (directly, through a magic, or in a function it calls) that only
     a cell further down defines.
 
     Why: Restart & Run All fails there with a NameError.
     Example: ``print(total)`` above ``total = 1``."""
     for u in nb.unmet:
-        if u.certain and u.why in ("below", "deleted"):
+        if u.certain and u.why in ("below", "deleted") and u.source is not None:  # the definer below, the deleter
             c = nb.code[u.pos]
             where = "defined only further down" if u.why == "below" else "deleted above"
             yield (
                 c.pos,
-                first_line(c.facts, u.via or u.name),
+                first_line(c.python_facts, u.via or u.name),
                 (f"{_use(u.name, u.via)} here but {where}, in {_label(nb.code[u.source].pos)}"),
             )
 
 
 @rule("NR106", "error", "undefined name")
-def undefined_name(nb, cfg):
+def undefined_name(nb: NotebookFacts, cfg: Config) -> Hits:
     """A cell reads a name no cell defines (builtins, IPython's names and names bound by
     magics are known), or uses it before it defines it itself. Off when names may come
     from where static analysis does not see (``import *``, ``%run``, ``exec``, ...).
@@ -553,7 +567,7 @@ def undefined_name(nb, cfg):
         return
     for u in nb.unmet:
         c = nb.code[u.pos]
-        line = first_line(c.facts, u.via or u.name)
+        line = first_line(c.python_facts, u.via or u.name)
         if u.why == "unbound-local":
             yield (
                 c.pos,
@@ -561,14 +575,14 @@ def undefined_name(nb, cfg):
                 f"{u.via}() assigns {u.name} without declaring it global: calling it raises UnboundLocalError",
             )
         elif u.why == "nowhere":
-            if u.name in c.facts.defines:
+            if u.name in c.python_facts.defines:
                 yield c.pos, line, f"{_use(u.name, u.via)} before this cell defines it"
             else:
                 yield c.pos, line, f"undefined name {u.name}: no cell defines it"
 
 
 @rule("NR107", "warning", "a cell ran before the cell producing its input")
-def output_predates_input(nb, cfg):
+def output_predates_input(nb: NotebookFacts, cfg: Config) -> Hits:
     """A cell ran as ``[c]`` but the nearest cell above defining a name it reads ran later,
     as ``[p] > c``.
 
@@ -583,19 +597,19 @@ def output_predates_input(nb, cfg):
         if p is None:
             continue
         producer = nb.code[p]
-        if name in producer.facts.imports and name in producer.facts.pure_defines:
+        if name in producer.python_facts.imports and name in producer.python_facts.pure_defines:
             continue  # bound only by the import: the same module object, however often it runs
         if producer.count is not None and producer.count > c.count:
             yield (
                 c.pos,
-                first_line(c.facts, via or name),
+                first_line(c.python_facts, via or name),
                 f"ran as [{c.count}], but {name} comes from {_label(producer.pos)}, which ran later "
                 f"as [{producer.count}]: its output predates its inputs",
             )
 
 
 @rule("NR201", "info", "too many lines of code in the notebook", python_only=False)
-def notebook_too_long(nb, cfg):
+def notebook_too_long(nb: NotebookFacts, cfg: Config) -> Hits:
     """More than ``max-notebook-lines`` lines of code in the notebook.
 
     Why: past that size code is easier to test and reuse in modules.
@@ -606,7 +620,7 @@ def notebook_too_long(nb, cfg):
 
 
 @rule("NR202", "info", "too many lines of code in one cell", python_only=False)
-def cell_too_long(nb, cfg):
+def cell_too_long(nb: NotebookFacts, cfg: Config) -> Hits:
     """A code cell with more than ``max-cell-lines`` lines of code.
 
     Why: a long cell does several things; as functions each could be named and tested.
@@ -619,7 +633,7 @@ def cell_too_long(nb, cfg):
 
 
 @rule("NR203", "info", "long notebook with no functions")
-def no_functions(nb, cfg):
+def no_functions(nb: NotebookFacts, cfg: Config) -> Hits:
     """More than ``no-functions-lines`` lines of code and not one ``def`` or ``class`` at
     module level.
 
@@ -632,7 +646,7 @@ def no_functions(nb, cfg):
 
 
 @rule("NR204", "warning", "too many module-level names")
-def too_many_names(nb, cfg):
+def too_many_names(nb: NotebookFacts, cfg: Config) -> Hits:
     """More than ``max-module-names`` module-level variables (imports, functions, classes
     and ``_`` not counted).
 
@@ -646,7 +660,7 @@ def too_many_names(nb, cfg):
 
 
 @rule("NR205", "warning", "duplicated code across cells")
-def duplicated_code(nb, cfg):
+def duplicated_code(nb: NotebookFacts, cfg: Config) -> Hits:
     """A block of at least ``duplicate-lines`` similar statements (literals, comments and
     layout left out: a call spread over six lines is one statement) that a cell shares with
     a cell above it.
@@ -666,25 +680,25 @@ _INSTALL = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|uv\s+pip)\s+install\b"
 
 
 @rule("NR301", "warning", "package installation inside the notebook")
-def install_in_notebook(nb, cfg):
+def install_in_notebook(nb: NotebookFacts, cfg: Config) -> Hits:
     """``%pip``, ``%conda``, ``%mamba`` or a shell escape running ``pip install`` & co.
 
     Why: dependencies belong in requirements or pyproject, where CI and colleagues see them.
     Example: ``!pip install pandas``."""
     for c in nb.code:
-        for m in c.facts.magics:
+        for m in c.python_facts.magics:
             if m.name in ("pip", "conda", "mamba") or (m.kind == "shell" and _INSTALL.search(m.text)):
                 yield c.pos, m.line, f"{m.text.strip()}: declare dependencies in requirements or pyproject instead"
 
 
 @rule("NR302", "warning", "%run, %store or sys.path edits")
-def hidden_state_hack(nb, cfg):
+def hidden_state_hack(nb: NotebookFacts, cfg: Config) -> Hits:
     """``%run``, ``%store`` or a change to ``sys.path``.
 
     Why: code and values arrive from outside the notebook's cells; import a package instead.
     Example: ``sys.path.append("../src")``."""
     for c in nb.code:
-        f = c.facts
+        f = c.python_facts
         for m in f.magics:
             if m.name == "run":
                 yield c.pos, m.line, f"{m.text.strip()}: runs code into this namespace; import a module instead"
@@ -708,7 +722,7 @@ _ABSOLUTE = re.compile(
 
 
 @rule("NR401", "warning", "absolute file path literal")
-def absolute_path(nb, cfg):
+def absolute_path(nb: NotebookFacts, cfg: Config) -> Hits:
     """A string literal holding an absolute path under a user or data folder, a Windows
     drive or a UNC share (not ``/tmp``, ``/usr``, URLs or routes); or a folder directly under
     the filesystem root assigned to a name that a cell then uses as a path.
@@ -732,7 +746,7 @@ def absolute_path(nb, cfg):
 
 
 @rule("NR601", "warning", "committed error output", python_only=False)
-def saved_error_output(nb, cfg):
+def saved_error_output(nb: NotebookFacts, cfg: Config) -> Hits:
     """A code cell with a saved ``error`` output (a traceback).
 
     Why: the committed notebook shows a failure its readers cannot tell is fixed.
@@ -763,7 +777,11 @@ def _suppressions(source: str) -> dict[int, frozenset[str] | None]:
 
 
 def lint_notebook(
-    nb, path: str = "", config: Config | None = None, source_text: str | None = None, facts: NotebookFacts | None = None
+    nb: Mapping[str, Any],
+    path: str = "",
+    config: Config | None = None,
+    source_text: str | None = None,
+    facts: NotebookFacts | None = None,
 ) -> list[Finding]:
     """Findings of one notebook (an nbformat v4 node or dict), sorted by cell and line.
 
@@ -773,15 +791,16 @@ def lint_notebook(
     config = config or Config()
     facts = facts if facts is not None else NotebookFacts(nb)
     by_pos = {c.pos: c for c in facts.code}
-    suppressed: dict[int, dict] = {}
-    out = []
+    suppressed: dict[int, dict[int, frozenset[str] | None]] = {}
+    out: list[Finding] = []
     for rule in RULES.values():
         if not config.enabled(rule.id) or (rule.python_only and not facts.python):
             continue
         severity = config.severity_of(rule)
         for pos, line, message in rule.check(facts, config):
-            cell = None if pos is None else facts.cells[pos]
+            cell: Mapping[str, Any] | None = None
             if pos is not None:
+                cell = facts.cells[pos]
                 code = by_pos.get(pos)
                 if code is not None and code.ignored:
                     continue
@@ -847,7 +866,7 @@ def invalid_findings(path: str, reason: str, config: Config) -> list[Finding]:
     return [Finding(path, None, None, None, "NR000", config.severity_of(RULES["NR000"]), reason)]
 
 
-def read_notebook(data: bytes | str):
+def read_notebook(data: bytes | str) -> tuple[dict[str, Any], str, None] | tuple[None, None, str]:
     """(notebook, text, None) or (None, None, reason it is not a usable notebook).
 
     nbformat 4 comes back as the parsed JSON (no schema validation: a notebook JupyterLab
@@ -877,7 +896,7 @@ def read_notebook(data: bytes | str):
     return (None, None, f"not a valid notebook: {reason}") if reason else (raw, text, None)
 
 
-def _malformed(nb: dict) -> str | None:
+def _malformed(nb: dict[str, Any]) -> str | None:
     """What keeps the rules from reading a notebook, or None."""
     if not isinstance(nb.get("metadata", {}), dict):
         return "metadata is not an object"
@@ -906,9 +925,10 @@ def lint_path(path: Path, display: str | None = None, config: Config | None = No
         data = path.read_bytes()
     except OSError as err:
         return invalid_findings(display, f"cannot read the file: {err.strerror or err}", config)
-    nb, text, reason = read_notebook(data)
-    if nb is None:
-        return invalid_findings(display, reason, config)
+    read = read_notebook(data)
+    if read[0] is None:
+        return invalid_findings(display, read[2], config)
+    nb, text, _ = read
     return lint_notebook(nb, display, config, text)
 
 
@@ -968,7 +988,15 @@ def _git_ignored(root: Path, files: list[Path]) -> set[Path]:
     return {names[n] for n in done.stdout.split("\0") if n in names}
 
 
-async def read_contents_notebook(contents_manager, path: str, run=None):
+class EngineRun(Protocol):
+    """Where a function runs: ``await run(function, *args)`` (the server's engine thread)."""
+
+    def __call__(self, function: Callable[..., T], /, *args: Any) -> Awaitable[T]: ...
+
+
+async def read_contents_notebook(
+    contents_manager: Contents, path: str, run: EngineRun | None = None
+) -> tuple[dict[str, Any] | None, str | None, Config]:
     """(notebook or None, reason it is unreadable, Config) of a notebook saved at ``path``
     (relative to the server root), read through the ContentsManager. A missing file is a
     404, a path that is no notebook or leaves the root a 400 (``RequestError``). ``run``
