@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -64,8 +64,7 @@ class ProgressEvent(TypedDict):
     seconds: float
 
 
-class Progress(Protocol):
-    def __call__(self, progress: ProgressEvent, /) -> None: ...
+Progress = Callable[[ProgressEvent], None]
 
 
 class CellResult(TypedDict):
