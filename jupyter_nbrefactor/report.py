@@ -14,10 +14,9 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .cells import CellFacts
 from .dataflow import is_predefined
 from .errors import RequestError
-from .lint import CodeCell, Finding, NotebookFacts, code_lines, lint_notebook
+from .lint import Finding, NotebookFacts, code_lines, lint_notebook
 from .lint_config import Config
 from .naming import suggest
 
@@ -174,7 +173,7 @@ def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]
     at its own cells only, and the runs come off a heap, as many as the caller takes."""
     defs = facts.definers
     code = facts.code
-    facts_of = [_python_facts(c) for c in code]
+    facts_of = [c.python_facts for c in code]
     imports: set[str] = set()
     for f in facts_of:
         if f.tree is not None:
@@ -211,13 +210,6 @@ def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]
     while runs:
         neg_score, _, _, run, lines = heapq.heappop(runs)
         yield -neg_score, run, lines
-
-
-def _python_facts(cell: CodeCell) -> CellFacts:
-    """The facts of a code cell of a Python notebook (only those have facts)."""
-    if cell.facts is None:
-        raise ValueError("extraction candidates are for Python notebooks only")
-    return cell.facts
 
 
 def _loose_lines(source: str, tree: ast.Module) -> int:
