@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeAlias
 
 import libcst as cst
 
@@ -51,7 +53,11 @@ DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
-def walk_scope(node):
+# A libcst statement of a module or a block: both kinds carry their leading lines.
+Statement: TypeAlias = cst.SimpleStatementLine | cst.BaseCompoundStatement
+
+
+def walk_scope(node: ast.AST) -> Iterator[ast.AST]:
     """Nodes of ``node`` that run in its own scope (not inside nested defs, lambdas, classes)."""
     stack = list(ast.iter_child_nodes(node))
     while stack:
@@ -61,9 +67,9 @@ def walk_scope(node):
             stack.extend(ast.iter_child_nodes(n))
 
 
-def bound_names(node) -> set[str]:
+def bound_names(node: ast.AST) -> set[str]:
     """Every name any part of ``node`` binds or deletes (over-approximation)."""
-    out = set()
+    out: set[str] = set()
     for n in ast.walk(node):
         if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
             out.add(n.id)
@@ -82,7 +88,7 @@ def bound_names(node) -> set[str]:
     return out
 
 
-def magic_method(stmt) -> str | None:
+def magic_method(stmt: ast.stmt) -> str | None:
     """``get_ipython().<method>(...)`` as a statement (or its value) -> method."""
     value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
@@ -151,7 +157,7 @@ class CodeCell:
         return True
 
 
-def import_text(node, alias) -> str:
+def import_text(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
     asname = f" as {alias.asname}" if alias.asname else ""
     if isinstance(node, ast.Import):
         return f"import {alias.name}{asname}"
@@ -167,7 +173,31 @@ def _leading_blank(text: str) -> int:
     return count
 
 
-class Flow(Walker):
+if TYPE_CHECKING:
+
+    class _Walker:
+        """What ``Flow`` uses of cells.py's walker, typed (cells.py does not annotate it)."""
+
+        scope: object | None  # the scope being walked; None at the module level
+        definite: set[str]
+        deletes: dict[str, None]
+        functions: dict[str, dict[str, None]]  # a def's name -> the globals it reads
+
+        def __init__(self, lines: list[str], offset: int = 0) -> None: ...
+        def bind(self, name: str) -> None: ...
+        def block(self, body: Iterable[ast.stmt]) -> None: ...
+        def expr(self, node: ast.expr) -> None: ...
+        def _module_read(self, name: str) -> None: ...
+        def _leave(self, scope: object) -> None: ...
+        def _s_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None: ...
+        def _s_class(self, node: ast.ClassDef) -> None: ...
+        def _delete(self, t: ast.expr) -> None: ...
+
+else:
+    _Walker = Walker
+
+
+class Flow(_Walker):
     """cells.py's walker (the one definite-assignment analysis) over the selection's
     module-level code, cell after cell. Besides what it always tracks, it records each
     name read (or deleted) at a point where the selection may not have bound it yet: in
@@ -179,7 +209,7 @@ class Flow(Walker):
     that binding).
     """
 
-    def __init__(self, known: set[str]):
+    def __init__(self, known: set[str]) -> None:
         super().__init__([])
         self.open: dict[str, tuple[int, int, bool]] = {}  # name -> (pos, line, deferred only)
         self.cell: CodeCell | None = None
@@ -207,41 +237,41 @@ class Flow(Walker):
             self.open[name] = (seen[0], seen[1], False)
 
     # the walker's hooks
-    def block(self, body):
+    def block(self, body: Iterable[ast.stmt]) -> None:
         for node in body:
             self._line = getattr(node, "lineno", self._line)
             super().block([node])
 
-    def expr(self, node):
+    def expr(self, node: ast.expr) -> None:
         self._line = getattr(node, "lineno", self._line)
         super().expr(node)
 
-    def _module_read(self, name):
+    def _module_read(self, name: str) -> None:
         super()._module_read(name)
         self.read_open(name, self._deferred > 0)
 
-    def _leave(self, scope):
+    def _leave(self, scope: object) -> None:
         self._deferred += 1  # a def's or lambda's free names: read when it runs
         try:
             super()._leave(scope)
         finally:
             self._deferred -= 1
 
-    def _s_def(self, node):
+    def _s_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         super()._s_def(node)
         self._defined(node)
 
-    def _s_class(self, node):
+    def _s_class(self, node: ast.ClassDef) -> None:
         super()._s_class(node)
         self._defined(node)
 
-    def _defined(self, node):
+    def _defined(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         if self.scope is None:
             self._line = node.lineno
             for name in self.functions.get(node.name, ()):
                 self.read_open(name, deferred=True)
 
-    def _delete(self, t):
+    def _delete(self, t: ast.expr) -> None:
         if isinstance(t, ast.Name) and self.scope is None:
             self._line = t.lineno
             self.read_open(t.id)
@@ -252,7 +282,7 @@ class Flow(Walker):
 class Unit:
     """One libcst statement of a selected cell and the ast statements it holds."""
 
-    node: cst.BaseStatement
+    node: Statement
     stmts: list[ast.stmt]
     cell: CodeCell
 
@@ -261,8 +291,8 @@ class Unit:
 class _Selection:
     units: list[Unit] = field(default_factory=list)
     hoisted: list[str] = field(default_factory=list)  # magic lines for the replacement cell
-    headers: dict[int, list] = field(default_factory=dict)  # cell index -> comments before code
-    footers: dict[int, list] = field(default_factory=dict)
+    headers: dict[int, list[cst.EmptyLine]] = field(default_factory=dict)  # cell index -> comments before code
+    footers: dict[int, list[cst.EmptyLine]] = field(default_factory=dict)
 
 
 class Planner:
@@ -286,7 +316,7 @@ class Planner:
         self.dotted = dotted_name(req.module)
 
     # --- checks shared by both modes ---
-    def check_selection(self):
+    def check_selection(self) -> None:
         req = self.req
         for i in req.selected:
             kind = req.cells[i].get("cell_type")
@@ -315,7 +345,7 @@ class Planner:
                         line,
                         f"{call} without an explicit namespace sees the notebook's variables, not the moved code's",
                     )
-            for n in ast.walk(f.tree):
+            for n in ast.walk(c.tree):
                 line = getattr(n, "lineno", 0) + c.shift
                 if isinstance(n, ast.Global):
                     refuse(c.pos, line, f"`global {', '.join(n.names)}` cannot move: the global would be the module's")
@@ -345,7 +375,7 @@ class Planner:
                 )
             for name in f.reads_dunder:
                 refuse(c.pos, c.line_of(name), f"reads {name}, which is different inside a module")
-            for n in walk_scope(f.tree):
+            for n in walk_scope(c.tree):
                 if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)):
                     refuse(c.pos, n.lineno + c.shift, f"`{type(n).__name__.lower()}` outside a function")
         for c in self.after:
@@ -403,7 +433,7 @@ class Planner:
                 code_started = True
             lines = f.source.splitlines(keepends=True)
             removed = 0
-            kept = []
+            kept: list[str] = []
             i = 0
             while i < len(lines):
                 text = lines[i].lstrip()
@@ -692,7 +722,7 @@ def classify(p: Planner, n: str, local_names: set[str]) -> str:
     return "star" if p.star_imports() else "kernel"
 
 
-def check_outside_functions(p: Planner, local_names: set[str]):
+def check_outside_functions(p: Planner, local_names: set[str]) -> None:
     """Refuse when the selection uses a notebook function that reads or assigns a global
     the selection binds: that function sees the notebook's globals, not the new locals."""
     free: dict[str, tuple[CodeCell, tuple[str, ...]]] = {}
@@ -740,7 +770,7 @@ def check_outside_functions(p: Planner, local_names: set[str]):
         )
 
 
-def check_name_free(p: Planner, names, later):
+def check_name_free(p: Planner, names: Iterable[str], later: set[str]) -> None:
     """A new name must not already mean something in the notebook (unless overwriting,
     and then nothing after the selection may still use the old one)."""
     for n in names:
@@ -754,7 +784,7 @@ def check_name_free(p: Planner, names, later):
                 )
 
 
-def is_print_call(value, shadowed) -> bool:
+def is_print_call(value: ast.expr, shadowed: set[str]) -> bool:
     return (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Name)

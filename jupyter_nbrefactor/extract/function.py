@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from typing import Any, cast
 
 import libcst as cst
 
@@ -13,6 +12,7 @@ from .analysis import (
     CodeCell,
     Flow,
     Planner,
+    Statement,
     Unit,
     bound_name,
     check_name_free,
@@ -49,16 +49,18 @@ def plan_function(p: Planner) -> Moved:
     assert name is not None  # parse_request: mode "function" has a name
     p.check_selection()
     for c in p.sel:
-        for n in walk_scope(c.tree):
-            if isinstance(n, ast.ClassDef) and n not in c.tree.body:
+        for inner in walk_scope(c.tree):
+            if isinstance(inner, ast.ClassDef) and inner not in c.tree.body:
                 refuse(
                     c.pos,
-                    n.lineno + c.shift,
-                    f'class {n.name} would become local to {name}() (its repr and pickling change): move classes with mode "module"',
+                    inner.lineno + c.shift,
+                    f'class {inner.name} would become local to {name}() (its repr and pickling change): move classes with mode "module"',
                 )
-            if isinstance(n, ast.AnnAssign) and n.value is None and isinstance(n.target, ast.Name):
+            if isinstance(inner, ast.AnnAssign) and inner.value is None and isinstance(inner.target, ast.Name):
                 refuse(
-                    c.pos, n.lineno + c.shift, f"the bare annotation of {n.target.id} would make it a local variable"
+                    c.pos,
+                    inner.lineno + c.shift,
+                    f"the bare annotation of {inner.target.id} would make it a local variable",
                 )
     sel = p.split_selection()
 
@@ -69,7 +71,7 @@ def plan_function(p: Planner) -> Moved:
 
     # Leading top-level imports move to the module's imports; their names are then
     # module globals, not the function's locals.
-    def import_only_in_selection(n):
+    def import_only_in_selection(n: str) -> bool:
         return all(c.import_only(n) for c in p.sel if n in c.facts.defines)
 
     leading: list[Unit] = []
@@ -78,10 +80,10 @@ def plan_function(p: Planner) -> Moved:
             isinstance(s, (ast.Import, ast.ImportFrom)) and getattr(s, "module", None) != "__future__" for s in u.stmts
         ):
             break
-        if not all(import_only_in_selection(bound_name(a)) for s in u.stmts for a in _aliases(s)):
+        if not all(import_only_in_selection(bound_name(a)) for _, a in _imported(u)):
             break
         leading.append(u)
-    hoisted_imports = {bound_name(a): import_text(s, a) for u in leading for s in u.stmts for a in _aliases(s)}
+    hoisted_imports = {bound_name(a): import_text(s, a) for u in leading for s, a in _imported(u)}
     body_units = sel.units[len(leading) :]
     local_names = {n for n in sel_defines if n not in hoisted_imports}
     if name in local_names:
@@ -115,13 +117,13 @@ def plan_function(p: Planner) -> Moved:
     flow = Flow({*hoisted_imports, *lift.names})
     for c in p.sel:
         flow.walk(c, [s for u in sel.units if u.cell is c for s in u.stmts if id(s) not in skip])
-        for n in walk_scope(c.tree):
-            if isinstance(n, ast.Delete) and n not in c.tree.body:
-                target = next((t.id for t in n.targets if isinstance(t, ast.Name)), None)
+        for inner in walk_scope(c.tree):
+            if isinstance(inner, ast.Delete) and inner not in c.tree.body:
+                target = next((t.id for t in inner.targets if isinstance(t, ast.Name)), None)
                 if target is not None:
                     refuse(
                         c.pos,
-                        n.lineno + c.shift,
+                        inner.lineno + c.shift,
                         f"`del {target}` runs only on some paths, so whether {target} exists afterwards is unknown",
                     )
 
@@ -232,7 +234,7 @@ def plan_function(p: Planner) -> Moved:
     # ---- generate the function ----
     is_async = any(c.facts.is_async for c in p.sel)
     display_var = None
-    body: list[cst.BaseStatement] = []
+    body: list[Statement] = []
     carry: list[cst.EmptyLine] = []  # comments waiting for the next statement
     needs_display = False
     used = {n for c in p.cells.values() for n in c.facts.defines} | set(params) | set(module_imports)
@@ -245,19 +247,23 @@ def plan_function(p: Planner) -> Moved:
         pending = carry + ([cst.EmptyLine(indent=False)] if body and units else []) + list(sel.headers[c.index])
         carry = []
         for j, u in enumerate(units):
-            node: Any = u.node  # a SimpleStatementLine when it displays a value
+            node: Statement = u.node
             if u is display_unit:
+                simple = u.node
+                assert isinstance(simple, cst.SimpleStatementLine)  # it ends with an expression
                 if display_name is not None:
-                    node, dropped = drop_last(node)
+                    kept, dropped = drop_last(simple)
                     pending += dropped
-                    if node is None:
+                    if kept is None:
                         continue
+                    node = kept
                 else:
-                    shown_node = node.body[-1].value
+                    last_expr = simple.body[-1]
+                    assert isinstance(last_expr, cst.Expr)
                     if returns or dels:
                         display_var = fresh_name(f"_{name}_out", used)
-                    value = tuple_of([*(cst.Name(r) for r in returns), shown_node])
-                    node = node.with_changes(body=[*node.body[:-1], cst.Return(value=value)])
+                    returned = tuple_of([*(cst.Name(r) for r in returns), last_expr.value])
+                    node = simple.with_changes(body=[*simple.body[:-1], cst.Return(value=returned)])
             elif (
                 j == len(units) - 1
                 and c is not last_cell
@@ -266,6 +272,7 @@ def plan_function(p: Planner) -> Moved:
                 and magic_method(u.stmts[-1]) is None
                 and not is_print_call(u.stmts[-1].value, shadowed_print)
             ):
+                assert isinstance(node, cst.SimpleStatementLine)  # it ends with an expression
                 node, *rest = display_nodes(node, u.stmts[-1].value, used)
                 body.append(with_leading(node, pending))
                 body.extend(rest)
@@ -281,7 +288,7 @@ def plan_function(p: Planner) -> Moved:
             p.notes.append(f"the figure cell {c.pos} draws is shown where the cell ended ({pyplot}.show())")
         carry = pending + list(sel.footers[c.index])
     if body:  # no blank line opens the function (a moved definition may have been above)
-        first = cast(Any, body[0])  # a statement: it has leading lines
+        first = body[0]
         blank = 0
         while blank < len(first.leading_lines) and first.leading_lines[blank].comment is None:
             blank += 1
@@ -324,7 +331,7 @@ def plan_function(p: Planner) -> Moved:
     func = rename_parameters(func, signature)
 
     imports: list[tuple[str, str, Unit | None]] = [(n, s, None) for n, s in module_imports.items()]
-    imports += [(bound_name(a), import_text(s, a), u) for u in leading for s in u.stmts for a in _aliases(s)]
+    imports += [(bound_name(a), import_text(s, a), u) for u in leading for s, a in _imported(u)]
     definitions = [(u.node, [n]) for u, n in zip(lift.units, lift.names)]
     module_source = merge(p, imports, [*definitions, (func, [name])], module_globals)
 
@@ -396,6 +403,6 @@ def _constant_literal(p: Planner, n: str) -> str | None:
     return simple_literal(found[0]) if len(found) == 1 and len(stores) == 1 else None
 
 
-def _aliases(stmt: ast.stmt) -> list[ast.alias]:
-    """The names an import statement imports (none for other statements)."""
-    return stmt.names if isinstance(stmt, (ast.Import, ast.ImportFrom)) else []
+def _imported(u: Unit) -> list[tuple[ast.Import | ast.ImportFrom, ast.alias]]:
+    """The unit's import statements, each with every name it imports (none for other statements)."""
+    return [(s, a) for s in u.stmts if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import ast
 
-import libcst as cst
-
-from .analysis import DEFS, IPYTHON_IMPORTS, KERNEL_BUILTINS, CodeCell, Planner, bound_name, import_text
+from .analysis import DEFS, IPYTHON_IMPORTS, KERNEL_BUILTINS, CodeCell, Planner, Statement, bound_name, import_text
 from .plan import Moved, refuse
 from .rewrite import merge
 
@@ -43,7 +41,7 @@ def plan_module(p: Planner) -> Moved:
     sel = p.split_selection()
     moved: dict[str, CodeCell] = {}  # names defined by moved defs, classes and constants
     imports_moved: dict[str, str] = {}
-    definitions: list[tuple[cst.BaseStatement, list[str]]] = []
+    definitions: list[tuple[Statement, list[str]]] = []
     for u in sel.units:
         c = u.cell
         names = []
@@ -54,7 +52,7 @@ def plan_module(p: Planner) -> Moved:
                     imports_moved[bound_name(a)] = import_text(s, a)
             elif isinstance(s, DEFS):
                 names.append(s.name)
-            elif isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _is_constant(s):
+            elif isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None and _is_constant(s.value):
                 targets = s.targets if isinstance(s, ast.Assign) else [s.target]
                 names += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
             else:
@@ -134,7 +132,8 @@ def plan_module(p: Planner) -> Moved:
     return Moved([], names, module_source, "\n".join(lines))
 
 
-def _is_constant(stmt) -> bool:
-    if isinstance(stmt.value, ast.Lambda):
+def _is_constant(value: ast.expr) -> bool:
+    """Whether an assignment's value may move as it is (a lambda, or no calls)."""
+    if isinstance(value, ast.Lambda):
         return True
-    return all(isinstance(n, _CONSTANT_NODES) for n in ast.walk(stmt.value))
+    return all(isinstance(n, _CONSTANT_NODES) for n in ast.walk(value))

@@ -11,14 +11,14 @@ from ..errors import RequestError
 from ..language import notebook_language
 from ..modpath import validate_module_path
 from ..request import BOOLEAN, JSON_OBJECT, Kind, check, get_field, is_text
-from .signature import parse_parameters
+from .signature import ParamEdit, parse_parameters
 
 MODES = ("function", "module")
 
 
 @dataclass
 class Request:
-    cells: list[dict]
+    cells: list[dict[str, Any]]  # nbformat cells (JSON), checked to have a cell_type and text source
     selected: list[int]
     name: str | None
     module: str
@@ -27,7 +27,7 @@ class Request:
     overwrite: bool
     notebook_name: str
     language: str
-    parameters: list[dict[str, Any]] | None = None  # the signature edited in the dialog
+    parameters: list[ParamEdit] | None = None  # the signature edited in the dialog
 
 
 _NOTEBOOK = Kind(

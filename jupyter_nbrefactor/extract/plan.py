@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, TypedDict
+
+if TYPE_CHECKING:
+    from .signature import SignatureEntry
+
+
+class CellLine(TypedDict):
+    """Where a refusal points: the cell (0-based index) and the 1-based line in it, if known."""
+
+    cell: int
+    line: int | None
 
 
 @dataclass
@@ -16,7 +26,7 @@ class Moved:
     returns: list[str]
     module_source: str
     replacement: str
-    signature: list[dict[str, Any]] = field(default_factory=list)  # {"name", "as", "default"} in order
+    signature: list[SignatureEntry] = field(default_factory=list)  # in the function's order
 
 
 @dataclass
@@ -27,13 +37,13 @@ class Plan:
     base_hash: str | None
     replaces: list[str]
     params: list[str] = field(default_factory=list)
-    signature: list[dict[str, Any]] = field(default_factory=list)
+    signature: list[SignatureEntry] = field(default_factory=list)
     returns: list[str] = field(default_factory=list)
     module_source: str | None = None
     replacement: str | None = None
     notes: list[str] = field(default_factory=list)
     refused: str | None = None
-    refused_at: dict[str, int | None] | None = None
+    refused_at: CellLine | None = None
     overwrite_would_help: bool = False
     inserted_lines: list[list[int]] = field(default_factory=list)
 
@@ -43,7 +53,7 @@ class Plan:
         self.module_source, self.replacement = moved.module_source, moved.replacement
         self.notes = list(dict.fromkeys(notes))
 
-    def refuse(self, reason: str, at: dict[str, int | None] | None = None, overwritable: bool = False) -> None:
+    def refuse(self, reason: str, at: CellLine | None = None, overwritable: bool = False) -> None:
         self.refused, self.refused_at, self.overwrite_would_help = reason, at, overwritable
 
     def to_json(self) -> dict[str, Any]:
@@ -68,7 +78,7 @@ class Plan:
 class Refused(Exception):
     """The selection cannot move without changing behaviour; the message says why."""
 
-    def __init__(self, message: str, at: dict[str, int | None] | None = None, overwritable: bool = False):
+    def __init__(self, message: str, at: CellLine | None = None, overwritable: bool = False) -> None:
         super().__init__(message)
         self.at = at
         self.overwritable = overwritable
@@ -77,14 +87,14 @@ class Refused(Exception):
 _OVERWRITE_HINT = " (or ask to overwrite)"
 
 
-def refuse(pos: int | None, line: int | None, message: str, overwritable: bool = False):
+def refuse(pos: int | None, line: int | None, message: str, overwritable: bool = False) -> NoReturn:
     """Refuse; ``pos`` is the cell's 1-based position, ``line`` 1-based in that cell.
 
     ``overwritable``: the same request with ``overwrite`` would be planned (said in
     the message, and as the plan's ``overwrite_would_help``).
     """
     where = "" if pos is None else f"cell {pos}" + (f" line {line}" if line else "") + ": "
-    at = None if pos is None else {"cell": pos - 1, "line": line or None}
+    at: CellLine | None = None if pos is None else {"cell": pos - 1, "line": line or None}
     raise Refused(where + message + (_OVERWRITE_HINT if overwritable else ""), at, overwritable)
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import ast
 import difflib
-from typing import Any, cast
+from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
 from ..cells import CellFacts, cell_facts
-from .analysis import CodeCell, Planner, Unit, bound_name, bound_names, import_text
+from .analysis import CodeCell, Planner, Statement, Unit, bound_name, bound_names, import_text
 from .plan import refuse
 
 # Expressions whose value is never None: display(E) shows exactly what the cell showed.
@@ -67,7 +67,7 @@ def import_lines(units: list[Unit], wanted: dict[str, str]) -> list[str]:
     for u in units:
         names = [bound_name(a) for s in u.stmts if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names]
         if all(n in wanted for n in names):
-            lines.append(cst.Module(body=[cast(Any, u.node).with_changes(leading_lines=[])]).code.strip())
+            lines.append(cst.Module(body=[u.node.with_changes(leading_lines=[])]).code.strip())
         else:
             lines += [wanted[n] for n in names if n in wanted]
     return list(dict.fromkeys(lines))
@@ -82,13 +82,13 @@ def fresh_name(base: str, used: set[str]) -> str:
     return name
 
 
-def tuple_of(items):
+def tuple_of(items: Sequence[cst.BaseExpression]) -> cst.BaseExpression:
     if len(items) == 1:
         return items[0]
     return cst.Tuple([cst.Element(e) for e in items], lpar=[], rpar=[])
 
 
-def drop_last(node: cst.SimpleStatementLine):
+def drop_last(node: cst.SimpleStatementLine) -> tuple[cst.SimpleStatementLine | None, list[cst.EmptyLine]]:
     """Remove the last small statement; comments it carried are returned for the next one."""
     extra = list(node.leading_lines)
     comment = node.trailing_whitespace.comment
@@ -101,7 +101,7 @@ def drop_last(node: cst.SimpleStatementLine):
     return None, extra
 
 
-def display_nodes(node: cst.SimpleStatementLine, value: ast.expr, used: set[str]):
+def display_nodes(node: cst.SimpleStatementLine, value: ast.expr, used: set[str]) -> list[Statement]:
     """``E`` as the last statement of a cell -> code that shows what Jupyter showed."""
     last = node.body[-1]
     assert isinstance(last, cst.Expr)  # the caller's: a cell's last expression
@@ -118,7 +118,7 @@ def display_nodes(node: cst.SimpleStatementLine, value: ast.expr, used: set[str]
     return [node.with_changes(body=[*head, assign]), check]
 
 
-def with_leading(node, lines):
+def with_leading(node: Statement, lines: Iterable[cst.EmptyLine]) -> Statement:
     """``node`` moved into the function, preceded by the comments in ``lines``."""
     return node.with_changes(leading_lines=[indented(line) for line in (*lines, *node.leading_lines)])
 
@@ -144,7 +144,12 @@ def cells_label(cells: list[CodeCell]) -> str:
     return "Cells " + ", ".join(map(str, positions))
 
 
-def merge(p: Planner, imports, definitions, module_globals: set[str]) -> str:
+def merge(
+    p: Planner,
+    imports: Sequence[tuple[str, str, Unit | None]],
+    definitions: Sequence[tuple[Statement, list[str]]],
+    module_globals: set[str],
+) -> str:
     """The module's new text: the existing one (if any) with missing imports added after
     its imports and the new definitions at the end; nothing existing changes (unless
     overwriting a definition of the same name).
@@ -167,7 +172,7 @@ def merge(p: Planner, imports, definitions, module_globals: set[str]) -> str:
         existing = cell_facts("")
     existing_reads = set(existing.reads) | {n for free in existing.functions.values() for n in free}
 
-    new_imports: list[cst.BaseStatement] = []
+    new_imports: list[Statement] = []
     seen: set[str] = set()
     for name, statement, unit in imports:
         if statement in seen or existing.imports.get(name) == statement:
@@ -184,9 +189,16 @@ def merge(p: Planner, imports, definitions, module_globals: set[str]) -> str:
             refuse(
                 None, None, f"adding `{statement}` to {req.module} would change what its existing code reads as {name}"
             )
-        whole = [(bound_name(a), import_text(s, a)) for s in unit.stmts for a in s.names] if unit else []
-        if whole and all(
-            n not in existing.defines and t not in seen and not _imports_module(t, p.dotted) for n, t in whole
+        whole = [
+            (bound_name(a), import_text(s, a))
+            for s in (unit.stmts if unit else [])
+            if isinstance(s, (ast.Import, ast.ImportFrom))  # all are: the unit is an import line
+            for a in s.names
+        ]
+        if (
+            unit is not None
+            and whole
+            and all(n not in existing.defines and t not in seen and not _imports_module(t, p.dotted) for n, t in whole)
         ):
             # the selection's own import line, with its comments
             comments = [ln for ln in unit.node.leading_lines if ln.comment is not None]
@@ -200,7 +212,7 @@ def merge(p: Planner, imports, definitions, module_globals: set[str]) -> str:
             refuse(None, None, f"{req.module} defines {g}, which the moved code uses as the builtin {g}")
 
     body = list(module.body)
-    appended: list[cst.BaseStatement] = []
+    appended: list[Statement] = []
     for k, (node, names) in enumerate(definitions):
         index = None
         for n in names:
@@ -227,10 +239,9 @@ def merge(p: Planner, imports, definitions, module_globals: set[str]) -> str:
     at = _import_position(module)
     if not text:
         doc = f'"""Code moved out of {req.notebook_name} by jupyter-nbrefactor."""'.replace("\\", "\\\\")
-        new_imports = [cst.SimpleStatementLine([cst.Expr(cst.SimpleString(doc))])] + [
-            cast(Any, imp).with_changes(leading_lines=[cst.EmptyLine(), *cast(Any, imp).leading_lines])
-            if k == 0
-            else imp
+        docstring: Statement = cst.SimpleStatementLine([cst.Expr(cst.SimpleString(doc))])
+        new_imports = [docstring] + [
+            imp.with_changes(leading_lines=[cst.EmptyLine(), *imp.leading_lines]) if k == 0 else imp
             for k, imp in enumerate(new_imports)
         ]
     new_text = module.with_changes(body=body[:at] + new_imports + body[at:] + appended).code
@@ -282,7 +293,7 @@ def _import_position(module: cst.Module) -> int:
     return at
 
 
-def _check_only_insertions(old: str, new: str, path: str):
+def _check_only_insertions(old: str, new: str, path: str) -> None:
     old_lines = old.splitlines(keepends=True)
     new_lines = new.splitlines(keepends=True)
     if old_lines and not old_lines[-1].endswith(("\n", "\r")):

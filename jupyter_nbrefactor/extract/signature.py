@@ -8,13 +8,27 @@ import ast
 import keyword
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict, cast
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ScopeProvider
 
 from ..errors import RequestError
 from .plan import refuse
+
+# One parameter as JSON: the plan's ``signature`` entries. ("as" is a keyword: the
+# functional form.)
+SignatureEntry = TypedDict("SignatureEntry", {"name": str, "as": str, "default": str | None})
+
+_EditFields = TypedDict("_EditFields", {"as": str | None, "default": str | None}, total=False)
+
+
+class ParamEdit(_EditFields):
+    """One entry of the request's ``"parameters"`` (the dialog's edit) or of the signature
+    proposed for UPPER_CASE constants: the variable, and optionally its new name and default."""
+
+    name: str
+
 
 _TIGHT_EQUAL = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
@@ -28,11 +42,11 @@ class Param:
     as_name: str
     default: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> SignatureEntry:
         return {"name": self.name, "as": self.as_name, "default": self.default}
 
 
-def parse_parameters(value: object) -> list[dict[str, Any]] | None:
+def parse_parameters(value: object) -> list[ParamEdit] | None:
     """The request's ``"parameters"``: a list of ``{"name", "as"?, "default"?}`` or null."""
     if value is None:
         return None
@@ -50,10 +64,10 @@ def parse_parameters(value: object) -> list[dict[str, Any]] | None:
             raise RequestError(f'{what}: "as" must be text')
         if item.get("default") is not None and not isinstance(item["default"], str):
             raise RequestError(f'{what}: "default" must be text (a Python literal) or null')
-    return value
+    return cast("list[ParamEdit]", value)  # checked above, item by item
 
 
-def edited_signature(params: list[str], edits: list[dict[str, Any]] | None, taken: set[str]) -> list[Param]:
+def edited_signature(params: list[str], edits: list[ParamEdit] | None, taken: set[str]) -> list[Param]:
     """``params`` (the inferred ones, in order) with the edits applied: listed ones first, in
     the edits' order, then the others. ``taken``: names the function already uses (its
     body, its name, the module's imports), which a new name may not take."""
@@ -61,7 +75,7 @@ def edited_signature(params: list[str], edits: list[dict[str, Any]] | None, take
     order = [n for n in by_name] + [n for n in params if n not in by_name]
     result: list[Param] = []
     for n in order:
-        edit = by_name.get(n, {})
+        edit: ParamEdit = by_name.get(n) or {"name": n}
         as_name = (edit.get("as") or n).strip()
         default = edit.get("default")
         default = default.strip() or None if isinstance(default, str) else None
@@ -150,12 +164,12 @@ def rename_parameters(func: cst.FunctionDef, signature: list[Param]) -> cst.Func
 
 def constant_parameters(
     params: list[str], returns: list[str], taken: set[str], literal_of: Callable[[str], str | None]
-) -> list[dict[str, Any]] | None:
+) -> list[ParamEdit] | None:
     """The signature a reviewer would write for UPPER_CASE notebook constants: a
     lowercase parameter whose default is the constant's literal (the call still passes
     the constant), after the other parameters; None when no parameter is one."""
-    plain: list[dict[str, Any]] = []
-    constants: list[dict[str, Any]] = []
+    plain: list[ParamEdit] = []
+    constants: list[ParamEdit] = []
     for n in params:
         lower = n.lower()
         literal = literal_of(n) if n.isupper() and n not in returns else None
