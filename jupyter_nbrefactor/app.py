@@ -23,5 +23,5 @@ class NbRefactorApp(ExtensionApp):
         help="Request bodies larger than this are refused with 413.",
     )
 
-    def initialize_handlers(self):
+    def initialize_handlers(self) -> None:
         self.handlers.extend((f"/jupyter-nbrefactor/{path}", handler) for path, handler in ROUTES)
