@@ -12,11 +12,21 @@ import difflib
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn, TypeAlias
+
+if TYPE_CHECKING:
+    import nbformat
+
+# what ``add_subparsers`` answers (argparse names its class privately)
+Subparsers: TypeAlias = "argparse._SubParsersAction[_Parser]"
+# a subcommand's ``run``: the parsed arguments -> the exit code
+Run: TypeAlias = Callable[[argparse.Namespace], int]
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         """Usage errors: one line on stderr, exit 2."""
         self.exit(2, f"{self.prog}: error: {message}\n")
 
@@ -42,7 +52,9 @@ def parse_cells(text: str, count: int) -> list[int]:
     return out
 
 
-def subcommand_parser(subparsers, name: str, run, *, help: str, description: str, epilog: str | None = None):
+def subcommand_parser(
+    subparsers: Subparsers, name: str, run: Run, *, help: str, description: str, epilog: str | None = None
+) -> argparse.ArgumentParser:
     """The parser of subcommand ``name``, carried out by ``run`` (args -> exit code)."""
     parser = subparsers.add_parser(
         name,
@@ -67,7 +79,7 @@ importlib.reload(sys.modules["<package.module>"]) (or restart the kernel).
 """
 
 
-def add_extract(subparsers) -> None:
+def add_extract(subparsers: Subparsers) -> None:
     p = subcommand_parser(
         subparsers,
         "extract",
@@ -98,7 +110,7 @@ def add_extract(subparsers) -> None:
     )
 
 
-def read_nbformat(path: Path):
+def read_nbformat(path: Path) -> nbformat.NotebookNode:
     """The notebook at ``path`` as an nbformat v4 node; an unreadable one is a ``UsageError``
     with the reason every command gives (``lint.read_notebook`` decides what is readable)."""
     import warnings
@@ -116,16 +128,17 @@ def read_nbformat(path: Path):
         raise UsageError(f"cannot read {path}: {reason}")
     with warnings.catch_warnings():  # nbformat warns about missing cell ids: nothing to act on here
         warnings.simplefilter("ignore")
-        return nbformat.reads(text, as_version=4)
+        nb: nbformat.NotebookNode = nbformat.reads(text, as_version=4)
+        return nb
 
 
-def notebook_diff(old, new, old_name: str, new_name: str) -> list[str]:
+def notebook_diff(old: nbformat.NotebookNode, new: nbformat.NotebookNode, old_name: str, new_name: str) -> list[str]:
     """A unified diff of two notebooks' cells as people read them (``# %%`` before each
     code cell, ``# %% [markdown]`` before each markdown cell, then its source): outputs,
     metadata and base64 images are not what a refactor changes."""
 
-    def lines(nb) -> list[str]:
-        out = []
+    def lines(nb: nbformat.NotebookNode) -> list[str]:
+        out: list[str] = []
         for cell in nb.cells:
             out.append("# %%\n" if cell.cell_type == "code" else f"# %% [{cell.cell_type}]\n")
             out.extend(line + "\n" for line in "".join(cell.source).splitlines())
@@ -180,7 +193,9 @@ def _restore(files: dict[Path, bytes | None], folders: list[Path]) -> None:
             folder.rmdir()
 
 
-def _verified(new_notebook, output: Path, notebook, folder: Path, quiet: bool) -> bool:
+def _verified(
+    new_notebook: nbformat.NotebookNode, output: Path, notebook: nbformat.NotebookNode, folder: Path, quiet: bool
+) -> bool:
     """``extract --verify``: the new notebook against the old one, in fresh kernels."""
     from .verify import format_result, verify
 
@@ -189,7 +204,7 @@ def _verified(new_notebook, output: Path, notebook, folder: Path, quiet: bool) -
     return result["verdict"] == "same"
 
 
-def run_extract(args) -> int:
+def run_extract(args: argparse.Namespace) -> int:
     import nbformat
 
     from .apply import read_module, replace_cells, write_module, write_text_atomic
@@ -288,7 +303,7 @@ def _list(text: str | None) -> tuple[str, ...] | None:
     return None if text is None else tuple(p.strip() for p in text.split(",") if p.strip())
 
 
-def add_lint(subparsers) -> None:
+def add_lint(subparsers: Subparsers) -> None:
     from .lint_config import OUTPUT_FORMATS, SEVERITIES, SHOWN_BY_DEFAULT
 
     p = subcommand_parser(
@@ -314,7 +329,7 @@ def add_lint(subparsers) -> None:
     p.add_argument("--extend-exclude", metavar="GLOBS", help="more to skip, added to the defaults (or to --exclude)")
 
 
-def run_lint(args) -> int:
+def run_lint(args: argparse.Namespace) -> int:
     from . import __version__
     from .lint import (
         SEVERITIES,
@@ -375,7 +390,7 @@ def run_lint(args) -> int:
     return 1 if any(severity_at_least(f.severity, args.fail_on) for f in findings) else 0
 
 
-def add_report(subparsers) -> None:
+def add_report(subparsers: Subparsers) -> None:
     p = subcommand_parser(
         subparsers,
         "report",
@@ -392,7 +407,7 @@ def add_report(subparsers) -> None:
     )
 
 
-def run_report(args) -> int:
+def run_report(args: argparse.Namespace) -> int:
     from .lint import ConfigError, find_config, read_notebook
     from .report import format_report, health_report
 
@@ -431,7 +446,7 @@ notebooks.
 """
 
 
-def add_verify(subparsers) -> None:
+def add_verify(subparsers: Subparsers) -> None:
     p = subcommand_parser(
         subparsers,
         "verify",
@@ -447,7 +462,7 @@ def add_verify(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
-def run_verify(args) -> int:
+def run_verify(args: argparse.Namespace) -> int:
     from .verify import DEFAULT_TIMEOUT, format_result, verify
 
     if args.timeout is None:
@@ -476,7 +491,7 @@ refused (exit 1, reason on stderr), with --dry-run, or with --json unless --appl
 """
 
 
-def add_config(subparsers) -> None:
+def add_config(subparsers: Subparsers) -> None:
     p = subcommand_parser(
         subparsers,
         "config",
@@ -500,7 +515,7 @@ def add_config(subparsers) -> None:
     p.add_argument("--apply", action="store_true", help="with --json: write config.yaml and the notebook too")
 
 
-def run_config(args) -> int:
+def run_config(args: argparse.Namespace) -> int:
     import nbformat
 
     from .apply import read_module, write_text_atomic
@@ -590,7 +605,7 @@ Exit codes as extract: 0 done, 1 refused (nothing written) or changed, 2 usage e
 """
 
 
-def add_graduate(subparsers) -> None:
+def add_graduate(subparsers: Subparsers) -> None:
     p = subcommand_parser(
         subparsers,
         "graduate",
@@ -613,7 +628,7 @@ def add_graduate(subparsers) -> None:
     p.add_argument("--apply", action="store_true", help="with --json: write the files and the notebook too")
 
 
-def run_graduate(args) -> int:
+def run_graduate(args: argparse.Namespace) -> int:
     import nbformat
 
     from .errors import RequestError
@@ -695,7 +710,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        status = args.run(args)
+        run: Run = args.run  # set by subcommand_parser
+        status = run(args)
         sys.stdout.flush()
     except UsageError as err:
         print(f"{parser.prog} {args.command}: error: {err}", file=sys.stderr)
