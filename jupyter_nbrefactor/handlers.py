@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import tornado
 from jupyter_server.auth.decorator import authorized
@@ -20,7 +21,15 @@ from . import __version__
 from .errors import RequestError
 
 if TYPE_CHECKING:
+    import nbformat
+
     from .app import NbRefactorApp
+    from .graduate import RestoreStep
+    from .lint_config import Config
+    from .verify import VerifyJob
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 AUTH_RESOURCE = "contents"
 
@@ -29,9 +38,15 @@ AUTH_RESOURCE = "contents"
 _ENGINE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nbrefactor-engine")
 
 
-async def run_engine(function, *args):
+async def run_engine(function: Callable[..., T], *args: Any) -> T:
     """``function(*args)`` on the engine's thread."""
     return await asyncio.get_running_loop().run_in_executor(_ENGINE, function, *args)
+
+
+def authorized_to(action: str) -> Callable[[F], F]:
+    """jupyter_server's ``@authorized(action)``, its decorator typed as keeping the method's type."""
+    decorator: Callable[[F], F] = authorized(action)
+    return decorator
 
 
 class BaseHandler(ExtensionHandlerMixin, APIHandler):
@@ -39,13 +54,13 @@ class BaseHandler(ExtensionHandlerMixin, APIHandler):
 
     auth_resource = AUTH_RESOURCE
 
-    def _handle_request_exception(self, e):
+    def _handle_request_exception(self, e: BaseException) -> None:
         if isinstance(e, RequestError):
             self.reply({"message": str(e)}, e.status)
             return
         super()._handle_request_exception(e)
 
-    def json_body(self) -> dict:
+    def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object, or a 400/413 ``RequestError``."""
         limit = cast("NbRefactorApp", self.extensionapp).max_body_bytes
         if len(self.request.body) > limit:
@@ -60,12 +75,12 @@ class BaseHandler(ExtensionHandlerMixin, APIHandler):
             raise RequestError("request body must be a JSON object")
         return body
 
-    def reply(self, payload: dict, status: int = 200) -> None:
+    def reply(self, payload: Mapping[str, Any], status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(payload))
 
-    async def saved_notebook(self) -> tuple:
+    async def saved_notebook(self) -> tuple[str, dict[str, Any] | None, str | None, Config]:
         """(path, notebook or None, the reason it is unreadable, lint Config) of the notebook
         saved at ``?path=``; a bad path is a ``RequestError``."""
         from .lint import read_contents_notebook
@@ -78,7 +93,7 @@ class BaseHandler(ExtensionHandlerMixin, APIHandler):
 class VersionHandler(BaseHandler):
     @tornado.web.authenticated
     @authorized
-    def get(self):
+    def get(self) -> None:
         self.reply({"version": __version__})
 
 
@@ -88,8 +103,8 @@ class AnalyzeHandler(BaseHandler):
     nothing, hence authorised as a read."""
 
     @tornado.web.authenticated
-    @authorized("read")
-    async def post(self):
+    @authorized_to("read")
+    async def post(self) -> None:
         from .modules import analyze_in_folder
 
         root = getattr(self.contents_manager, "root_dir", None)  # local modules need a disk
@@ -101,8 +116,8 @@ class GraphHandler(BaseHandler):
     that cell's upstream and downstream. Reads and writes nothing, hence a read."""
 
     @tornado.web.authenticated
-    @authorized("read")
-    async def post(self):
+    @authorized_to("read")
+    async def post(self) -> None:
         from .graph import notebook_graph
 
         self.reply(await run_engine(notebook_graph, self.json_body()))
@@ -113,8 +128,8 @@ class ExtractPlanHandler(BaseHandler):
     Writes nothing, hence authorised as a read."""
 
     @tornado.web.authenticated
-    @authorized("read")
-    async def post(self):
+    @authorized_to("read")
+    async def post(self) -> None:
         from .apply import read_contents_text
         from .extract import plan_extraction
 
@@ -131,8 +146,8 @@ class ExtractApplyHandler(BaseHandler):
     module are serialised, so concurrent ones all land."""
 
     @tornado.web.authenticated
-    @authorized("write")
-    async def post(self):
+    @authorized_to("write")
+    async def post(self) -> None:
         from .apply import kernel_code, local_real_path, read_contents_text, save_module_contents
         from .extract import plan_extraction, source_hash
         from .restore import missing_packages
@@ -165,8 +180,8 @@ class ExtractSuggestHandler(BaseHandler):
     already holds, and the notebook's language. Writes nothing: authorised as a read."""
 
     @tornado.web.authenticated
-    @authorized("read")
-    async def post(self):
+    @authorized_to("read")
+    async def post(self) -> None:
         from .apply import module_target, notebook_folder, read_contents_text
         from .naming import suggest_request
 
@@ -188,8 +203,8 @@ class ExtractRestoreHandler(BaseHandler):
     and is kept as it is (``restore.restore_module``)."""
 
     @tornado.web.authenticated
-    @authorized("write")
-    async def post(self):
+    @authorized_to("write")
+    async def post(self) -> None:
         from .apply import local_real_path, module_target, notebook_folder
         from .modpath import validate_module_path
         from .request import STRING, STRINGS, get_field
@@ -209,7 +224,7 @@ class ExtractRestoreHandler(BaseHandler):
             self.reply(await restore_module(cm, folder, module, target, source, expected, created))
 
 
-async def extract_target(handler: BaseHandler) -> tuple[dict, str, str]:
+async def extract_target(handler: BaseHandler) -> tuple[dict[str, Any], str, str]:
     """The validated body of an extract request, the notebook's folder and the module's
     server path."""
     from .apply import module_target, notebook_folder
@@ -226,11 +241,12 @@ class LintHandler(BaseHandler):
 
     @tornado.web.authenticated
     @authorized
-    async def get(self):
+    async def get(self) -> None:
         from .lint import invalid_findings, lint_notebook
 
         path, nb, reason, config = await self.saved_notebook()
         if nb is None:
+            assert reason is not None  # read_contents_notebook gives one with no notebook
             findings = invalid_findings(path, reason, config)
         else:
             findings = await run_engine(lint_notebook, nb, path, config)
@@ -242,7 +258,7 @@ class ReportHandler(BaseHandler):
 
     @tornado.web.authenticated
     @authorized
-    async def get(self):
+    async def get(self) -> None:
         from .report import health_report
 
         path, nb, reason, config = await self.saved_notebook()
@@ -267,8 +283,8 @@ class VerifyHandler(BaseHandler):
     MAX_RUNNING = 2  # runs at once (each is a kernel); later jobs wait their turn
 
     @tornado.web.authenticated
-    @authorized("execute")
-    async def post(self):
+    @authorized_to("execute")
+    async def post(self) -> None:
         from functools import partial
         from threading import BoundedSemaphore
 
@@ -296,25 +312,25 @@ class VerifyHandler(BaseHandler):
         self.reply({"job": job.id}, 202)
 
     @tornado.web.authenticated
-    @authorized("read")
-    def get(self):
+    @authorized_to("read")
+    def get(self) -> None:
         self.reply(self.job().to_json())
 
     @tornado.web.authenticated
-    @authorized("execute")
-    def delete(self):
+    @authorized_to("execute")
+    def delete(self) -> None:
         job = self.job()
         job.cancel()
         self.reply(job.to_json())
 
-    def job(self):
+    def job(self) -> VerifyJob:
         job_id = self.get_query_argument("job", "")
-        job = self.settings.get("jupyter_nbrefactor_verify_jobs", {}).get(job_id)
+        job: VerifyJob | None = self.settings.get("jupyter_nbrefactor_verify_jobs", {}).get(job_id)
         if job is None:
             raise RequestError(f"no verify job {job_id!r}", 404 if job_id else 400)
         return job
 
-    async def local_notebook(self, path, field: str) -> tuple:
+    async def local_notebook(self, path: object, field: str) -> tuple[dict[str, Any], str]:
         """(notebook, its folder on the server's disk) of the notebook saved at ``path``:
         kernels run files, so the contents manager must keep them on the local disk."""
         import os
@@ -338,7 +354,7 @@ class VerifyHandler(BaseHandler):
         return nb, folder
 
 
-def valid_notebook(value, field: str) -> dict:
+def valid_notebook(value: object, field: str) -> nbformat.NotebookNode:
     """``value`` as a v4 notebook (nbformat's validation), or a 400 ``RequestError``."""
     import nbformat
 
@@ -346,7 +362,7 @@ def valid_notebook(value, field: str) -> dict:
         raise RequestError(f'"{field}" must be a notebook (a JSON object)')
     if value.get("nbformat") != 4:
         raise RequestError(f'"{field}" is not a notebook of format 4 (its "nbformat" is {value.get("nbformat")!r})')
-    nb = nbformat.from_dict(value)
+    nb: nbformat.NotebookNode = nbformat.from_dict(value)
     try:
         nbformat.validate(nb)
     except nbformat.ValidationError as err:
@@ -359,8 +375,8 @@ class ConfigPlanHandler(BaseHandler):
     config file and the helper module are read here. Writes nothing, hence a read."""
 
     @tornado.web.authenticated
-    @authorized("read")
-    async def post(self):
+    @authorized_to("read")
+    async def post(self) -> None:
         from .config import plan_config, read_config_sources
 
         body, _, target, helper = await config_request(self)
@@ -374,8 +390,8 @@ class ConfigApplyHandler(BaseHandler):
     config file that changed since that plan is a 409. Applies to one file are serialised."""
 
     @tornado.web.authenticated
-    @authorized("write")
-    async def post(self):
+    @authorized_to("write")
+    async def post(self) -> None:
         from .apply import local_real_path
         from .config import plan_config, read_config_sources, save_config_contents
         from .extract import source_hash
@@ -395,7 +411,7 @@ class ConfigApplyHandler(BaseHandler):
         self.reply({**plan, "written": written, "kernel_code": plan["kernel_code"] if written else None})
 
 
-async def config_request(handler: BaseHandler) -> tuple[dict, str, str, str]:
+async def config_request(handler: BaseHandler) -> tuple[dict[str, Any], str, str, str]:
     """The body of a config request, the notebook's folder, the config file's and the
     helper module's server paths."""
     from .apply import notebook_folder
@@ -416,8 +432,8 @@ class GraduatePlanHandler(BaseHandler):
     Writes nothing, hence a read."""
 
     @tornado.web.authenticated
-    @authorized("read")
-    async def post(self):
+    @authorized_to("read")
+    async def post(self) -> None:
         from .graduate import plan_graduation
 
         body, sources = await graduate_request(self)
@@ -432,8 +448,8 @@ class GraduateApplyHandler(BaseHandler):
     writes back, in order. Graduations of one folder are serialised."""
 
     @tornado.web.authenticated
-    @authorized("write")
-    async def post(self):
+    @authorized_to("write")
+    async def post(self) -> None:
         from .apply import notebook_folder
         from .graduate import plan_graduation, save_graduation_contents
 
@@ -447,13 +463,14 @@ class GraduateApplyHandler(BaseHandler):
                 for f in plan["files"]:
                     if f["path"] in expected and expected[f["path"]] != f["base_hash"]:
                         raise RequestError(f"{f['path']} changed since the graduation was planned: plan again", 409)
-            written, undo = None, []
+            written: list[str] | None = None
+            undo: list[RestoreStep] = []
             if plan["refused"] is None:
                 written, undo = await save_graduation_contents(self.contents_manager, folder, plan)
         self.reply({**plan, "written": written, "undo": undo})
 
 
-async def graduate_request(handler: BaseHandler) -> tuple[dict, dict]:
+async def graduate_request(handler: BaseHandler) -> tuple[dict[str, Any], dict[str, Any]]:
     """The body of a graduate request and the current text of the files it may write."""
     from .apply import notebook_folder
     from .graduate import DEFAULT_SCRIPT, candidate_paths, read_graduation_sources
