@@ -20,7 +20,8 @@ For every notebook of the runnable corpus (bench/trust_harness.py drives the ker
     fingerprints of the names it binds) differs from the fresh run's. Cells that differ
     between two fresh runs of the unedited notebook are non-deterministic, and cells below
     the fresh run's first error are never reached by it: both are left out of the truth and
-    the warnings (the second counted). With ``--params`` > 1 the edits accumulate in one
+    the warnings (the second counted; ``--truth-past-errors`` runs on past the error and
+    compares them too, as this bench did before). With ``--params`` > 1 the edits accumulate in one
     session. The engine is given the fingerprints the extension's probe computes.
 Reported: precision and recall of the cells with a certain stale/depends-on-stale warning
 (the issue's measure), of the cells with a certain warning of any verdict kind (a re-run on
@@ -245,7 +246,7 @@ def score(pred: set, truth: set) -> dict:
     return {"tp": len(pred & truth), "fp": len(pred - truth), "fn": len(truth - pred)}
 
 
-def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -> dict:
+def one_notebook(path: str, data_dir: str | None, params: int, timeout: float, past_errors: bool = False) -> dict:
     import nbformat
 
     from jupyter_nbrefactor import analyze
@@ -287,7 +288,7 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float) -
             except ValueError:
                 continue
             cells = [dict(c, source=new_src) if c["id"] == param["cell_id"] else c for c in cells]
-            truth_run = fresh_run(cells, data_dir=data_dir, timeout=timeout)
+            truth_run = fresh_run(cells, data_dir=data_dir, timeout=timeout, past_errors=past_errors)
             reader = next((r for r in param["readers"]), None)
             below = code_ids[code_ids.index(param["cell_id"]) + 1 :]
             for variant in (1, 2):
@@ -381,6 +382,11 @@ def main(argv=None):
     parser.add_argument("--only", help="notebooks whose file name contains this")
     parser.add_argument("--with-edits", action="store_true", help="only the notebooks that have a cell to edit")
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument(
+        "--truth-past-errors",
+        action="store_true",
+        help="the fresh run goes on after an error (the measure before 2026-12-05) instead of stopping there",
+    )
     parser.add_argument("--engine-label", default="", help="a note on the engine measured, kept in the JSON")
     args = parser.parse_args(argv)
     corpus = Path(args.corpus)
@@ -409,6 +415,7 @@ def main(argv=None):
                 str(corpus / e["data_dir"]) if e.get("data_dir") else None,
                 args.params,
                 args.timeout,
+                args.truth_past_errors,
             ): e
             for e in entries
         }

@@ -423,14 +423,16 @@ class LiveSession:
         return self.outputs.get(cell_id), self.fingerprints.get(cell_id)
 
 
-def fresh_run(cells: list[dict], data_dir=None, timeout: float = 60, fingerprints=True) -> LiveSession:
+def fresh_run(
+    cells: list[dict], data_dir=None, timeout: float = 60, fingerprints=True, past_errors=False
+) -> LiveSession:
     """A fresh kernel running every code cell top to bottom and stopping at the first error, as
     JupyterLab's Restart & Run All does (the cells below then show nothing), stopped after;
     its ``outputs``/``fingerprints``/``runs`` stay readable, and the cells it never reached
-    are absent from ``outputs``."""
+    are absent from ``outputs``. ``past_errors``: run on after an error instead."""
     s = LiveSession(data_dir=data_dir, timeout=timeout, fingerprints=fingerprints).start()
     try:
-        s.run_all(cells, stop_on_error=True)
+        s.run_all(cells, stop_on_error=not past_errors)
     finally:
         s.stop()
     return s
