@@ -9,6 +9,7 @@ import { checkIcon, stopIcon, UseSignal } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
+import { ActionButton } from './ActionButton';
 import { CommandIDs, NbRefactorAPI } from '../tokens';
 import { IVerifyRecord, VerifyModel } from '../verify';
 import {
@@ -214,16 +215,7 @@ function VerifyBody(props: {
         </div>
       ) : (
         <div className="jp-nbrefactor-actions">
-          <button
-            className="jp-nbrefactor-action"
-            data-command={id}
-            disabled={!commands.isEnabled(id)}
-            title={commands.caption(id)}
-            onClick={() => void commands.execute(id)}
-          >
-            <checkIcon.react tag="span" className="jp-nbrefactor-action-icon" />
-            <span>{commands.label(id)}</span>
-          </button>
+          <ActionButton commands={commands} id={id} icon={checkIcon} />
         </div>
       )}
       {source?.path === null && (
