@@ -44,6 +44,24 @@ function setUp(source: FakeSource | null = new FakeSource()) {
   return { client, model, source };
 }
 
+/**
+ * A check against a notebook sent in the request: after the first poll it
+ * answers `path` checked against `label`, and the server was sent the notebook.
+ */
+async function expectStartedAgainst(
+  started: Promise<unknown>,
+  client: Pick<jest.Mocked<NbRefactorClient>, 'startVerify'>,
+  path: string,
+  label: string,
+  original: unknown
+): Promise<void> {
+  await jest.advanceTimersByTimeAsync(500);
+  expect(await started).toMatchObject({ path, against: label });
+  expect(client.startVerify.mock.calls).toEqual([
+    [{ path, against_notebook: original, timeout: 60 }]
+  ]);
+}
+
 describe('VerifyModel', () => {
   beforeEach(() => {
     jest.useFakeTimers();
@@ -143,14 +161,13 @@ describe('VerifyModel', () => {
       'the notebook before the extraction',
       original
     );
-    await jest.advanceTimersByTimeAsync(500);
-    expect(await checked).toMatchObject({
-      path: 'work/new.ipynb',
-      against: 'the notebook before the extraction'
-    });
-    expect(client.startVerify.mock.calls).toEqual([
-      [{ path: 'work/new.ipynb', against_notebook: original, timeout: 60 }]
-    ]);
+    await expectStartedAgainst(
+      checked,
+      client,
+      'work/new.ipynb',
+      'the notebook before the extraction',
+      original
+    );
   });
 
   it('cancels with the job id, polls until the job stopped and keeps the last result', async () => {
@@ -371,13 +388,12 @@ describe('Check Reproducibility', () => {
       path: 'b.ipynb',
       againstNotebook: original
     });
-    await jest.advanceTimersByTimeAsync(500);
-    expect(await answer).toMatchObject({
-      path: 'b.ipynb',
-      against: 'the original notebook'
-    });
-    expect(client.startVerify.mock.calls).toEqual([
-      [{ path: 'b.ipynb', against_notebook: original, timeout: 60 }]
-    ]);
+    await expectStartedAgainst(
+      answer,
+      client,
+      'b.ipynb',
+      'the original notebook',
+      original
+    );
   });
 });
