@@ -21,11 +21,30 @@ sees only what it reads: ``df["b"]`` does not see ``df["a"] = …``; ``lst[0]`` 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, TypeAlias
 
 from .cells import CellFacts
 from .dataflow import reads_through_calls
 
 UNBOUND = -1  # the first component of the version of a name nothing binds
+
+# What a read sees (``Namespace.read``): ``(UNBOUND, the del that unbound it or 0)``, an
+# object's creation alone ``(vid,)``, or ``(vid, its last whole change, the last changes
+# of its keys: {(key, version)})`` (the growth is the key ``"+"``).
+Version: TypeAlias = "tuple[int] | tuple[int, int] | tuple[int, int, frozenset[tuple[str, int]]]"
+Keys: TypeAlias = "frozenset[str] | None"  # None: the whole object
+# a read at keys, or ``("but", keys the run assigns before reading them, keys)``
+ReadKeys: TypeAlias = "Keys | tuple[Literal['but'], frozenset[str], Keys]"
+Inputs: TypeAlias = "tuple[tuple[str, ReadKeys, Version], ...]"  # what a run read
+# What a run did to the namespace (``Namespace.run``'s second answer, ``Namespace.apply``):
+# (def, name, version, is a module, is a generator, a function's free globals, fingerprint)
+DefOp: TypeAlias = "tuple[Literal['def'], str, int, bool, bool, tuple[str, ...] | None, str | None]"
+# (mut, name, version, keys or None, only grew, fingerprint)
+MutOp: TypeAlias = "tuple[Literal['mut'], str, int, Keys, bool, str | None]"
+AliasOp: TypeAlias = "tuple[Literal['alias'], str, str]"  # (alias, name, the name it is bound to)
+DelOp: TypeAlias = "tuple[Literal['del'], str, int]"
+DrawOp: TypeAlias = "tuple[Literal['draw'], str, int, str]"  # (draw, name, version, state key)
+Op: TypeAlias = "DefOp | MutOp | AliasOp | DelOp | DrawOp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +66,12 @@ class Sig:
     code that reads the clock or the OS gets a new one: its values are new)."""
 
     source: str
-    inputs: tuple
+    inputs: Inputs
     nonce: int
     failed: bool
+
+
+_NO_WRITE = Write("", -1, "", None, False)
 
 
 class Versions:
@@ -57,13 +79,13 @@ class Versions:
     Restart & Run All compared with it (the same computation gets the same id)."""
 
     def __init__(self) -> None:
-        self._ids: dict[tuple, int] = {}
-        self.writes: list[Write | None] = [None]
-        self._sig_ids: dict[tuple, int] = {}
+        self._ids: dict[tuple[str, int, str, object], int] = {}
+        self.writes: list[Write] = [_NO_WRITE]  # version 0: no change
+        self._sig_ids: dict[tuple[str, Inputs, int, bool], int] = {}
         self.sigs: list[Sig] = []
         self.same: dict[int, int] = {}  # version -> the equal one it stands for (fingerprints)
 
-    def sig(self, source: str, inputs: tuple, nonce: int = 0, failed: bool = False) -> int:
+    def sig(self, source: str, inputs: Inputs, nonce: int = 0, failed: bool = False) -> int:
         key = (source, inputs, nonce, failed)
         i = self._sig_ids.get(key)
         if i is None:
@@ -85,7 +107,14 @@ class Obj:
 
     __slots__ = ("fp", "frees", "generator", "grow", "keys", "module", "vid", "whole")
 
-    def __init__(self, vid, module=False, generator=False, frees=None, fp=None):
+    def __init__(
+        self,
+        vid: int,
+        module: bool = False,
+        generator: bool = False,
+        frees: tuple[str, ...] | None = None,
+        fp: str | None = None,
+    ) -> None:
         self.vid = vid
         self.whole = 0  # last change of the whole object
         self.grow = 0  # last append/extend
@@ -96,14 +125,14 @@ class Obj:
         self.fp = fp  # the probe's fingerprint of the current value, when known
 
 
-def components(version: tuple) -> set[int]:
+def components(version: Version) -> set[int]:
     """The writes a version is made of."""
-    out = set()
+    out: set[int] = set()
     for part in version:
-        if type(part) is int:
+        if isinstance(part, int):
             if part > 0:
                 out.add(part)
-        elif part:
+        else:
             for _, v in part:
                 out.add(v)
     return out
@@ -120,18 +149,18 @@ class Namespace:
         self.functions: set[str] = set()  # names some run bound to a def/class/lambda
 
     # ----- reading ---------------------------------------------------------------------
-    def read(self, name: str, keys: frozenset[str] | tuple | None) -> tuple:
+    def read(self, name: str, keys: ReadKeys) -> Version:
         """The version of what a read of ``name`` at ``keys`` (None: whole) sees;
         ``("but", overwritten, keys)``: not the keys the run assigns before reading them."""
         obj = self.env.get(name)
         if obj is None:
             return (UNBOUND, self.gone.get(name, 0))
         but: frozenset[str] = frozenset()
-        if type(keys) is tuple:
+        if isinstance(keys, tuple):
             _, but, keys = keys
         if keys is None:
             return _whole(obj, but)
-        parts: list = []
+        parts: list[tuple[str, int] | tuple[str, int, int] | tuple[str, int, int, frozenset[tuple[str, int]]]] = []
         for k in sorted(keys):
             c = k[0]
             if c == "&":
@@ -150,25 +179,25 @@ class Namespace:
                 parts.append((k, obj.keys.get(k, 0)))
         if not parts:
             return (obj.vid,)
-        flat = set()
+        flat: set[tuple[str, int]] = set()
         for p in parts:
             for x in p[1:]:
-                if type(x) is int:
+                if isinstance(x, int):
                     if x:
                         flat.add((p[0], x))
                 else:
                     flat.update(x)
         return (obj.vid, obj.whole, frozenset(flat))
 
-    def _lookup(self, name):
+    def _lookup(self, name: str) -> tuple[str, ...] | None:
         obj = self.env.get(name)
         return None if obj is None else obj.frees
 
-    def reads_of(self, f: CellFacts) -> list[tuple[str, frozenset[str] | tuple | None]]:
+    def reads_of(self, f: CellFacts) -> list[tuple[str, ReadKeys]]:
         """What code with facts ``f`` reads here: (name, keys or None for whole, or
         ``("but", overwritten, keys)``, see ``read``)."""
         keyed, over = f.keyed_reads, f.overwrites
-        reads: list[tuple[str, frozenset[str] | tuple | None]] = [(n, keyed.get(n)) for n in f.reads]
+        reads: list[tuple[str, ReadKeys]] = [(n, keyed.get(n)) for n in f.reads]
         if over:  # a key the run assigns before reading it: its old value is no input
             for i, n in enumerate(f.reads):
                 gone, keys = over.get(n), keyed.get(n)
@@ -184,8 +213,14 @@ class Namespace:
 
     # ----- running ---------------------------------------------------------------------
     def run(
-        self, f: CellFacts, tag: int, failed: bool = False, nonce: int = 0, fingerprints=None, modules: str = ""
-    ) -> tuple:
+        self,
+        f: CellFacts,
+        tag: int,
+        failed: bool = False,
+        nonce: int = 0,
+        fingerprints: dict[str, str] | None = None,
+        modules: str = "",
+    ) -> tuple[Inputs, tuple[Op, ...]]:
         """Apply one run of code with facts ``f``; returns what it read, ((name, keys,
         version), ...), and what it did (for ``apply``). ``modules`` names the local module
         code it ran with, when that is not the code its run had (modules.py): part of what
@@ -198,7 +233,7 @@ class Namespace:
         sig = vs.sig(code, inputs, nonce, failed)
         env, writer = self.env, self.writer
         fps = fingerprints or {}
-        ops: list[tuple] = []
+        ops: list[Op] = []
         do = ops.append
         if not failed:
             for n in f.deletes:
@@ -230,11 +265,11 @@ class Namespace:
                 do(("def", n, old.vid, old.module, old.generator, old.frees, fp))
                 continue
             frees = f.functions.get(n)
-            op = ("def", n, v, n in f.imports, n in f.generators, frees, fp)
+            op: DefOp = ("def", n, v, n in f.imports, n in f.generators, frees, fp)
             self._def(op, tag)
             do(op)
         if failed:
-            return inputs, ops
+            return inputs, tuple(ops)
         for n in f.mutates:
             obj = env.get(n)
             if obj is None:
@@ -248,7 +283,7 @@ class Namespace:
                 continue  # the probe saw no change
             grow = keys is None and n in f.grow_mutates
             v = vs.write("grow" if grow else "mut", sig, n, keys, not heuristic)
-            change = ("mut", n, v, keys, grow, fp)
+            change: MutOp = ("mut", n, v, keys, grow, fp)
             self._mut(obj, change, tag)
             do(change)
         for n, key in f.draws.items():
@@ -262,7 +297,7 @@ class Namespace:
             do(("draw", n, v, key))
         return inputs, tuple(ops)
 
-    def _def(self, op, tag):
+    def _def(self, op: DefOp, tag: int) -> None:
         _, n, v, module, generator, frees, fp = op
         self.env[n] = Obj(v, module, generator, frees, fp)
         self.gone.pop(n, None)
@@ -270,7 +305,7 @@ class Namespace:
         if frees is not None:
             self.functions.add(n)
 
-    def _mut(self, obj, op, tag):
+    def _mut(self, obj: Obj, op: MutOp, tag: int) -> None:
         _, _n, v, keys, grow, fp = op
         obj.fp = fp
         self.writer[v] = tag
@@ -282,32 +317,31 @@ class Namespace:
         else:
             obj.whole = v
 
-    def apply(self, ops: tuple, tag: int) -> None:
+    def apply(self, ops: tuple[Op, ...], tag: int) -> None:
         """Do again what a run did (``run``'s second answer), where it read the same."""
         env = self.env
         for op in ops:
-            what, n, v = op[0], op[1], op[2]
-            if what == "def":
+            if op[0] == "def":
                 self._def(op, tag)
-            elif what == "mut":
-                obj = env.get(n)
+            elif op[0] == "mut":
+                obj = env.get(op[1])
                 if obj is not None:
                     self._mut(obj, op, tag)
-            elif what == "alias":
-                if v in env:
-                    env[n] = env[v]
-            elif what == "del":
-                env.pop(n, None)
-                self.gone[n] = v
-                self.writer[v] = tag
+            elif op[0] == "alias":
+                if op[2] in env:
+                    env[op[1]] = env[op[2]]
+            elif op[0] == "del":
+                env.pop(op[1], None)
+                self.gone[op[1]] = op[2]
+                self.writer[op[2]] = tag
             else:
-                obj = env.get(n)
+                obj = env.get(op[1])
                 if obj is not None:
-                    obj.keys[op[3]] = v
-                    self.writer[v] = tag
+                    obj.keys[op[3]] = op[2]
+                    self.writer[op[2]] = tag
 
 
-def _whole(obj: Obj, but: frozenset[str] = frozenset()) -> tuple:
+def _whole(obj: Obj, but: frozenset[str] = frozenset()) -> Version:
     keys = obj.keys.items() if not but else [(k, v) for k, v in obj.keys.items() if k not in but]
     return (obj.vid, obj.whole, frozenset(keys) | ({("+", obj.grow)} if obj.grow else frozenset()))
 
@@ -322,9 +356,9 @@ class Differ:
 
     def __init__(self, versions: Versions):
         self.versions = versions
-        self.memo: dict[tuple, bool] = {}
+        self.memo: dict[tuple[Version, Version], bool] = {}
 
-    def certain(self, a: tuple, b: tuple, depth: int = 0) -> bool:
+    def certain(self, a: Version, b: Version, depth: int = 0) -> bool:
         if a == b:
             return False
         key = (a, b)
@@ -333,7 +367,7 @@ class Differ:
             got = self.memo[key] = self._certain(a, b, depth)
         return got
 
-    def _certain(self, a, b, depth):
+    def _certain(self, a: Version, b: Version, depth: int) -> bool:
         writes = self.versions.writes
         only_a = components(a) - components(b)
         only_b = components(b) - components(a)
@@ -353,7 +387,7 @@ class Differ:
                 return True
         return any(writes[v].certain for v in by_slot.values())
 
-    def _writes_differ(self, v, u, depth):
+    def _writes_differ(self, v: int, u: int, depth: int) -> bool:
         wa, wb = self.versions.writes[v], self.versions.writes[u]
         if not (wa.certain and wb.certain):
             return False
