@@ -249,7 +249,7 @@ async def _execute(
             on_progress({"run": label, "cell": done, "of": len(cells), "seconds": round(time.monotonic() - started, 3)})
 
     progress(0)
-    index = cells[0] if cells else None
+    index: int | None = None  # the cell being run; None while the kernel starts
     try:
         # the kernel process's own log (not what cells print, which comes over ZMQ) is not ours to show
         async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
@@ -279,7 +279,9 @@ async def _execute(
     except Exception as err:  # no such kernel, it would not start, a malformed cell, …
         if run.stopped is None:
             first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            run.stopped, run.stopped_at = f"the run failed: {first}", index
+            # a kernel that never started is no cell's failure: every cell is skipped
+            why = "the kernel did not start" if index is None else "the run failed"
+            run.stopped, run.stopped_at = f"{why}: {first}", index
 
 
 # ----- pairing the cells of two notebooks -------------------------------------------------

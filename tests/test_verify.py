@@ -212,6 +212,18 @@ def test_broken_refactors_are_caught_as_changed(refactors):
     assert answer["first_difference"] == 2
 
 
+def test_a_kernel_that_does_not_start_fails_the_run_and_blames_no_cell(tmp_path, monkeypatch):
+    from jupyter_nbrefactor import verify as verify_module
+
+    monkeypatch.setattr(verify_module, "kernel_name", lambda nb: "no-such-kernel")
+    answer = verify(new_notebook(cells=[new_code_cell("x = 1"), new_code_cell("print(x)")]), tmp_path)
+    assert answer["verdict"] == "failed"
+    assert [c["status"] for c in answer["cells"]] == ["skipped", "skipped"]
+    assert answer["first_difference"] is None
+    assert answer["message"].startswith("notebook run: the kernel did not start: ")
+    assert "no-such-kernel" in answer["message"]
+
+
 def test_cancelled_before_it_starts_runs_no_kernel(tmp_path):
     cancel = threading.Event()
     cancel.set()
