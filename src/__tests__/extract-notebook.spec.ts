@@ -1,9 +1,12 @@
-import { NotebookModel } from '@jupyterlab/notebook';
+import { Notification } from '@jupyterlab/apputils';
+import { Notebook, NotebookActions, NotebookModel } from '@jupyterlab/notebook';
 
 import {
   isLastUndoStep,
   notebookForPlan,
-  replaceCells
+  replaceCells,
+  replaceRuns,
+  undoIfLast
 } from '../extract/notebook';
 
 function notebook(): NotebookModel {
@@ -85,6 +88,55 @@ describe('replaceCells', () => {
     const step = replaceCells(model, [1], 'a = g()');
     model.sharedModel.insertCell(0, { cell_type: 'code', source: 'z = 0' });
     expect(isLastUndoStep(model, step)).toBe(false);
+  });
+});
+
+describe('replaceRuns', () => {
+  it('replaces several runs in one step, whatever order they come in', () => {
+    const model = notebook();
+    const before = model.toJSON();
+    const step = replaceRuns(model, [
+      { cells: [1], source: 'a = f()' },
+      { cells: [3, 2], source: 'b = g(a)' }
+    ]);
+    expect(sources(model)).toEqual([
+      '# Data',
+      'a = f()',
+      'b = g(a)',
+      'print(b)'
+    ]);
+    expect(isLastUndoStep(model, step)).toBe(true);
+    model.sharedModel.undo();
+    expect(model.toJSON()).toEqual(before);
+  });
+});
+
+describe("a notification's Undo (undoIfLast)", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('undoes the step while it is the last one', () => {
+    const model = notebook();
+    const before = model.toJSON();
+    const step = replaceCells(model, [1, 2, 3], 'b = f()');
+    const undo = jest
+      .spyOn(NotebookActions, 'undo')
+      .mockImplementation(() => model.sharedModel.undo());
+    undoIfLast({ model } as unknown as Notebook, step, 'changed');
+    expect(undo).toHaveBeenCalledTimes(1);
+    expect(model.toJSON()).toEqual(before);
+  });
+
+  it('undoes nothing the user did since, and says how to get the cells back', () => {
+    const model = notebook();
+    const step = replaceCells(model, [1], 'a = g()');
+    model.sharedModel.insertCell(0, { cell_type: 'code', source: 'z = 0' });
+    const after = model.toJSON();
+    const undo = jest.spyOn(NotebookActions, 'undo');
+    const warning = jest.spyOn(Notification, 'warning').mockReturnValue('n');
+    undoIfLast({ model } as unknown as Notebook, step, 'use Edit › Undo');
+    expect(undo).not.toHaveBeenCalled();
+    expect(warning.mock.calls).toEqual([['use Edit › Undo']]);
+    expect(model.toJSON()).toEqual(after);
   });
 });
 

@@ -4,7 +4,7 @@
  * when asked, the fresh-kernel verification of the saved result.
  */
 import { Notification } from '@jupyterlab/apputils';
-import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import { NotebookPanel } from '@jupyterlab/notebook';
 import { Contents } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
@@ -18,13 +18,13 @@ import { ExtractBody, ExtractDialog, Highlighter } from './dialog';
 import { ExtractModel } from './model';
 import {
   IExtractionTarget,
-  isLastUndoStep,
   notebookForPlan,
   onUndo,
   replaceCells,
   revealCell,
   serverPath,
-  sourcesOf
+  sourcesOf,
+  undoIfLast
 } from './notebook';
 import { IExtractSettings } from './settings';
 
@@ -262,17 +262,14 @@ export class Extractor {
       caption: trans.__(
         'Bring the original cells back and the module as it was before'
       ),
-      callback: () => {
-        if (isLastUndoStep(notebookModel, step)) {
-          NotebookActions.undo(notebook);
-        } else {
-          Notification.warning(
-            trans.__(
-              'The notebook changed since the extraction: use Edit › Undo until the cells are back.'
-            )
-          );
-        }
-      }
+      callback: () =>
+        undoIfLast(
+          notebook,
+          step,
+          trans.__(
+            'The notebook changed since the extraction: use Edit › Undo until the cells are back.'
+          )
+        )
     };
     const canVerify = this._options.commands.hasCommand(
       CommandIDs.checkReproducibility

@@ -3,7 +3,12 @@
  * notebook as the server plans from it, the one undoable cell replacement,
  * and revealing the cell a refusal names.
  */
-import { INotebookModel, Notebook } from '@jupyterlab/notebook';
+import { Notification } from '@jupyterlab/apputils';
+import {
+  INotebookModel,
+  Notebook,
+  NotebookActions
+} from '@jupyterlab/notebook';
 
 import { NbRefactorAPI } from '../tokens';
 
@@ -153,45 +158,71 @@ export function onUndo(
 /**
  * Replace the selected cells by one code cell holding `source`, where the
  * first of them was, as ONE undo step: a single Ctrl+Z brings the original
- * cells back, outputs included. The new cell keeps their outputs, in order
- * (what it must reproduce: a fresh-kernel check of the saved notebook
- * compares with them), and records their ids in `metadata.nbrefactor.replaces`
- * as the server's apply does. Returns that undo step (to undo it later only
- * if it is still the last one), or null without an undo manager.
+ * cells back, outputs included (see `replaceRuns`). Returns that undo step (to
+ * undo it later only if it is still the last one), or null without an undo
+ * manager.
  */
 export function replaceCells(
   model: INotebookModel,
   cells: readonly number[],
   source: string
 ): unknown {
+  return replaceRuns(model, [{ cells, source }]);
+}
+
+/** A run of cells to replace by one code cell holding `source`. */
+export interface IReplacement {
+  cells: readonly number[];
+  source: string;
+}
+
+/**
+ * Replace each run of cells by one code cell holding its `source`, where the
+ * first of them was, in one transaction: ONE undo step brings every original
+ * cell back. A new cell keeps the outputs of the cells it replaces, in order
+ * (what it must reproduce: a fresh-kernel check of the saved notebook
+ * compares with them), and records their ids in `metadata.nbrefactor.replaces`
+ * as the server's apply does. The runs must not overlap. Returns the undo
+ * step, or null without an undo manager.
+ */
+export function replaceRuns(
+  model: INotebookModel,
+  runs: readonly IReplacement[]
+): unknown {
   const shared = model.sharedModel;
   const undo = (shared as unknown as IUndoable).undoManager ?? null;
-  const ascending = [...cells].sort((a, b) => a - b);
-  const descending = [...ascending].reverse();
-  const first = ascending[0];
-  const replaced = ascending.map(
-    index =>
-      model.cells.get(index).toJSON() as { id?: unknown; outputs?: unknown[] }
+  // bottom up, so the indices of the runs above stay valid
+  const ordered = runs
+    .map(run => ({
+      cells: [...run.cells].sort((a, b) => a - b),
+      source: run.source
+    }))
+    .sort((a, b) => b.cells[0] - a.cells[0]);
+  const replaced = ordered.map(run =>
+    run.cells.map(
+      index =>
+        model.cells.get(index).toJSON() as { id?: unknown; outputs?: unknown[] }
+    )
   );
-  const outputs = ([] as unknown[]).concat(
-    ...replaced.map(cell => cell.outputs ?? [])
-  );
-  const replaces = replaced
-    .map(cell => cell.id)
-    .filter((id): id is string => typeof id === 'string' && id.length > 0);
   // Edits made just before would otherwise merge into the same undo step.
   undo?.stopCapturing();
   shared.transact(() => {
-    for (const index of descending) {
-      shared.deleteCell(index);
-    }
-    shared.insertCell(first, {
-      cell_type: 'code',
-      source,
-      metadata: replaces.length > 0 ? { nbrefactor: { replaces } } : {},
-      outputs,
-      execution_count: null
-    } as Parameters<typeof shared.insertCell>[1]);
+    ordered.forEach((run, k) => {
+      const cells = replaced[k];
+      const replaces = cells
+        .map(cell => cell.id)
+        .filter((id): id is string => typeof id === 'string' && id.length > 0);
+      for (const index of [...run.cells].reverse()) {
+        shared.deleteCell(index);
+      }
+      shared.insertCell(run.cells[0], {
+        cell_type: 'code',
+        source: run.source,
+        metadata: replaces.length > 0 ? { nbrefactor: { replaces } } : {},
+        outputs: ([] as unknown[]).concat(...cells.map(c => c.outputs ?? [])),
+        execution_count: null
+      } as Parameters<typeof shared.insertCell>[1]);
+    });
   });
   undo?.stopCapturing();
   return undo ? undo.undoStack[undo.undoStack.length - 1] : null;
@@ -201,6 +232,23 @@ export function replaceCells(
 export function isLastUndoStep(model: INotebookModel, step: unknown): boolean {
   const undo = (model.sharedModel as unknown as IUndoable).undoManager;
   return !!undo && undo.undoStack[undo.undoStack.length - 1] === step;
+}
+
+/**
+ * A notification's Undo: undo `step` (from `replaceRuns`) when it is still the
+ * notebook's last undo step; else undo nothing the user did since and show
+ * `changed` (how to get the cells back by hand).
+ */
+export function undoIfLast(
+  notebook: Notebook,
+  step: unknown,
+  changed: string
+): void {
+  if (notebook.model && isLastUndoStep(notebook.model, step)) {
+    NotebookActions.undo(notebook);
+  } else {
+    Notification.warning(changed);
+  }
 }
 
 /**

@@ -4,11 +4,16 @@
  * Undo: the notebook edit and the files it created).
  */
 import { Dialog, Notification } from '@jupyterlab/apputils';
-import { NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import { NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { NbRefactorClient } from '../api';
-import { notebookForPlan, onUndo, serverPath } from '../extract/notebook';
+import {
+  notebookForPlan,
+  onUndo,
+  serverPath,
+  undoIfLast
+} from '../extract/notebook';
 import { NbRefactorAPI } from '../tokens';
 import { GraduateBody } from './dialog';
 import { applyGraduation, unchangedSince } from './notebook';
@@ -178,9 +183,17 @@ export class Graduator {
             ),
             callback: () => {
               if (step === null) {
+                // no undo manager: the files go, the cells stay
                 void undoFiles();
+                return;
               }
-              NotebookActions.undo(panel.content);
+              undoIfLast(
+                panel.content,
+                step,
+                trans.__(
+                  'The notebook changed since the graduation: use Edit › Undo until the cells are back.'
+                )
+              );
             }
           }
         ]

@@ -4,11 +4,8 @@
  */
 import type { INotebookModel } from '@jupyterlab/notebook';
 
+import { replaceRuns } from '../extract/notebook';
 import { NbRefactorAPI } from '../tokens';
-
-interface IUndoable {
-  undoManager?: { stopCapturing(): void; undoStack: unknown[] } | null;
-}
 
 /** The moves of a plan, in notebook order. */
 export function movesOf(
@@ -42,43 +39,15 @@ export function unchangedSince(
 
 /**
  * Replace each move's cells by its call, where the first of them was, in one
- * transaction: a single undo brings every original cell back. A new cell keeps
- * the outputs of the cells it replaces and names them in
- * `metadata.nbrefactor.replaces` (what a fresh-kernel check compares it with).
+ * transaction: a single undo brings every original cell back (`replaceRuns`).
  * Returns the undo step, or null without an undo manager.
  */
 export function applyGraduation(
   model: INotebookModel,
   plan: NbRefactorAPI.IGraduationPlan
 ): unknown {
-  const shared = model.sharedModel;
-  const undo = (shared as unknown as IUndoable).undoManager ?? null;
-  const moves = movesOf(plan).reverse(); // bottom up: indices above stay valid
-  const replaced = moves.map(move =>
-    move.cells.map(
-      index =>
-        model.cells.get(index).toJSON() as { id?: unknown; outputs?: unknown[] }
-    )
+  return replaceRuns(
+    model,
+    movesOf(plan).map(move => ({ cells: move.cells, source: move.replacement }))
   );
-  undo?.stopCapturing();
-  shared.transact(() => {
-    moves.forEach((move, k) => {
-      const cells = replaced[k];
-      const replaces = cells
-        .map(cell => cell.id)
-        .filter((id): id is string => typeof id === 'string' && id.length > 0);
-      for (const index of [...move.cells].sort((a, b) => b - a)) {
-        shared.deleteCell(index);
-      }
-      shared.insertCell(move.cells[0], {
-        cell_type: 'code',
-        source: move.replacement,
-        metadata: replaces.length > 0 ? { nbrefactor: { replaces } } : {},
-        outputs: ([] as unknown[]).concat(...cells.map(c => c.outputs ?? [])),
-        execution_count: null
-      } as Parameters<typeof shared.insertCell>[1]);
-    });
-  });
-  undo?.stopCapturing();
-  return undo ? undo.undoStack[undo.undoStack.length - 1] : null;
 }
