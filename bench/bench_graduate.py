@@ -21,7 +21,6 @@ tallied), ``changed`` (graduated but shows something else: the figure that must 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import json
 import os
 import re
@@ -33,6 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 import nbformat
+from corpus_jobs import measure_each, runnable
 
 from jupyter_nbrefactor.graduate import (
     DEFAULT_SCRIPT,
@@ -104,32 +104,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", help="write the rows here")
     args = parser.parse_args(argv)
     corpus = Path(args.corpus)
-    manifest = json.loads((corpus / "manifest.json").read_text())
-    entries = [e for e in manifest["notebooks"] if e["status"] == "passed" and has_sections(corpus / e["file"])]
+    entries = [e for e in runnable(corpus) if has_sections(corpus / e["file"])]
     if args.limit:
         entries = entries[: args.limit]
     print(f"{len(entries)} runnable notebooks with 2-8 sections; jobs {args.jobs}", flush=True)
-    rows = []
     t0 = time.perf_counter()
-    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-        futures = {
-            pool.submit(
-                one_notebook,
-                str(corpus / e["file"]),
-                str(corpus / e["data_dir"]) if e.get("data_dir") else None,
-                args.timeout,
-            ): e
-            for e in entries
-        }
-        for fut in concurrent.futures.as_completed(futures):
-            try:
-                row = fut.result()
-            except Exception as err:  # a crash of the engine is a finding, not the end of the run
-                row = {"file": futures[fut]["file"], "outcome": "crash", "reason": f"{type(err).__name__}: {err}"}
-            rows.append(row)
-            extra = row.get("reason") or row.get("detail") or ""
-            timing = f"plan {row.get('plan_s', 0):.2f} s apply {row.get('apply_s', 0):.2f} s"
-            print(f"{row['outcome']:8} {timing}  {row['file']}  {extra[:110]}", flush=True)
+
+    def crashed(entry: dict, err: Exception) -> dict:  # a crash of the engine is a finding
+        return {"file": entry["file"], "outcome": "crash", "reason": f"{type(err).__name__}: {err}"}
+
+    def report(row: dict) -> None:
+        extra = row.get("reason") or row.get("detail") or ""
+        timing = f"plan {row.get('plan_s', 0):.2f} s apply {row.get('apply_s', 0):.2f} s"
+        print(f"{row['outcome']:8} {timing}  {row['file']}  {extra[:110]}", flush=True)
+
+    rows = measure_each(corpus, entries, one_notebook, (args.timeout,), args.jobs, crashed, report)
     n = len(rows)
     tally = Counter(r["outcome"] for r in rows)
     print(f"\n{n} notebooks in {time.perf_counter() - t0:.0f} s")

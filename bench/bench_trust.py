@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import concurrent.futures
 import json
 import os
 import re
@@ -46,6 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from corpus_jobs import measure_each, runnable  # noqa: E402
 from trust_harness import VERDICT_KINDS, LiveSession, fresh_run, notebook_cells  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,45 +134,6 @@ def literal(node):
 
 def span(node):
     return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
-
-
-def _find_params_narrow(cells: list[dict]) -> list[dict]:  # kept for reference: "param" only
-    out = []
-    code = [(i, c) for i, c in enumerate(cells) if c["cell_type"] == "code"]
-    for k, (i, cell) in enumerate(code):
-        try:
-            tree = ast.parse(cell["source"])
-        except SyntaxError:
-            continue
-        for stmt in tree.body:
-            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-                continue
-            node = stmt.value
-            value = None
-            if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-                value = node.value
-            elif (
-                isinstance(node, ast.UnaryOp)
-                and isinstance(node.op, ast.USub)
-                and isinstance(node.operand, ast.Constant)
-                and type(node.operand.value) in (int, float)
-            ):
-                value = -node.operand.value
-            if value is None:
-                continue
-            name = stmt.targets[0].id
-            readers = [c["id"] for _, c in code[k + 1 :] if name in load_names(c["source"])]
-            if readers:
-                out.append(
-                    {
-                        "cell_id": cell["id"],
-                        "name": name,
-                        "value": value,
-                        "readers": readers,
-                        "span": (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset),
-                    }
-                )
-    return out
 
 
 def edited_source(source: str, param: dict) -> str:
@@ -378,7 +339,6 @@ def main(argv=None):
     parser.add_argument("--jobs", type=int, default=2, help="notebooks measured at once")
     parser.add_argument("--params", type=int, default=1, help="parameter cells edited per notebook")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per cell")
-    parser.add_argument("--nb-timeout", type=float, default=600, help="seconds per notebook")
     parser.add_argument("--only", help="notebooks whose file name contains this")
     parser.add_argument("--with-edits", action="store_true", help="only the notebooks that have a cell to edit")
     parser.add_argument("--json", help="write the results here")
@@ -390,8 +350,7 @@ def main(argv=None):
     parser.add_argument("--engine-label", default="", help="a note on the engine measured, kept in the JSON")
     args = parser.parse_args(argv)
     corpus = Path(args.corpus)
-    manifest = json.loads((corpus / "manifest.json").read_text())
-    entries = [r for r in manifest["notebooks"] if r["status"] == "passed"]
+    entries = runnable(corpus)
     if args.only:
         entries = [r for r in entries if args.only in r["file"]]
     if args.with_edits:
@@ -405,31 +364,17 @@ def main(argv=None):
         entries = [entries[i * len(entries) // args.limit] for i in range(args.limit)]
     commit = engine_commit() + (f" [{args.engine_label}]" if args.engine_label else "")
     print(f"engine: session.py at {commit}; {len(entries)} notebooks; jobs {args.jobs}", flush=True)
-    rows = []
     t0 = time.perf_counter()
-    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-        futs = {
-            pool.submit(
-                one_notebook,
-                str(corpus / e["file"]),
-                str(corpus / e["data_dir"]) if e.get("data_dir") else None,
-                args.params,
-                args.timeout,
-                args.truth_past_errors,
-            ): e
-            for e in entries
-        }
-        for fut in concurrent.futures.as_completed(futs):
-            try:
-                row = fut.result(timeout=args.nb_timeout)
-            except Exception as e:
-                row = {"notebook": futs[fut]["file"], "failure": repr(e)[:200], "edits": [], "wrong_certain": []}
-            rows.append(row)
-            print(
-                f"  {row['notebook']}: {row.get('seconds', '?')} s"
-                + (f"  FAILED {row['failure']}" if row.get("failure") else ""),
-                flush=True,
-            )
+
+    def crashed(entry: dict, err: Exception) -> dict:
+        return {"notebook": entry["file"], "failure": repr(err)[:200], "edits": [], "wrong_certain": []}
+
+    def report(row: dict) -> None:
+        failure = f"  FAILED {row['failure']}" if row.get("failure") else ""
+        print(f"  {row['notebook']}: {row.get('seconds', '?')} s{failure}", flush=True)
+
+    work_args = (args.params, args.timeout, args.truth_past_errors)
+    rows = measure_each(corpus, entries, one_notebook, work_args, args.jobs, crashed, report)
     rows.sort(key=lambda r: r["notebook"])
 
     # (a) clean runs
