@@ -266,7 +266,8 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float, p
                 unreached = {cid for cid in code_ids if cid not in truth_run.outputs}
                 considered = [cid for cid in code_ids if cid not in nondet | unreached]
                 truth = differing(live, truth_run, considered)
-                pred = {k: v - nondet - unreached for k, v in predicted(ws).items()}
+                warned = predicted(ws)
+                pred = {k: v - nondet - unreached for k, v in warned.items()}
                 edit = {
                     "cell": number[param["cell_id"]],
                     "name": param["name"],
@@ -276,7 +277,7 @@ def one_notebook(path: str, data_dir: str | None, params: int, timeout: float, p
                     "reader": number.get(reader) if variant == 2 else None,
                     "truth": sorted(number[c] for c in truth),
                     "unreached": len(unreached),
-                    "unreached_warned": len(unreached & predicted(ws)["certain_verdict"]),
+                    "unreached_warned": len(unreached & warned["certain_verdict"]),
                     **{k: score(pred[k], truth) for k in SETS},
                 }
                 row["edits"].append(edit)
