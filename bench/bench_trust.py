@@ -154,8 +154,8 @@ def edited_source(source: str, param: dict) -> str:
 
 
 def engine_commit() -> str:
-    """The last commit of session.py, and whether the working tree differs from it (the engine
-    is edited in the shared tree while this runs)."""
+    """The last commit of the engine (the package), and whether the working tree differs from
+    it (the engine is edited in the shared tree while this runs)."""
     import hashlib
 
     import jupyter_nbrefactor
@@ -165,7 +165,7 @@ def engine_commit() -> str:
         return f"engine imported from {where}"
     try:
         log = subprocess.run(
-            ["git", "log", "-1", "--format=%h %s", "--", "jupyter_nbrefactor/session.py"],
+            ["git", "log", "-1", "--format=%h %s", "--", "jupyter_nbrefactor"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -369,7 +369,7 @@ def main(argv=None):
         # spread over the sorted list, so that every package is in the sample
         entries = [entries[i * len(entries) // args.limit] for i in range(args.limit)]
     commit = engine_commit() + (f" [{args.engine_label}]" if args.engine_label else "")
-    print(f"engine: session.py at {commit}; {len(entries)} notebooks; jobs {args.jobs}", flush=True)
+    print(f"engine: {commit}; {len(entries)} notebooks; jobs {args.jobs}", flush=True)
     t0 = time.perf_counter()
 
     def crashed(entry: dict, err: Exception) -> dict:
