@@ -101,6 +101,14 @@ def code_lines(source: str) -> int:
     return sum(1 for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#"))
 
 
+def may_define(facts: CellFacts) -> bool:
+    """Whether a cell that compiles may hold a ``def`` or ``class`` statement: its text
+    has the keyword. Asked before reading its defs from ``facts.tree``, which parses the
+    cell again and keeps the tree (see ``CellFacts.tree``): most cells have no def, and
+    their trees are then never built."""
+    return facts.error is None and ("def" in facts.python or "class" in facts.python)
+
+
 _CONSTANTS = frozenset({"True", "False", "None"})
 _SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER})
 
@@ -203,7 +211,7 @@ class NotebookFacts:
         out: dict[str, None] = {}
         for c in self.code:
             f = c.facts
-            if f is None or f.tree is None:
+            if f is None or f.error is not None:
                 continue
             for name in f.defines:
                 if name != "_" and name not in f.imports and name not in f.functions:
@@ -215,9 +223,10 @@ class NotebookFacts:
         """(functions, classes) defined at module level, each as (cell position, line, name)."""
         functions, classes = [], []
         for c in self.code:
-            if c.facts is None or c.facts.tree is None:
+            tree = c.facts.tree if c.facts is not None and may_define(c.facts) else None
+            if tree is None:
                 continue
-            stack = list(c.facts.tree.body)
+            stack = list(tree.body)
             while stack:
                 node = stack.pop()
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -252,7 +261,8 @@ class NotebookFacts:
         return self._duplicates[min_lines]
 
     def _find_duplicates(self, min_lines: int) -> list[Duplicate]:
-        norm = [_normalised_statements(c.source) for c in self.code]
+        # a cell of fewer lines of code than a block has fewer statements: not tokenized
+        norm = [_normalised_statements(c.source) if code_lines(c.source) >= min_lines else () for c in self.code]
         texts_of = [[t for _, t in lines] for lines in norm]
         # window of lines, joined (a string, which the garbage collector does not track:
         # tuples here made it walk every ast of the notebook) -> (code index, offset)
@@ -383,6 +393,12 @@ def _scan(source: str) -> _Scan:
 
 
 _PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
+
+
+def _may_hold_paths(facts: CellFacts) -> bool:
+    """Whether a cell's string constants may hold a path (a ``/`` or ``\\``, written as is
+    or as an escape, which has a backslash): asked before scanning its tree for them."""
+    return "/" in facts.python or "\\" in facts.python
 
 
 def _is_sys_path(node: Any) -> bool:
@@ -527,7 +543,7 @@ def _reads(nb: NotebookFacts) -> Iterator[tuple[int, CodeCell, str, str | None]]
     """(code index, code cell, name, function it is read through or None) on Restart & Run All."""
     defs = nb.definers
     for k, c in enumerate(nb.code):
-        if c.python_facts.tree is None:
+        if c.python_facts.error is not None:
             continue
         for name, via in defs.reads(k).items():
             yield k, c, name, via
@@ -704,6 +720,8 @@ def hidden_state_hack(nb: NotebookFacts, cfg: Config) -> Hits:
                 yield c.pos, m.line, f"{m.text.strip()}: runs code into this namespace; import a module instead"
             elif m.name == "store":
                 yield c.pos, m.line, f"{m.text.strip()}: passes values between notebooks outside the code"
+        if "sys" not in f.python:
+            continue  # no sys.path to change: the cell's tree is not needed
         for line in _scan(c.source).sys_path_edits:
             yield c.pos, line, "sys.path edit: install the code as a package (pip install -e .) instead"
 
@@ -730,16 +748,19 @@ def absolute_path(nb: NotebookFacts, cfg: Config) -> Hits:
     Why: the path exists on one machine only.
     Example: ``pd.read_csv("/home/ana/data.csv")``; ``DATA = "/data"`` then
     ``open(DATA + "/sales.csv")``."""
-    scans = [_scan(c.source) for c in nb.code]
+    scans = [_scan(c.source) if _may_hold_paths(c.python_facts) else None for c in nb.code]
     for k, c in enumerate(nb.code):
+        scan = scans[k]
+        if scan is None:
+            continue
         seen = set()
-        for line, value in scans[k].strings:
+        for line, value in scan.strings:
             m = _ABSOLUTE.search(value)
             if m and (line, m.group()) not in seen:
                 seen.add((line, m.group()))
                 yield c.pos, line, f"absolute path {m.group()!r}: it exists on one machine only"
-        for line, name, value in scans[k].root_folders:
-            used = any(name in later.path_names for later in scans[k:])
+        for line, name, value in scan.root_folders:  # a later cell may use it without a slash
+            used = any(name in _scan(later.source).path_names for later in nb.code[k:])
             if used and not any(at == line for at, _ in seen):  # not already reported by the pattern
                 seen.add((line, value))
                 yield c.pos, line, f"absolute path {value!r}: it exists on one machine only"

@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from .cells import CellFacts
 from .dataflow import is_predefined
 from .errors import RequestError
-from .lint import Finding, NotebookFacts, code_lines, lint_notebook
+from .lint import Finding, NotebookFacts, code_lines, lint_notebook, may_define
 from .lint_config import Config
 from .naming import suggest
 
@@ -176,27 +177,27 @@ def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]
     facts_of = [c.python_facts for c in code]
     imports: set[str] = set()
     for f in facts_of:
-        if f.tree is not None:
+        if f.error is None:
             imports.update(f.imports)
     # read_by[k]: (name, producing code index) of what cell k reads from a cell above it;
     # last_read[p]: name -> the last code index reading the value that cell p produced.
     read_by: list[list[tuple[str, int]]] = [[] for _ in code]
     last_read: list[dict[str, int]] = [{} for _ in code]
     for k, f in enumerate(facts_of):
-        if f.tree is None:
+        if f.error is not None:
             continue
         for name in defs.reads(k):
             p = defs.above(name, k)
             if p is not None and not is_predefined(name):
                 read_by[k].append((name, p))
                 last_read[p][name] = k
-    loose = [_loose_lines(c.source, f.tree) if f.tree is not None else 0 for c, f in zip(code, facts_of)]
+    loose = [_loose_lines(c.source, f) if f.error is None else 0 for c, f in zip(code, facts_of)]
     runs: list[tuple[float, int, int, list[int], int]] = []
     for start in range(len(code)):
         lines = 0
         params: set[str] = set()
         for end in range(start, min(start + MAX_RUN_CELLS, len(code))):
-            if facts_of[end].tree is None or (end > start and code[end].pos != code[end - 1].pos + 1):
+            if facts_of[end].error is not None or (end > start and code[end].pos != code[end - 1].pos + 1):
                 break
             lines += loose[end]
             params.update(n for n, p in read_by[end] if p < start and n not in imports)
@@ -212,10 +213,12 @@ def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]
         yield -neg_score, run, lines
 
 
-def _loose_lines(source: str, tree: ast.Module) -> int:
-    """Lines of code of a cell outside its def/class statements: code not reusable yet."""
+def _loose_lines(source: str, facts: CellFacts) -> int:
+    """Lines of code of a cell (one that compiles) outside its def/class statements: code
+    not reusable yet. The tree is read only when the cell may define something."""
     inside: set[int] = set()
-    for node in tree.body:
+    tree = facts.tree if may_define(facts) else None
+    for node in tree.body if tree is not None else ():
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             inside.update(range(first, (node.end_lineno or node.lineno) + 1))
