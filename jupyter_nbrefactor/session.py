@@ -20,23 +20,73 @@ All would show? Notebook order is the reference.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from typing import Any, Literal, TypeAlias, TypedDict, get_args
 
 from .cells import CellFacts, cell_facts
 from .dataflow import Definers, is_predefined, unmet_reads
 from .errors import RequestError
 from .language import PYTHON, language_name
-from .modules import module_findings
+from .modules import ModuleFields, module_findings
 from .modules import parse as parse_modules
-from .namespace import UNBOUND, Differ, Namespace, Versions, components
+from .namespace import UNBOUND, Differ, Inputs, Namespace, Op, Version, Versions, Write, components
 from .request import INTEGER, JSON_OBJECT, LIST, OBJECT, STRING, STRINGS, Kind, as_text, check, get_field, is_text
 
-KINDS = ("stale", "depends-on-stale", "out-of-order", "edited", "hidden-state", "use-before-define", "undefined")
+WarningKind: TypeAlias = Literal[
+    "stale", "depends-on-stale", "out-of-order", "edited", "hidden-state", "use-before-define", "undefined"
+]
+KINDS: tuple[WarningKind, ...] = get_args(WarningKind)
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 # The kinds that mean "Restart & Run All would show something else": the verdict.
-VERDICT_KINDS = frozenset({"stale", "depends-on-stale", "out-of-order", "hidden-state"})
+VERDICT_KINDS: frozenset[WarningKind] = frozenset({"stale", "depends-on-stale", "out-of-order", "hidden-state"})
+
+
+# ----- the answer's shape (JSON: src/tokens.ts's IAnalyzeResponse) ------------------------
+class _Warning(TypedDict):
+    kind: WarningKind
+    cell_id: str
+    names: list[str]
+    source_cell_id: str | None
+    certain: bool
+    message: str
+
+
+class SessionWarning(_Warning, total=False):
+    """One warning of the answer; ``message`` has ``{names}`` placeholders until ``_final``."""
+
+    fix_cell_id: str | None  # out-of-order: the cell to re-run from, if any
+    module: str  # stale because of a local module: its path relative to the notebook
+    reload_paths: list[str]  # what Reload Module reloads, dependencies first
+    reload_code: str  # the kernel code that does it
+
+
+class _ShownFacts(TypedDict):
+    defines: list[str]
+    reads: list[str]
+    mutates: list[str]
+    imports: list[str]
+    error: str | None
+
+
+class ShownFacts(_ShownFacts, total=False):
+    """A cell's facts as the answer shows them (``_cell_json``: without ``notes``)."""
+
+    notes: list[str]  # quiet forward-flow notes
+
+
+class CellEntry(ShownFacts):
+    """One cell of the answer."""
+
+    execution_count: int | None  # of its last run
+
+
+# ----- the request, as read (``_parse``) --------------------------------------------------
+CellIn: TypeAlias = "tuple[str, str, int]"  # a code cell: (id, source, 1-based number among all cells)
+# a run: (cell id, source, execution count, error, fingerprints as sorted (name, fingerprint))
+RunIn: TypeAlias = "tuple[str, str, int | None, str | None, tuple[tuple[str, str], ...]]"
 
 
 @dataclass(slots=True)
@@ -56,10 +106,21 @@ class _Run:
     count: int | None
     error: str | None
     facts: CellFacts
-    fingerprints: dict
-    inputs: tuple = ()  # ((name, keys, version), ...) as the replay saw them
+    fingerprints: dict[str, str]
+    inputs: Inputs = ()  # ((name, keys, version), ...) as the replay saw them
     nonce: int = 0  # a re-run of code that reads the clock makes new values
-    ops: tuple = ()  # what it did to the namespace (Namespace.apply)
+    ops: tuple[Op, ...] = ()  # what it did to the namespace (Namespace.apply)
+
+
+# (kind, cell id, source cell id, certain, message, what else tells warnings apart)
+_WarningKey: TypeAlias = "tuple[WarningKind, str, str | None, bool, str, *tuple[str | None, ...]]"
+_Flag: TypeAlias = "tuple[WarningKind, bool]"  # a cell's worst kind, and whether it is certain
+# What the walk of Restart & Run All depends on: each cell (id, number, its last run's index
+# or, never run, its source), and the local module code each cell would run now.
+_WalkKey: TypeAlias = "tuple[tuple[tuple[str, int, str | int], ...], tuple[tuple[int, str], ...]]"
+# The run-based warnings of an analysis (``_Session._run_warnings``), memoised on the replay:
+# (what they were computed from, the warnings the walk added, the cells it flagged, the notes).
+_Memo: TypeAlias = "tuple[_WalkKey, list[tuple[_WarningKey, SessionWarning]], dict[str, _Flag], dict[str, list[str]]]"
 
 
 # ----- request ---------------------------------------------------------------------------
@@ -71,7 +132,7 @@ _FINGERPRINTS = Kind(
 )
 
 
-def _parse(request):
+def _parse(request: Mapping[str, Any]) -> tuple[list[CellIn], list[RunIn], frozenset[str] | None, str]:
     check(request, JSON_OBJECT, "request")
     if "cells" not in request:
         raise RequestError("cells is required")
@@ -79,7 +140,7 @@ def _parse(request):
     runs_in = get_field(request, "runs", LIST, default=[], null_is_absent=True)
     names = get_field(request, "kernel_names", STRINGS.or_null(), default=None)
     language = get_field(request, "language", STRING, default="python", null_is_absent=True)
-    cells = []
+    cells: list[CellIn] = []
     for i, c in enumerate(cells_in):
         # The usual entry (string fields, no fingerprints) is read directly; any other goes
         # through the checks, which word the error. Same result either way.
@@ -92,7 +153,7 @@ def _parse(request):
         cid, cell_type, source = _checked_cell(c, f"cells[{i}]")
         if cell_type == "code":
             cells.append((cid, source, i + 1))
-    runs = []
+    runs: list[RunIn] = []
     for i, r in enumerate(runs_in):
         if type(r) is dict:
             cid, source, count = r.get("cell_id"), r.get("source", ""), r.get("execution_count")
@@ -110,16 +171,16 @@ def _parse(request):
     return cells, runs, None if names is None else frozenset(names), language
 
 
-def _checked_cell(c, at):
-    check(c, OBJECT, at)
+def _checked_cell(entry: object, at: str) -> tuple[str, str, str]:
+    c: dict[str, Any] = check(entry, OBJECT, at)
     cid = get_field(c, "id", STRING, f"{at}.id")
     cell_type = get_field(c, "cell_type", STRING, f"{at}.cell_type", default="code")
     source = as_text(get_field(c, "source", _SOURCE, f"{at}.source", default=""))
     return cid, cell_type, source
 
 
-def _checked_run(r, at):
-    check(r, OBJECT, at)
+def _checked_run(entry: object, at: str) -> RunIn:
+    r: dict[str, Any] = check(entry, OBJECT, at)
     cid = get_field(r, "cell_id", STRING, f"{at}.cell_id")
     source = as_text(get_field(r, "source", _SOURCE, f"{at}.source", default=""))
     count = get_field(r, "execution_count", _COUNT, f"{at}.execution_count", default=None)
@@ -129,7 +190,7 @@ def _checked_run(r, at):
 
 
 # ----- analysis --------------------------------------------------------------------------
-def analyze(request: dict) -> dict:
+def analyze(request: Mapping[str, Any]) -> dict[str, Any]:
     """Per-cell facts and live session warnings for one notebook and its kernel session."""
     cells_in, runs_in, kernel_names, language = _parse(request)
     if language_name(language) != PYTHON:
@@ -147,7 +208,7 @@ def analyze(request: dict) -> dict:
 class Replay:
     """The kernel namespace as the run log left it, and what each run read."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.versions = Versions()
         self.namespace = Namespace(self.versions)
         self.runs: list[_Run] = []
@@ -156,7 +217,7 @@ class Replay:
         self.dynamic = False  # some run used a star import, globals(), exec, %run
         self._last_runs: list[_Run] | None = None
         # the run-based warnings of the last analysis and what they were computed from
-        self.memo: tuple | None = None
+        self.memo: _Memo | None = None
 
     def last_runs(self) -> list[_Run]:
         """Each cell's last run, oldest first."""
@@ -164,7 +225,7 @@ class Replay:
             self._last_runs = sorted(self.last_run.values(), key=lambda r: r.index)
         return self._last_runs
 
-    def extend(self, runs_in):
+    def extend(self, runs_in: Iterable[RunIn]) -> Replay:
         ns = self.namespace
         for cid, src, count, error, fps in runs_in:
             run = _Run(len(self.runs), cid, src, count, error, cell_facts(src), dict(fps))
@@ -185,11 +246,11 @@ class Replay:
         return self
 
 
-_REPLAYS: OrderedDict[tuple, Replay] = OrderedDict()
+_REPLAYS: OrderedDict[tuple[RunIn, ...], Replay] = OrderedDict()
 _REPLAYS_KEPT = 8
 
 
-def replay(runs_in: tuple) -> Replay:
+def replay(runs_in: tuple[RunIn, ...]) -> Replay:
     """The replay of a run log, memoised; a log that extends a memoised one resumes it."""
     done = _REPLAYS.get(runs_in)
     if done is not None:
@@ -218,7 +279,13 @@ _FLAG_WORDS = {
 
 
 class _Session:
-    def __init__(self, cells_in, replayed: Replay, kernel_names, modules=None):
+    def __init__(
+        self,
+        cells_in: Iterable[CellIn],
+        replayed: Replay,
+        kernel_names: frozenset[str] | None,
+        modules: ModuleFields | None = None,
+    ) -> None:
         self.cells = [_Cell(cid, src, pos, cell_facts(src), number) for pos, (cid, src, number) in enumerate(cells_in)]
         self.by_id: dict[str, _Cell] = {}
         self.dupes: dict[str, list[_Cell]] = {}
@@ -232,17 +299,17 @@ class _Session:
         self.last_run = replayed.last_run
         self.kernel_names = kernel_names
         self.definers = Definers([c.facts for c in self.cells])
-        self.warnings: dict[tuple, dict] = {}
-        self.flagged: dict[str, tuple[str, bool]] = {}  # cell id -> (worst kind, certain)
+        self.warnings: dict[_WarningKey, SessionWarning] = {}
+        self.flagged: dict[str, _Flag] = {}  # cell id -> (worst kind, certain)
         self.notes: dict[str, list[str]] = {}
-        self.labels: dict[tuple, str] = {}
+        self.labels: dict[tuple[str, int | None], str] = {}
         self.positions: dict[str, int] | None = None
         self.modules = modules  # the request's module fields (modules.parse), or None
         self.module_tags: dict[int, str] = {}  # cell position -> the module code it would run now
         self.module_names: dict[str, set[str]] = {}  # cell id -> names its module warning covers
 
     # ----- run-based ---------------------------------------------------------------------
-    def _run_warnings(self):
+    def _run_warnings(self) -> None:
         """Edited cells, then the walk of Restart & Run All against the replay."""
         cell_of = self._cell_of
         run_of: dict[int, _Run] = {}  # cell position -> its last run
@@ -259,9 +326,9 @@ class _Session:
         self._no_longer_defined(run_of)
         # Edits change the walk only where a cell that never ran changes; cell numbers are
         # in the messages.
-        key = None
+        key: _WalkKey | None = None
         if not self.dupes:
-            walked = tuple(
+            walked: tuple[tuple[str, int, str | int], ...] = tuple(
                 (c.id, c.number, c.source) if (r := run_of.get(c.pos)) is None else (c.id, c.number, r.index)
                 for c in self.cells
             )
@@ -271,16 +338,18 @@ class _Session:
                 _, warnings, flagged, self.notes = memo
                 self.flagged.update(flagged)
                 for k, w in warnings:
-                    self.warnings[k] = dict(w, names=list(w["names"]))
+                    self.warnings[k] = {**w, "names": list(w["names"])}
                 return
         before = dict(self.warnings)
         flagged = dict(self.flagged)
         self._walk(run_of)
         if key is not None:
-            found = [(k, dict(w, names=list(w["names"]))) for k, w in self.warnings.items() if k not in before]
+            found: list[tuple[_WarningKey, SessionWarning]] = [
+                (k, {**w, "names": list(w["names"])}) for k, w in self.warnings.items() if k not in before
+            ]
             self.replay.memo = (key, found, {k: v for k, v in self.flagged.items() if k not in flagged}, self.notes)
 
-    def _walk(self, run_of):
+    def _walk(self, run_of: dict[int, _Run]) -> None:
         """Restart & Run All over a fresh namespace, compared cell by cell with the replay."""
         replay = self.replay
         sim = Namespace(replay.versions)
@@ -301,7 +370,7 @@ class _Session:
                 sim.run(run.facts, cell.pos, run.error is not None, run.nonce, None, tag)
         self._forward_notes(run_of)
 
-    def _compare(self, cell, run, sim):
+    def _compare(self, cell: _Cell, run: _Run, sim: Namespace) -> bool:
         """Warn where ``run`` (the cell's last) read another version than Restart & Run
         All would give it at ``cell``; the writers of the difference say why. True when it
         read the same throughout."""
@@ -352,7 +421,7 @@ class _Session:
             same = False
         return same
 
-    def _maker(self, v, run, writer):
+    def _maker(self, v: int, run: _Run, writer: dict[int, int]) -> int | None:
         """The run that made version ``v`` as ``run`` read it. The replay keeps the latest
         writer of each version; a run after ``run`` that made the same version again (the
         same text: ``p = np.arange(7)`` in two cells) did not make what ``run`` saw."""
@@ -364,7 +433,7 @@ class _Session:
                 return earlier.index
         return None
 
-    def _module_warnings(self, run_of):
+    def _module_warnings(self, run_of: dict[int, _Run]) -> None:
         """Cells whose last run used local module code that is no longer on disk
         (modules.py): stale, and Restart & Run All would run them with the new code."""
         lasts = {run.index for run in run_of.values()}
@@ -377,14 +446,16 @@ class _Session:
                 self._flag(cell, "stale", True)
                 message = fd.message.replace("{", "{{").replace("}", "}}")
                 w = self._add("stale", cell.id, fd.names, None, True, message, key=("module", fd.path))
-                w.update(module=fd.path, reload_paths=list(fd.reload_paths), reload_code=fd.reload_code)
+                w.update({"module": fd.path, "reload_paths": list(fd.reload_paths), "reload_code": fd.reload_code})
                 self.module_tags[pos] = self.module_tags.get(pos, "") + fd.tag
                 self.module_names.setdefault(cell.id, set()).update(fd.names)
 
-    def _no_longer_defined(self, run_of):
+    def _no_longer_defined(self, run_of: dict[int, _Run]) -> None:
         """A cell read a value made by a cell whose code, edited since, no longer makes it:
         hidden state (Restart & Run All would not make it)."""
-        lost = {}  # the last run of an edited cell -> names it made that its code no longer does
+        # the last run of an edited cell -> names it made that its code no longer does
+        # (looked up by the run that made a version: None when none did)
+        lost: dict[int | None, tuple[_Cell, set[str]]] = {}
         for pos, run in run_of.items():
             cell = self.cells[pos]
             if cell.source != run.source:
@@ -403,10 +474,22 @@ class _Session:
                     why = f"come{{s}} from {self._label(here.id)}, whose code no longer defines it"
                     self._hidden(self.cells[pos], name, here.id, why)
 
-    def _stale(self, cell, run, name, seen, rra, theirs, ours, sim, writes, failed):
+    def _stale(
+        self,
+        cell: _Cell,
+        run: _Run,
+        name: str,
+        seen: Version,
+        rra: Version,
+        theirs: set[int],
+        ours: set[int],
+        sim: Namespace,
+        writes: list[Write],
+        failed: bool,
+    ) -> None:
         """Something above changed ``name`` after ``run``: who, and how."""
         certain = self.differ.certain(seen, rra)
-        by = None  # (cell, verb, its run or None)
+        by: tuple[_Cell, str, _Run | None] | None = None  # (cell, verb, its run or None)
         latest = -1
         for v in theirs:
             pos = sim.writer.get(v)
@@ -425,9 +508,9 @@ class _Session:
                 at = self._maker(v, run, self.replay.namespace.writer)
                 if at is None:
                     continue
-                d = self._cell_of(self.runs[at])
-                if d is not None and d.pos < cell.pos:
-                    by = (d, _VERBS[writes[v].kind], self.last_run.get(d.id))
+                w_cell = self._cell_of(self.runs[at])
+                if w_cell is not None and w_cell.pos < cell.pos:
+                    by = (w_cell, _VERBS[writes[v].kind], self.last_run.get(w_cell.id))
                     break
         if by is None:
             return
@@ -452,7 +535,9 @@ class _Session:
         self._flag(cell, "stale", certain)
         self._add("stale", cell.id, (name,), d.id, certain, message, key=(verb,))
 
-    def _out_of_order(self, cell, run, name, below, rra, sim):
+    def _out_of_order(
+        self, cell: _Cell, run: _Run, name: str, below: tuple[_Run, _Cell, int], rra: Version, sim: Namespace
+    ) -> bool:
         w_run, w_cell, v = below
         write = self.replay.versions.writes[v]
         certain = write.certain
@@ -481,16 +566,16 @@ class _Session:
         w["fix_cell_id"] = fix
         return True
 
-    def _hidden(self, cell, name, source, why):
+    def _hidden(self, cell: _Cell, name: str, source: str, why: str) -> None:
         self._flag(cell, "hidden-state", True)
         self._add("hidden-state", cell.id, (name,), source, True, f"{{names}} {why}", key=(source,))
 
-    def _flag(self, cell, kind, certain):
+    def _flag(self, cell: _Cell, kind: WarningKind, certain: bool) -> None:
         was = self.flagged.get(cell.id)
         if was is None or (certain and not was[1]):
             self.flagged[cell.id] = (kind, certain)
 
-    def _forward_notes(self, run_of):
+    def _forward_notes(self, run_of: dict[int, _Run]) -> None:
         """Changes made after a cell ran by cells below it: forward flow, not a warning, but
         worth a quiet note (re-running the cell now would see them)."""
         ns, runs = self.replay.namespace, self.runs
@@ -510,7 +595,7 @@ class _Session:
                         f"re-running this cell now would see {name} as changed below by {self._label(d.id)}"
                     )
 
-    def _cell_of(self, run):
+    def _cell_of(self, run: _Run) -> _Cell | None:
         """The cell a run belongs to; of duplicated ids, the one whose text it ran."""
         if self.dupes:
             same = self.dupes.get(run.cell_id)
@@ -519,7 +604,7 @@ class _Session:
         return self.by_id.get(run.cell_id)
 
     # ----- position-based ----------------------------------------------------------------
-    def _position_warnings(self):
+    def _position_warnings(self) -> None:
         """What Restart & Run All would do with the cells as they are now
         (``dataflow.unmet_reads``, the pass lint uses too)."""
         late = {(w["cell_id"], n) for w in self.warnings.values() if w["kind"] == "out-of-order" for n in w["names"]}
@@ -531,7 +616,9 @@ class _Session:
             cid, n = cells[u.pos].id, u.name
             if u.why == "nowhere":
                 self._nowhere(cid, n, u.certain and not self.replay.dynamic)
-            elif u.why == "unbound-local":
+                continue
+            assert u.source is not None  # each other reason names the cell it comes from
+            if u.why == "unbound-local":
                 self._add(
                     "undefined",
                     cid,
@@ -559,7 +646,7 @@ class _Session:
             if cell.facts.error is None and cell.facts.output_history:
                 self._history_warnings(cell)
 
-    def _nowhere(self, cid, name, certain):
+    def _nowhere(self, cid: str, name: str, certain: bool) -> None:
         """No cell defines ``name``: hidden state if the kernel holds it, else undefined."""
         if (cid, name) in self.hidden:
             return  # the replay already said where the value it read came from
@@ -581,7 +668,7 @@ class _Session:
             why = f"come{{s}} from {self._label(source, run)}"
         self._add("hidden-state", cid, (name,), source, True, f"{{names}} {why}", key=(source,))
 
-    def _use_before_define(self, cid, name, below, certain):
+    def _use_before_define(self, cid: str, name: str, below: int, certain: bool) -> None:
         self._add(
             "use-before-define",
             cid,
@@ -591,7 +678,7 @@ class _Session:
             f"{{names}} {{is_}} defined only further down, by {self._label(self.cells[below].id)}",
         )
 
-    def _history_warnings(self, cell):
+    def _history_warnings(self, cell: _Cell) -> None:
         """``_12`` / ``Out[12]``: the output of run [12] — gone with its cell."""
         for n in cell.facts.output_history:
             if not (n[1:].isdigit() and n[0] == "_"):
@@ -610,9 +697,18 @@ class _Session:
                 )
 
     # ----- output ------------------------------------------------------------------------
-    def _add(self, kind, cid, names, source, certain, message, key=()):
+    def _add(
+        self,
+        kind: WarningKind,
+        cid: str,
+        names: Iterable[str],
+        source: str | None,
+        certain: bool,
+        message: str,
+        key: tuple[str | None, ...] = (),
+    ) -> SessionWarning:
         """Warnings of one kind, cell, source and certainty are merged into one naming all."""
-        k = (kind, cid, source, certain, message, *key)
+        k: _WarningKey = (kind, cid, source, certain, message, *key)
         w = self.warnings.get(k)
         if w is None:
             self.warnings[k] = w = {
@@ -628,9 +724,9 @@ class _Session:
                 w["names"].append(n)
         return w
 
-    def _label(self, cid, run=None):
+    def _label(self, cid: str, run: _Run | None = None) -> str:
         """``cell 5`` (its position as JupyterLab shows it), or ``a deleted cell ([12])``."""
-        key = (cid, run and run.index)
+        key = (cid, None if run is None else run.index)
         label = self.labels.get(key)
         if label is None:
             cell = self.by_id.get(cid)
@@ -642,28 +738,28 @@ class _Session:
             self.labels[key] = label
         return label
 
-    def _order(self, w):
+    def _order(self, w: SessionWarning) -> tuple[int, int, list[str]]:
         """Warnings are listed in notebook order, then by kind and names."""
         if self.positions is None:
             self.positions = {c.id: c.pos for c in reversed(self.cells)}
         return self.positions.get(w["cell_id"], -1), _KIND_ORDER[w["kind"]], w["names"]
 
-    def response(self):
+    def response(self) -> dict[str, Any]:
         self._run_warnings()
         self._position_warnings()
         found = [(self._order(w), w) for w in map(_final, self.warnings.values())]
         found.sort(key=itemgetter(0))
         out = [w for _, w in found]
-        cells = {}
+        cells: dict[str, CellEntry] = {}
         anywhere = self.definers.anywhere
         for c in self.cells:
             if c.id in cells:
                 continue
-            entry, predefined_reads = _cell_json(c.source)
+            facts, predefined_reads = _cell_json(c.source)
             if predefined_reads and any(anywhere(n) for n in predefined_reads):
-                entry = dict(entry, reads=[n for n in c.facts.reads if not is_predefined(n) or anywhere(n)])
+                facts = {**facts, "reads": [n for n in c.facts.reads if not is_predefined(n) or anywhere(n)]}
             run = self.last_run.get(c.id)
-            entry = dict(entry, execution_count=None if run is None else run.count)
+            entry: CellEntry = {**facts, "execution_count": None if run is None else run.count}
             notes = self.notes.get(c.id)
             if notes:
                 entry["notes"] = notes
@@ -673,11 +769,11 @@ class _Session:
             "cells": cells,
             "warnings": out,
             "reproducible": not any(w["kind"] in VERDICT_KINDS for w in out),
-            "rerun": [c.id for c in self.cells if c.id in rerun and (rerun.discard(c.id) or True)],
+            "rerun": list(dict.fromkeys(c.id for c in self.cells if c.id in rerun)),  # notebook order, once
         }
 
 
-def _final(w):
+def _final(w: SessionWarning) -> SessionWarning:
     """The warning with its message written out for its names."""
     names = w["names"]
     one = len(names) == 1
@@ -692,10 +788,10 @@ def _final(w):
 
 
 @lru_cache(maxsize=4096)
-def _cell_json(source):
+def _cell_json(source: str) -> tuple[ShownFacts, tuple[str, ...]]:
     """A cell's facts as the response shows them (reads without builtins), memoised."""
     f = cell_facts(source)
-    entry = {
+    entry: ShownFacts = {
         "defines": list(f.defines),
         "reads": [n for n in f.reads if not is_predefined(n)],
         "mutates": list(f.mutates),
@@ -705,5 +801,5 @@ def _cell_json(source):
     return entry, tuple(n for n in f.reads if is_predefined(n))
 
 
-def _count(run):
+def _count(run: _Run) -> str:
     return f"[{run.count}]" if run.count is not None else "an earlier run"
