@@ -13,9 +13,24 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import warnings
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import TypeAlias
+
+    # A handler is called only with a node of the type it is registered for (see _dispatch).
+    _StmtHandler: TypeAlias = Callable[["_Walker", ast.stmt], None]
+    _ExprHandler: TypeAlias = Callable[["_Walker", ast.expr], None]
+    _Handlers: TypeAlias = tuple[dict[type[ast.stmt], _StmtHandler], dict[type[ast.expr], _ExprHandler]]
+    if sys.version_info >= (3, 11):
+        _TryNode: TypeAlias = ast.Try | ast.TryStar
+    else:
+        _TryNode: TypeAlias = ast.Try
 
 __all__ = ["CellFacts", "Magic", "cell_facts"]
 
@@ -25,7 +40,7 @@ class Magic:
     """One IPython magic, shell escape or help request in a cell."""
 
     line: int
-    kind: str  # "line", "cell", "shell", "help"
+    kind: Literal["line", "cell", "shell", "help"]
     name: str
     text: str
     reads: tuple[str, ...]
@@ -109,7 +124,7 @@ _FACT_DEFAULTS = {f.name: f.default for f in fields(CellFacts) if f.default is n
 _FACT_FACTORIES = tuple((f.name, f.default_factory) for f in fields(CellFacts) if f.default_factory is not MISSING)
 
 
-def _new_facts(**values) -> CellFacts:
+def _new_facts(**values: object) -> CellFacts:
     """``CellFacts(**values)`` without the frozen dataclass's ``__init__``, which sets its 36
     fields one ``object.__setattr__`` at a time (about a sixth of a cold analysis). Every
     field must be given or have a default, as for the constructor."""
@@ -190,32 +205,31 @@ class _Scope:
 
     __slots__ = ("called", "globals", "kind", "loads", "names", "nonlocals", "parent", "sink")
 
-    def __init__(self, kind, parent, sink=None):
-        self.kind = kind
+    def __init__(self, kind: int, parent: _Scope | None, sink: str | None = None) -> None:
+        self.kind = kind  # _FUNC, _CLASS or _COMP
         self.parent = parent
-        self.names = set()  # locals (function), bound-so-far (class), targets (comprehension)
-        self.loads = []
-        self.called = set()
-        self.globals = set()
-        self.nonlocals = set()
+        self.names: set[str] = set()  # locals (function), bound-so-far (class), targets (comprehension)
+        self.loads: list[str] = []
+        self.called: set[str] = set()
+        self.globals: set[str] = set()
+        self.nonlocals: set[str] = set()
         # Where free globals of a function that reaches module level go: the name of the
         # module-level def/class/lambda-assignment it belongs to, or None (read right now).
         self.sink = sink
 
 
-def _root(node):
+def _root(node: ast.expr) -> str | None:
     """The name at the root of ``a.b[c].d``, or None."""
     while True:
-        t = type(node)
-        if t is ast.Name:
+        if type(node) is ast.Name:
             return node.id
-        if t is ast.Attribute or t is ast.Subscript:
+        if type(node) is ast.Attribute or type(node) is ast.Subscript:
             node = node.value
         else:
             return None
 
 
-def terminates(body) -> bool:
+def terminates(body: Sequence[ast.stmt]) -> bool:
     """The block's last statement leaves it (``raise``, ``return``, ``break``, ``continue``)."""
     return bool(body) and isinstance(body[-1], _TERMINATORS)
 
@@ -231,19 +245,19 @@ def match_is_exhaustive(node: ast.Match) -> bool:
     )
 
 
-def _is_suppress(item):
+def _is_suppress(item: ast.withitem) -> bool:
     f = item.context_expr.func if isinstance(item.context_expr, ast.Call) else None
     return (isinstance(f, ast.Name) and f.id == "suppress") or (isinstance(f, ast.Attribute) and f.attr == "suppress")
 
 
-def _expand_reads(text):
+def _expand_reads(text: str) -> tuple[str, ...]:
     """Names IPython interpolates into a magic/shell line: ``{expr}`` and ``$name``.
 
     All-uppercase ``$NAME`` is taken to be an environment variable for the shell.
     """
     if not text:
         return ()
-    out = {}
+    out: dict[str, None] = {}
     for m in _BRACE.finditer(text):
         try:
             tree = ast.parse(m.group(1).strip(), mode="eval")
@@ -258,7 +272,7 @@ def _expand_reads(text):
     return tuple(out)
 
 
-def _strip_options(arg, magic):
+def _strip_options(arg: str, magic: str) -> str:
     """The code part of ``%timeit -n 10 -r 3 f(x)``."""
     with_value = _OPTIONS_WITH_VALUE.get(magic, "")
     words = arg.split(" ")
@@ -274,7 +288,7 @@ def _strip_options(arg, magic):
     return " ".join(words[i:])
 
 
-def _magic_call(node):
+def _magic_call(node: ast.Call) -> str | None:
     """``get_ipython().<method>(...)`` -> method, else None."""
     f = node.func
     if type(f) is ast.Attribute and type(f.value) is ast.Call:
@@ -293,18 +307,18 @@ def _magic_call(node):
     return None
 
 
-def _str_args(node):
+def _str_args(node: ast.Call) -> list[str]:
     return [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else "" for a in node.args]
 
 
-def _import_text(node, alias):
+def _import_text(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
     asname = f" as {alias.asname}" if alias.asname else ""
     if isinstance(node, ast.Import):
         return f"import {alias.name}{asname}"
     return f"from {'.' * node.level}{node.module or ''} import {alias.name}{asname}"
 
 
-_STMT_HANDLERS = {
+_STMT_HANDLERS: dict[type[ast.stmt], str] = {
     ast.Expr: "_s_expr",
     ast.Assign: "_s_assign",
     ast.AugAssign: "_s_augassign",
@@ -326,9 +340,9 @@ _STMT_HANDLERS = {
     ast.Nonlocal: "_s_nonlocal",
     ast.Match: "_s_match",
 }
-if hasattr(ast, "TryStar"):
+if sys.version_info >= (3, 11):
     _STMT_HANDLERS[ast.TryStar] = "_s_try"
-_EXPR_HANDLERS = {
+_EXPR_HANDLERS: dict[type[ast.expr], str] = {
     ast.Call: "_e_call",
     ast.Lambda: "_e_lambda",
     ast.ListComp: "_e_comp",
@@ -341,10 +355,10 @@ _EXPR_HANDLERS = {
     ast.Await: "_e_await",
     ast.Subscript: "_e_subscript",
 }
-_DISPATCH: dict[type, tuple[dict, dict]] = {}
+_DISPATCH: dict[type[_Walker], _Handlers] = {}
 
 
-def _dispatch(cls):
+def _dispatch(cls: type[_Walker]) -> _Handlers:
     """The statement and expression handlers of walker class ``cls`` (a subclass's
     overrides included), as functions taking the walker: looked up once per class, not
     bound once per cell."""
@@ -364,52 +378,53 @@ class _Walker:
     current path) is the one analysis of it: extraction subclasses this walker.
     """
 
-    def __init__(self, lines, offset=0):
+    def __init__(self, lines: list[str], offset: int = 0) -> None:
+        # The dicts of names to None are ordered sets: the facts list names in walk order.
         self.lines = lines
         self.offset = offset  # added to tree line numbers to get original lines
-        self.scope = None  # None = module level
+        self.scope: _Scope | None = None  # None = module level
         self.fn_depth = 0  # > 0 inside a def/lambda body (runs later, or not at all)
         self.cond = 0  # > 0 under a branch, loop, try or comprehension
-        self.top_def = None
-        self.bound = set()  # module names the cell may have bound so far
-        self.definite = set()  # module names certainly bound on the current path
-        self.certain = set()
-        self.defines = {}
-        self.reads = {}
-        self.calls = {}
-        self.functions = {}
-        self.deletes = {}
-        self.mutates = {}
-        self.mut_certain = set()
-        self.imports = {}
-        self.star_import = None
-        self.globals_declared = {}
+        self.top_def: str | None = None  # the module-level def/class/lambda being walked
+        self.bound: set[str] = set()  # module names the cell may have bound so far
+        self.definite: set[str] = set()  # module names certainly bound on the current path
+        self.certain: set[str] = set()
+        self.defines: dict[str, None] = {}
+        self.reads: dict[str, None] = {}
+        self.calls: dict[str, frozenset[str]] = {}  # called name -> names bound before
+        self.functions: dict[str, dict[str, None]] = {}  # a def's name -> the globals it reads
+        self.deletes: dict[str, None] = {}
+        self.mutates: dict[str, None] = {}
+        self.mut_certain: set[str] = set()
+        self.imports: dict[str, str] = {}  # name -> the import statement binding it
+        self.star_import: int | None = None
+        self.globals_declared: dict[str, None] = {}
         self.nonlocal_used = False
-        self.dynamic = []
-        self.history = {}
+        self.dynamic: list[tuple[str, int]] = []  # (what, line)
+        self.history: dict[str, None] = {}
         self.is_async = False
-        self.magics = []
-        self.dunders = {}
-        self._key = None  # the constant key of the load being made (see keyed_reads)
-        self.whole = set()  # module names read whole at least once
-        self.keyed = {}  # module name -> keys it is read through
-        self.mut_whole = set()
-        self.mut_keys = {}
-        self.overwrites = {}  # module name -> keys assigned before any read of them
-        self.not_grow = set()  # mutated whole by something other than append/extend
-        self.repeat = {}
-        self.aliases = {}
-        self.draws = {}
-        self.generators = {}
+        self.magics: list[Magic] = []
+        self.dunders: dict[str, None] = {}
+        self._key: str | None = None  # the constant key of the load being made (see keyed_reads)
+        self.whole: set[str] = set()  # module names read whole at least once
+        self.keyed: dict[str, set[str]] = {}  # module name -> keys it is read through
+        self.mut_whole: set[str] = set()
+        self.mut_keys: dict[str, set[str]] = {}
+        self.overwrites: dict[str, set[str]] = {}  # module name -> keys assigned before any read of them
+        self.not_grow: set[str] = set()  # mutated whole by something other than append/extend
+        self.repeat: dict[str, None] = {}
+        self.aliases: dict[str, str] = {}
+        self.draws: dict[str, str] = {}
+        self.generators: dict[str, None] = {}
         self.volatile = False
-        self.guarded = {}
-        self.unbound = {}
+        self.guarded: dict[str, None] = {}
+        self.unbound: dict[str, dict[str, None]] = {}  # top-level def -> names it updates
         self.future_annotations = False
-        self.binds = {}  # module name -> how many places bind it
+        self.binds: dict[str, int] = {}  # module name -> how many places bind it
         self.stmt, self.expr_special = _dispatch(type(self))
 
     # ----- names -------------------------------------------------------------------
-    def load(self, name):
+    def load(self, name: str) -> bool:
         if name[0] == "_" and name in _MODULE_DUNDERS:
             self.dunders[name] = None
         s = self.scope
@@ -424,7 +439,7 @@ class _Walker:
         self._module_read(name)
         return True
 
-    def _module_read(self, name):
+    def _module_read(self, name: str) -> None:
         if name not in self.bound:
             self.reads[name] = None
             key = self._key
@@ -435,7 +450,7 @@ class _Walker:
             if (name[0] == "_" or name[0] in "IO") and _HISTORY.fullmatch(name):
                 self.history[name] = None
 
-    def store(self, name):
+    def store(self, name: str) -> None:
         s = self.scope
         if s is None:
             self.bind(name)
@@ -447,7 +462,7 @@ class _Walker:
         else:
             s.names.add(name)
 
-    def bind(self, name):
+    def bind(self, name: str) -> None:
         """A module-level binding by this cell."""
         self.binds[name] = self.binds.get(name, 0) + 1
         self.defines.setdefault(name, None)
@@ -456,20 +471,20 @@ class _Walker:
         if not self.cond:
             self.certain.add(name)
 
-    def _func_global(self, name):
+    def _func_global(self, name: str) -> None:
         # bound only if the function runs: a define, never a certain one
         self.defines.setdefault(name, None)
 
-    def _call_name(self, name):
+    def _call_name(self, name: str) -> None:
         if name not in self.calls:
             self.calls[name] = frozenset(self.bound)
 
-    def _keyed_load(self, name, key):
+    def _keyed_load(self, name: str, key: str) -> None:
         prev, self._key = self._key, key
         self.load(name)
         self._key = prev
 
-    def mutate(self, target, heuristic=False, method=None):
+    def mutate(self, target: ast.expr, heuristic: bool = False, method: str | None = None) -> None:
         if self.fn_depth:
             return
         name = _root(target)
@@ -494,7 +509,7 @@ class _Walker:
             self.repeat[name] = None
 
     # ----- statements --------------------------------------------------------------
-    def block(self, body):
+    def block(self, body: Iterable[ast.stmt]) -> None:
         stmt = self.stmt
         for node in body:
             h = stmt.get(type(node))
@@ -503,7 +518,7 @@ class _Walker:
             else:
                 self.generic(node)
 
-    def generic(self, node):
+    def generic(self, node: ast.AST) -> None:
         expr = self.expr
         for f in node._fields:
             v = getattr(node, f)
@@ -516,7 +531,7 @@ class _Walker:
             elif isinstance(v, ast.expr):
                 expr(v)
 
-    def _s_expr(self, node):
+    def _s_expr(self, node: ast.Expr) -> None:
         v = node.value
         self.expr(v)
         if type(v) is ast.Await:
@@ -526,7 +541,7 @@ class _Walker:
             if meth not in MUTATING_METHODS and meth not in PURE_METHODS:
                 self.mutate(v.func.value, heuristic=True)
 
-    def _s_assign(self, node):
+    def _s_assign(self, node: ast.Assign) -> None:
         v = node.value
         t = node.targets
         one = t[0] if len(t) == 1 and type(t[0]) is ast.Name and self.scope is None else None
@@ -547,9 +562,9 @@ class _Walker:
         for target in t:
             self.target(target)
 
-    def _s_augassign(self, node):
+    def _s_augassign(self, node: ast.AugAssign) -> None:
         t = node.target
-        if type(t) is ast.Name:
+        if isinstance(t, ast.Name):
             s = self.scope
             name = t.id
             if (
@@ -572,10 +587,12 @@ class _Walker:
                 self.expr(t.slice)
             self.expr(node.value)
             self.mutate(t, method="__iadd__")
-            if not self.fn_depth and _root(t) is not None:
-                self.repeat[_root(t)] = None
+            if not self.fn_depth:
+                root = _root(t)
+                if root is not None:
+                    self.repeat[root] = None
 
-    def _s_annassign(self, node):
+    def _s_annassign(self, node: ast.AnnAssign) -> None:
         # annotations of locals never run; with ``from __future__ import annotations`` none do
         if (self.scope is None or self.scope.kind is _CLASS) and not self.future_annotations:
             self.expr(node.annotation)
@@ -585,7 +602,7 @@ class _Walker:
         elif type(node.target) is ast.Name and self.scope is not None:
             self.scope.names.add(node.target.id)
 
-    def _s_import(self, node):
+    def _s_import(self, node: ast.Import | ast.ImportFrom) -> None:
         for alias in node.names:
             if alias.name == "*":
                 if self.scope is None and self.star_import is None:
@@ -599,7 +616,7 @@ class _Walker:
             if self.scope is None:
                 self.imports[name] = _import_text(node, alias)
 
-    def _decorators(self, decorators):
+    def _decorators(self, decorators: list[ast.expr]) -> None:
         for d in decorators:
             if type(d) is ast.Name:
                 if self.load(d.id):
@@ -607,13 +624,13 @@ class _Walker:
             else:
                 self.expr(d)
 
-    def _arguments(self, args):
+    def _arguments(self, args: ast.arguments) -> list[str]:
         """Defaults and annotations run in the enclosing scope; returns parameter names."""
         for d in args.defaults:
             self.expr(d)
-        for d in args.kw_defaults:
-            if d is not None:
-                self.expr(d)
+        for k in args.kw_defaults:
+            if k is not None:
+                self.expr(k)
         params = []
         for a in (*args.posonlyargs, *args.args, args.vararg, *args.kwonlyargs, args.kwarg):
             if a is not None:
@@ -622,7 +639,7 @@ class _Walker:
                     self.expr(a.annotation)
         return params
 
-    def _s_def(self, node):
+    def _s_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         self._decorators(node.decorator_list)
         params = self._arguments(node.args)
         if node.returns is not None and not self.future_annotations:
@@ -640,7 +657,7 @@ class _Walker:
             self.top_def = prev
         self.store(node.name)
 
-    def _s_class(self, node):
+    def _s_class(self, node: ast.ClassDef) -> None:
         self._decorators(node.decorator_list)
         for b in node.bases:
             self.expr(b)
@@ -658,11 +675,11 @@ class _Walker:
             self.top_def = prev
         self.store(node.name)
 
-    def _enter(self, scope):
+    def _enter(self, scope: _Scope) -> None:
         self.scope = scope
         self.fn_depth += 1
 
-    def _leave(self, scope):
+    def _leave(self, scope: _Scope) -> None:
         """Close a function scope: pass its free names to where they resolve."""
         self.scope = scope.parent
         self.fn_depth -= 1
