@@ -9,9 +9,11 @@ only runs it accepts are proposed, named by ``naming.suggest`` as the extract di
 from __future__ import annotations
 
 import ast
+import gc
 import heapq
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from .cells import CellFacts
@@ -31,7 +33,32 @@ def health_report(
     nb: Mapping[str, Any], path: str = "", config: Config | None = None, candidates: int = 3
 ) -> dict[str, Any]:
     """The health report of one notebook (nbformat v4 node or dict) as JSON-ready data."""
-    config = config or Config()
+    with _collector_paused():
+        return _health_report(nb, path, config or Config(), candidates)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while one report is made, if it was on.
+
+    A cold report (the CLI, a notebook the server has not analysed) makes the facts and
+    the tree of every cell and keeps them (the facts memo; config's scan): some hundred
+    thousand new objects, which set off full collections, each walking every object of
+    the process: more than a third of a cold report at 1,000 cells. Reference counting
+    still frees what the report drops; what becomes cyclic garbage meanwhile, here or in
+    another thread, is collected once the collector is back on (its next young collections
+    then walk the report's new objects once: bench/bench_report.py times them too)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _health_report(nb: Mapping[str, Any], path: str, config: Config, candidates: int) -> dict[str, Any]:
     facts = NotebookFacts(nb)
     findings = lint_notebook(nb, path, config, facts=facts)
     functions, classes = facts.definitions

@@ -3,8 +3,12 @@ something in it (issue 12): the findings stay what a scan of every tree gives.""
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from jupyter_nbrefactor import report
 from jupyter_nbrefactor.cells import cell_facts
 from jupyter_nbrefactor.lint import lint_notebook
 from jupyter_nbrefactor.report import health_report
@@ -48,3 +52,28 @@ def test_short_cells_are_not_duplicates_and_long_copies_are():
     short = "\n".join(f"cold_s{i} = {i}" for i in range(5))
     nb = _notebook("cold_v0 = 0", block, block.replace("+ 1", "+ 2"), short, short)
     assert _hits(nb, "NR205") == [(2, 1)]
+
+
+def test_the_collector_is_paused_during_a_report_and_restored_after(monkeypatch):
+    seen = []
+    real = report.extraction_candidates
+
+    def candidates(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    nb = _notebook("cold_g = 1", "print(cold_g)")
+    monkeypatch.setattr(report, "extraction_candidates", candidates)
+    assert gc.isenabled()
+    health_report(nb, "cold.ipynb")
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # off already (the caller's choice): left off
+    try:
+        health_report(nb, "cold.ipynb")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    monkeypatch.setattr(report, "extraction_candidates", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        health_report(nb, "cold.ipynb")
+    assert gc.isenabled()
