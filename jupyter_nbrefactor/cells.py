@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from typing import TypeAlias
 
+    from IPython.core.inputtransformer2 import TransformerManager
+
     # A handler is called only with a node of the type it is registered for (see _dispatch).
     _StmtHandler: TypeAlias = Callable[["_Walker", ast.stmt], None]
     _ExprHandler: TypeAlias = Callable[["_Walker", ast.expr], None]
@@ -708,7 +710,7 @@ class _Walker:
                 else:
                     self.functions[scope.sink][name] = None
 
-    def _branches(self, blocks):
+    def _branches(self, blocks: Iterable[Sequence[ast.stmt]]) -> None:
         """Walk alternative blocks from the same state; keep what all that fall through bind."""
         if self.scope is not None:
             self.cond += 1
@@ -729,11 +731,11 @@ class _Walker:
         if not self.cond:
             self.certain |= self.definite
 
-    def _s_if(self, node):
+    def _s_if(self, node: ast.If) -> None:
         self.expr(node.test)
         self._branches((node.body, node.orelse))
 
-    def _loop_body(self, node, target=None):
+    def _loop_body(self, node: ast.For | ast.AsyncFor | ast.While, target: ast.expr | None = None) -> None:
         before = self.definite
         self.cond += 1
         if self.scope is None:
@@ -745,17 +747,17 @@ class _Walker:
         self.cond -= 1
         self.definite = before
 
-    def _s_for(self, node):
+    def _s_for(self, node: ast.For | ast.AsyncFor) -> None:
         self.expr(node.iter)
         if type(node) is ast.AsyncFor and not self.fn_depth:
             self.is_async = True
         self._loop_body(node, node.target)
 
-    def _s_while(self, node):
+    def _s_while(self, node: ast.While) -> None:
         self.expr(node.test)
         self._loop_body(node)
 
-    def _s_with(self, node):
+    def _s_with(self, node: ast.With | ast.AsyncWith) -> None:
         if type(node) is ast.AsyncWith and not self.fn_depth:
             self.is_async = True
         suppress = False
@@ -769,7 +771,7 @@ class _Walker:
         else:
             self.block(node.body)
 
-    def _s_try(self, node):
+    def _s_try(self, node: _TryNode) -> None:
         if self.scope is None and any(_catches_name_error(h.type) for h in node.handlers):
             # ``try: data`` / ``except NameError: data = load()``: the read may fail on purpose
             for n in ast.walk(ast.Module(body=node.body, type_ignores=[])):
@@ -796,13 +798,13 @@ class _Walker:
         self.block(node.finalbody)
         self.definite |= after
 
-    def _s_delete(self, node):
+    def _s_delete(self, node: ast.Delete) -> None:
         for t in node.targets:
             self._delete(t)
 
-    def _delete(self, t):
-        tt = type(t)
-        if tt is ast.Name:
+    def _delete(self, t: ast.expr) -> None:
+        # the parser allows names, tuples and lists of targets, attributes and subscripts
+        if type(t) is ast.Name:
             name = t.id
             s = self.scope
             if s is None:
@@ -815,27 +817,27 @@ class _Walker:
                     self._func_global(name)
                 else:
                     s.names.add(name)
-        elif tt is ast.Tuple or tt is ast.List:
+        elif type(t) is ast.Tuple or type(t) is ast.List:
             for e in t.elts:
                 self._delete(e)
-        else:
+        elif type(t) is ast.Attribute or type(t) is ast.Subscript:
             self.expr(t.value)
-            if tt is ast.Subscript:
+            if type(t) is ast.Subscript:
                 self.expr(t.slice)
             self.mutate(t)
 
-    def _s_global(self, node):
+    def _s_global(self, node: ast.Global) -> None:
         for name in node.names:
             self.globals_declared[name] = None
             if self.scope is not None and self.scope.kind is _FUNC:
                 self.scope.globals.add(name)
 
-    def _s_nonlocal(self, node):
+    def _s_nonlocal(self, node: ast.Nonlocal) -> None:
         self.nonlocal_used = True
         if self.scope is not None:
             self.scope.nonlocals.update(node.names)
 
-    def _s_match(self, node):
+    def _s_match(self, node: ast.Match) -> None:
         self.expr(node.subject)
         if self.scope is None:
             before = self.definite
@@ -854,56 +856,57 @@ class _Walker:
             for case in node.cases:
                 self._case(case)
 
-    def _case(self, case):
+    def _case(self, case: ast.match_case) -> None:
         self._pattern(case.pattern)
         if case.guard is not None:
             self.expr(case.guard)
         self.block(case.body)
 
-    def _pattern(self, p):
-        t = type(p)
-        if t is ast.MatchValue:
+    def _pattern(self, p: ast.pattern) -> None:
+        if type(p) is ast.MatchValue:
             self.expr(p.value)
-        elif t is ast.MatchAs or t is ast.MatchStar:
-            if getattr(p, "pattern", None) is not None:
+        elif type(p) is ast.MatchAs:
+            if p.pattern is not None:
                 self._pattern(p.pattern)
             if p.name:
                 self.store(p.name)
-        elif t is ast.MatchMapping:
+        elif type(p) is ast.MatchStar:
+            if p.name:
+                self.store(p.name)
+        elif type(p) is ast.MatchMapping:
             for k in p.keys:
                 self.expr(k)
             for q in p.patterns:
                 self._pattern(q)
             if p.rest:
                 self.store(p.rest)
-        elif t is ast.MatchClass:
+        elif type(p) is ast.MatchClass:
             self.expr(p.cls)
             for q in (*p.patterns, *p.kwd_patterns):
                 self._pattern(q)
-        elif t is ast.MatchSequence or t is ast.MatchOr:
+        elif type(p) is ast.MatchSequence or type(p) is ast.MatchOr:
             for q in p.patterns:
                 self._pattern(q)
 
-    def target(self, t):
-        tt = type(t)
-        if tt is ast.Name:
+    def target(self, t: ast.expr) -> None:
+        if type(t) is ast.Name:
             self.store(t.id)
-        elif tt is ast.Tuple or tt is ast.List:
+        elif type(t) is ast.Tuple or type(t) is ast.List:
             for e in t.elts:
                 self.target(e)
-        elif tt is ast.Starred:
+        elif type(t) is ast.Starred:
             self.target(t.value)
-        elif tt is ast.Attribute:
+        elif type(t) is ast.Attribute:
             self._container(t.value)
             self.mutate(t)
             self._overwrite(t)
-        elif tt is ast.Subscript:
+        elif type(t) is ast.Subscript:
             self._container(t.value)
             self.expr(t.slice)
             self.mutate(t)
             self._overwrite(t)
 
-    def _overwrite(self, t):
+    def _overwrite(self, t: ast.Attribute | ast.Subscript) -> None:
         """A plain store at a constant key of a module name, unconditional, before any
         read of that name but of the object itself or of other constant subscripts (a
         method or attribute may read every key): the key's old value is not read."""
@@ -917,7 +920,7 @@ class _Walker:
         if all(k == "&" or (k[0] == "[" and k != key) for k in self.keyed.get(name, ())):
             self.overwrites.setdefault(name, set()).add(key)
 
-    def _container(self, node):
+    def _container(self, node: ast.expr) -> None:
         """The object a store goes into: ``df`` in ``df["a"] = …`` is needed, not read."""
         if type(node) is ast.Name:
             self._keyed_load(node.id, "&")
@@ -927,41 +930,39 @@ class _Walker:
             self.expr(node)
 
     # ----- expressions -------------------------------------------------------------
-    def expr(self, node):
-        t = type(node)
-        if t is ast.Name:
+    def expr(self, node: ast.expr) -> None:
+        if type(node) is ast.Name:
             self.load(node.id)
-        elif t is ast.Constant:
+        elif type(node) is ast.Constant:
             return
-        elif t is ast.Attribute:
+        elif type(node) is ast.Attribute:
             v = node.value
             if type(v) is ast.Name:
                 self._keyed_load(v.id, "." + node.attr)
             else:
                 self.expr(v)
         else:
-            h = self.expr_special.get(t)
+            h = self.expr_special.get(type(node))
             if h is not None:
                 h(self, node)
             else:
                 self.generic(node)
 
-    def _e_subscript(self, node):
+    def _e_subscript(self, node: ast.Subscript) -> None:
         v = node.value
         # Out[12] is output history entry 12
         if type(v) is ast.Name and v.id == "Out" and type(node.slice) is ast.Constant:
             if self.load("Out") and isinstance(node.slice.value, int):
                 self.history[f"_{node.slice.value}"] = None
-        elif type(v) is ast.Name and _constant_key(node.slice) is not None:
-            self._keyed_load(v.id, _constant_key(node.slice))
+        elif type(v) is ast.Name and (key := _constant_key(node.slice)) is not None:
+            self._keyed_load(v.id, key)
         else:
             self.expr(v)
         self.expr(node.slice)
 
-    def _e_call(self, node):
+    def _e_call(self, node: ast.Call) -> None:
         f = node.func
-        tf = type(f)
-        if tf is ast.Name:
+        if type(f) is ast.Name:
             name = f.id
             if name in VOLATILE_CALLS and not self.fn_depth:
                 self.volatile = True
@@ -975,7 +976,7 @@ class _Walker:
             elif name in ("exec", "eval") and len(node.args) < 2 and not node.keywords:
                 if not self.fn_depth:
                     self.dynamic.append((name, node.lineno + self.offset))
-        elif tf is ast.Attribute:
+        elif type(f) is ast.Attribute:
             magic = _magic_call(node)
             if magic is not None:
                 self._magic(node, magic)
@@ -999,7 +1000,7 @@ class _Walker:
         for k in node.keywords:
             self.expr(k.value)
 
-    def _draw(self, f):
+    def _draw(self, f: ast.Attribute) -> None:
         """``np.random.rand()``, ``random.choice(x)``, ``rng.normal()``: a draw from a random
         state, which changes it (``seed`` sets it: ``=`` before the key)."""
         parts = [f.attr]
@@ -1025,7 +1026,7 @@ class _Walker:
         elif not before.startswith("="):
             self.draws[node.id] = key
 
-    def _e_lambda(self, node):
+    def _e_lambda(self, node: ast.Lambda) -> None:
         params = self._arguments(node.args)
         scope = _Scope(_FUNC, self.scope, self.top_def)
         scope.names.update(params)
@@ -1033,7 +1034,7 @@ class _Walker:
         self.expr(node.body)
         self._leave(scope)
 
-    def _e_comp(self, node):
+    def _e_comp(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
         gens = node.generators
         self.expr(gens[0].iter)
         before = set(self.definite)  # ``:=`` in it binds in the cell, if it yields at all
@@ -1049,7 +1050,7 @@ class _Walker:
                 self.is_async = True
             for c in g.ifs:
                 self.expr(c)
-        if type(node) is ast.DictComp:
+        if isinstance(node, ast.DictComp):
             self.expr(node.key)
             self.expr(node.value)
         else:
@@ -1058,7 +1059,7 @@ class _Walker:
         self.scope = prev
         self.definite = before
 
-    def _e_walrus(self, node):
+    def _e_walrus(self, node: ast.NamedExpr) -> None:
         self.expr(node.value)
         name = node.target.id
         s = self.scope
@@ -1068,7 +1069,7 @@ class _Walker:
         self.store(name)
         self.scope = prev
 
-    def _e_boolop(self, node):
+    def _e_boolop(self, node: ast.BoolOp) -> None:
         values = node.values
         self.expr(values[0])
         before = set(self.definite)
@@ -1078,7 +1079,7 @@ class _Walker:
         self.cond -= 1
         self.definite = before
 
-    def _e_ifexp(self, node):
+    def _e_ifexp(self, node: ast.IfExp) -> None:
         self.expr(node.test)
         before = set(self.definite)
         self.cond += 1
@@ -1087,13 +1088,13 @@ class _Walker:
         self.cond -= 1
         self.definite = before
 
-    def _e_await(self, node):
+    def _e_await(self, node: ast.Await) -> None:
         if not self.fn_depth:
             self.is_async = True
         self.expr(node.value)
 
     # ----- magics ------------------------------------------------------------------
-    def _magic(self, node, method):
+    def _magic(self, node: ast.Call, method: str) -> None:
         line = node.lineno + self.offset
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         args = [*_str_args(node), "", ""]
@@ -1108,9 +1109,10 @@ class _Walker:
             elif name in CODE_MAGICS:
                 sub = cell_facts(_strip_options(arg, name))
                 reads = sub.reads
-                if name != "timeit" and sub.error is None:
+                tree = None if name == "timeit" else sub.tree  # None when it does not parse
+                if tree is not None:
                     prev, self.offset = self.offset, line - 1
-                    self.block(sub.tree.body)
+                    self.block(tree.body)
                     self.offset = prev
                     reads = ()  # already loaded by the walk
                 magic = Magic(line, "line", name, text, sub.reads)
@@ -1133,16 +1135,18 @@ class _Walker:
             self.load(r)
         self.magics.append(magic)
 
-    def facts(self, source, python, body, lines):
+    def facts(self, source: str, python: str, body: list[ast.stmt], lines: list[str]) -> CellFacts:
         displays = False
         if body and type(body[-1]) is ast.Expr:
             last = body[-1]
-            end = last.end_lineno - 1
+            end = (last.end_lineno or last.lineno) - 1
             # ast columns count UTF-8 bytes
             rest = lines[end].encode()[last.end_col_offset :].decode(errors="ignore") if end < len(lines) else ""
             v = last.value
-            method = _magic_call(v) if type(v) is ast.Call else None
-            quiet = method == "system" or (method == "run_line_magic" and (_str_args(v) or [""])[0] in HELP_MAGICS)
+            quiet = False
+            if type(v) is ast.Call:
+                method = _magic_call(v)
+                quiet = method == "system" or (method == "run_line_magic" and (_str_args(v) or [""])[0] in HELP_MAGICS)
             displays = not quiet and not rest.lstrip().startswith(";")
         defines = tuple(self.defines)
         certain = self.certain
@@ -1188,15 +1192,14 @@ class _Walker:
 _LITERAL_NODES = (ast.Constant, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.UnaryOp, ast.BinOp)
 
 
-def _pure_defines(body, python, walker):
+def _pure_defines(body: list[ast.stmt], python: str, walker: _Walker) -> dict[str, str]:
     """See ``CellFacts.pure_defines``: top-level statements that make one name's value
     from text alone; a name bound anywhere else in the cell is left out."""
-    candidates = {}
-    lines = None
+    candidates: dict[str, str] = {}
+    lines: list[str] | None = None
     for node in body:
-        t = type(node)
         if (
-            t is ast.Assign
+            type(node) is ast.Assign
             and len(node.targets) == 1
             and type(node.targets[0]) is ast.Name
             and type(node.value) in _LITERAL_NODES
@@ -1206,13 +1209,13 @@ def _pure_defines(body, python, walker):
             except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                 continue
             candidates[node.targets[0].id] = "=" + repr(value)
-        elif t is ast.Import or t is ast.ImportFrom:
+        elif type(node) is ast.Import or type(node) is ast.ImportFrom:
             for alias in node.names:
                 name = alias.asname or alias.name.partition(".")[0]
                 text = walker.imports.get(name)
                 if text is not None:
                     candidates[name] = text
-        elif t is ast.FunctionDef and not node.decorator_list:
+        elif type(node) is ast.FunctionDef and not node.decorator_list:
             a = node.args
             if all(type(d) is ast.Constant for d in (*a.defaults, *(d for d in a.kw_defaults if d is not None))):
                 if lines is None:
@@ -1228,13 +1231,13 @@ def _pure_defines(body, python, walker):
     }
 
 
-def _callee(call):
+def _callee(call: ast.Call) -> str | None:
     """The last name of what a call calls: ``np.random.default_rng(0)`` -> ``default_rng``."""
     f = call.func
     return f.id if type(f) is ast.Name else f.attr if type(f) is ast.Attribute else None
 
 
-def _constant_key(node):
+def _constant_key(node: ast.expr) -> str | None:
     """``["a"]`` / ``[0]`` for a constant string or int subscript, else None."""
     if type(node) is ast.Constant and type(node.value) in (str, int):
         return f"[{node.value!r}]"
@@ -1244,29 +1247,32 @@ def _constant_key(node):
     return None
 
 
-def _mutation_key(target):
+def _mutation_key(target: ast.expr) -> str | None:
     """The key a change is made at: ``df["a"] = …`` -> ``['a']``, ``obj.x = …`` -> ``.x``;
     None when it changes the object as a whole (``lst.append``, ``df.loc[m] = …``)."""
     node = target
-    t = type(node)
-    while t is ast.Attribute or t is ast.Subscript:
-        inner = node.value
-        if type(inner) is ast.Name:
-            if t is ast.Attribute:
+    while True:
+        if type(node) is ast.Attribute:
+            inner = node.value
+            if type(inner) is ast.Name:
                 return None if node.attr in _INDEXERS else "." + node.attr
-            return _constant_key(node.slice)
-        node, t = inner, type(inner)
-    return None
+        elif type(node) is ast.Subscript:
+            inner = node.value
+            if type(inner) is ast.Name:
+                return _constant_key(node.slice)
+        else:
+            return None
+        node = inner
 
 
-def _catches_name_error(handler_type):
+def _catches_name_error(handler_type: ast.expr | None) -> bool:
     if handler_type is None:
         return True
     names = handler_type.elts if type(handler_type) is ast.Tuple else [handler_type]
     return any(type(n) is ast.Name and n.id in _GUARDS for n in names)
 
 
-def _names_in(expr_text):
+def _names_in(expr_text: str) -> Sequence[str]:
     try:
         tree = ast.parse(expr_text, mode="eval")
     except (SyntaxError, ValueError):
@@ -1274,10 +1280,10 @@ def _names_in(expr_text):
     return [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
 
 
-_transformer = None
+_transformer: TransformerManager | None = None
 
 
-def _transform(source):
+def _transform(source: str) -> str:
     global _transformer
     if _transformer is None:
         from IPython.core.inputtransformer2 import TransformerManager
@@ -1286,7 +1292,7 @@ def _transform(source):
     return _transformer.transform_cell(source)
 
 
-def _line_map(orig, new):
+def _line_map(orig: list[str], new: list[str]) -> list[int]:
     """Original line (1-based) of each transformed line: continued magic lines are joined."""
     out = [0]
     i = 0
@@ -1302,7 +1308,7 @@ def _line_map(orig, new):
     return out
 
 
-def _error(err, line_of=None):
+def _error(err: BaseException, line_of: Sequence[int] | None = None) -> tuple[str, int]:
     line = getattr(err, "lineno", None) or 1
     if line_of is not None:
         line = line_of[min(line, len(line_of) - 1)]
@@ -1310,7 +1316,7 @@ def _error(err, line_of=None):
     return f"{type(err).__name__}: {msg} (line {line})", line
 
 
-def _failed(source, python, message, line):
+def _failed(source: str, python: str, message: str, line: int) -> CellFacts:
     return CellFacts(source=source, python=python, error=message, error_line=line)
 
 
@@ -1325,7 +1331,7 @@ def cell_facts(source: str) -> CellFacts:
 
 
 @lru_cache(maxsize=4096)
-def _cached_facts(source):
+def _cached_facts(source: str) -> CellFacts:
     try:
         with warnings.catch_warnings():  # `"\d"` and the like are the user's business, not the log's
             warnings.simplefilter("ignore")
@@ -1336,7 +1342,7 @@ def _cached_facts(source):
         return _failed(source, source, f"{type(err).__name__}: {err} (line 1)", 1)
 
 
-def _cell_facts(source):
+def _cell_facts(source: str) -> CellFacts:
     line_of = None
     try:
         # Plain Python parses as is; IPython's transformer only changes text that is
@@ -1374,10 +1380,14 @@ def _cell_facts(source):
     return facts
 
 
-def _cell_magic(source, python):
+def _cell_magic(source: str, python: str) -> CellFacts:
     """``%%name line`` + body: Python bodies are analysed as cells of their own."""
     tree = ast.parse(python)
-    call = tree.body[0].value
+    stmt = tree.body[0]
+    # what IPython's transformer makes of a cell magic; a cell that merely starts like one
+    # fails here, and its facts say so (cell_facts never raises)
+    assert type(stmt) is ast.Expr and type(stmt.value) is ast.Call, "not a cell magic call"
+    call = stmt.value
     name, line, body = ([*_str_args(call), "", "", ""])[:3]
     lines = source.splitlines()
     first = next((t for t in lines if t.strip()), "")
@@ -1403,7 +1413,7 @@ def _cell_magic(source, python):
     magic = Magic(head, "cell", name, first, sub.reads)
     shift = head
 
-    def moved(n):
+    def moved(n: int) -> int:
         return n + shift
 
     extra = tuple(d for d in defines if d not in sub.defines)
@@ -1426,5 +1436,6 @@ def _cell_magic(source, python):
     )
 
 
-def _shift_error(message, line, shift):
-    return message.replace(f"(line {line})", f"(line {line + shift})")
+def _shift_error(message: str, line: int | None, shift: int) -> str:
+    # a failed analysis always has its line (see _failed)
+    return message if line is None else message.replace(f"(line {line})", f"(line {line + shift})")
