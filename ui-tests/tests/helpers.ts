@@ -32,20 +32,35 @@ export const BASH: IKernelSpec = {
   language: 'bash'
 };
 
-/** A notebook of code cells with ids `cell-0`, `cell-1`, …, never run. */
+/** A cell of `notebookJSON`: a code cell's source, or a markdown cell. */
+export type CellSource = string | { markdown: string };
+
+/**
+ * A notebook of the given cells (code cells never run), the cell at index
+ * `i` with the id `cell-${i}`.
+ */
 export function notebookJSON(
-  sources: string[],
+  sources: CellSource[],
   kernelspec: IKernelSpec = PYTHON
 ): string {
   return JSON.stringify({
-    cells: sources.map((source, i) => ({
-      cell_type: 'code',
-      id: `cell-${i}`,
-      metadata: {},
-      source,
-      outputs: [],
-      execution_count: null
-    })),
+    cells: sources.map((source, i) =>
+      typeof source === 'string'
+        ? {
+            cell_type: 'code',
+            id: `cell-${i}`,
+            metadata: {},
+            source,
+            outputs: [],
+            execution_count: null
+          }
+        : {
+            cell_type: 'markdown',
+            id: `cell-${i}`,
+            metadata: {},
+            source: source.markdown
+          }
+    ),
     metadata: {
       kernelspec,
       language_info: { name: kernelspec.language }
@@ -103,6 +118,75 @@ export async function openPanel(page: Page): Promise<Locator> {
     window.jupyterapp.commands.execute('nbrefactor:open-panel')
   );
   return page.locator('#jp-nbrefactor-panel');
+}
+
+/** The sidebar's Health tab, opened through the panel's command and the tab. */
+export async function openHealth(page: Page): Promise<Locator> {
+  const panel = await openPanel(page);
+  await panel.getByRole('tab', { name: 'Health' }).click();
+  return panel;
+}
+
+/** The sources of the current notebook's cells, in order. */
+export async function sources(page: IJupyterLabPageFixture): Promise<string[]> {
+  return page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget as any;
+    return Array.from(panel.content.model.cells, (cell: any) =>
+      cell.sharedModel.getSource()
+    );
+  });
+}
+
+/** A text file's content, read through JupyterLab's contents service; null if there is none. */
+export async function readFile(
+  page: IJupyterLabPageFixture,
+  filePath: string
+): Promise<string | null> {
+  return page.evaluate(async p => {
+    try {
+      const model = await window.jupyterapp.serviceManager.contents.get(p, {
+        content: true,
+        type: 'file',
+        format: 'text'
+      });
+      return model.content as string;
+    } catch {
+      return null;
+    }
+  }, filePath);
+}
+
+/** Select cells `first` (to `last`) and leave the editor: command mode, for the shortcuts. */
+export async function selectInCommandMode(
+  page: IJupyterLabPageFixture,
+  first: number,
+  last?: number
+): Promise<void> {
+  await page.notebook.selectCells(first, last);
+  await page.keyboard.press('Escape');
+}
+
+/** Right-click the prompt of cell `index` and pick `item` in the context menu. */
+export async function fromCellMenu(
+  page: IJupyterLabPageFixture,
+  index: number,
+  item: string
+): Promise<void> {
+  await (
+    await cell(page, index)
+  )
+    .locator('.jp-InputArea-prompt')
+    .click({ button: 'right' });
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+/** Click a dialog's accept or reject button; resolves once the dialog is gone. */
+export async function closeDialog(
+  dialog: Locator,
+  button: 'accept' | 'reject'
+): Promise<void> {
+  await dialog.locator(`.jp-mod-${button}`).click();
+  await expect(dialog).toHaveCount(0);
 }
 
 /** The cell at `index` of the current notebook. */
@@ -231,6 +315,23 @@ export async function restartAndRunAll(
   );
   await page.locator('.jp-Dialog .jp-mod-accept').click();
   await page.notebook.waitForRun();
+}
+
+/** The `p`th percentile of `values` (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
+}
+
+/** A benchmark's latencies as it prints them: p50, p95 and max, in ms. */
+export function latencies(values: number[]): string {
+  return (
+    `p50 ${percentile(values, 50).toFixed(0)} ms, ` +
+    `p95 ${percentile(values, 95).toFixed(0)} ms, ` +
+    `max ${Math.max(...values).toFixed(0)} ms`
+  );
 }
 
 /**
