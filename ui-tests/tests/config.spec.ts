@@ -1,36 +1,19 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-import { notebookJSON, openExample, openNotebook, openPanel } from './helpers';
+import {
+  closeDialog,
+  fromCellMenu,
+  notebookJSON,
+  openExample,
+  openHealth,
+  openNotebook,
+  readFile,
+  selectInCommandMode,
+  sources
+} from './helpers';
 
 const LOAD_CELL =
   'from src.config import load_config\n\nconfig = load_config("config.yaml")';
-
-async function sources(page: IJupyterLabPageFixture): Promise<string[]> {
-  return page.evaluate(() => {
-    const panel = window.jupyterapp.shell.currentWidget as any;
-    return Array.from(panel.content.model.cells, (cell: any) =>
-      cell.sharedModel.getSource()
-    );
-  });
-}
-
-async function readFile(
-  page: IJupyterLabPageFixture,
-  filePath: string
-): Promise<string | null> {
-  return page.evaluate(async p => {
-    try {
-      const model = await window.jupyterapp.serviceManager.contents.get(p, {
-        content: true,
-        type: 'file',
-        format: 'text'
-      });
-      return model.content as string;
-    } catch {
-      return null;
-    }
-  }, filePath);
-}
 
 /** A Python expression evaluated silently in the notebook's kernel. */
 async function inKernel(
@@ -62,14 +45,7 @@ test.describe('Move Parameters to Config…', () => {
     await page.notebook.runCell(1); // a kernel that is running
     const original = await sources(page);
 
-    await page.notebook
-      .getCellLocator(4)
-      .then(cell =>
-        cell!.locator('.jp-InputArea-prompt').click({ button: 'right' })
-      );
-    await page
-      .getByRole('menuitem', { name: 'Move Parameters to Config…' })
-      .click();
+    await fromCellMenu(page, 4, 'Move Parameters to Config…');
     const dialog = page.locator('.jp-nbrefactor-config-dialog');
     const rows = dialog.locator('.jp-nbrefactor-config-candidate');
     await expect(rows).toHaveCount(14);
@@ -125,8 +101,7 @@ test.describe('Move Parameters to Config…', () => {
     expect(await inKernel(page, 'config["model"]["n_estimators"]')).toBe('60');
 
     // one undo step brings the cells back; the file stays as written
-    await page.notebook.selectCells(0);
-    await page.keyboard.press('Escape');
+    await selectInCommandMode(page, 0);
     await page.keyboard.press('Control+z');
     await expect.poll(() => sources(page)).toEqual(original);
     expect(await readFile(page, `${tmpPath}/config.yaml`)).toBe(yaml);
@@ -223,8 +198,7 @@ test.describe('Move Parameters to Config…', () => {
       'No hard-coded parameters found: no literal that later cells read, no literal setting of a model or a split, no data path.'
     );
     await expect(dialog.locator('.jp-mod-accept')).toBeDisabled();
-    await dialog.locator('.jp-mod-reject').click();
-    await expect(dialog).toHaveCount(0);
+    await closeDialog(dialog, 'reject');
 
     expect(await sources(page)).toEqual(cells);
     expect(await readFile(page, `${tmpPath}/config.yaml`)).toBeNull();
@@ -235,8 +209,7 @@ test.describe('Move Parameters to Config…', () => {
     tmpPath
   }) => {
     await openExample(page, tmpPath);
-    const panel = await openPanel(page);
-    await panel.getByRole('tab', { name: 'Health' }).click();
+    const panel = await openHealth(page);
     await expect(
       panel.locator('.jp-nbrefactor-health-parameters-count')
     ).toHaveText('14 hard-coded parameters');
@@ -246,8 +219,7 @@ test.describe('Move Parameters to Config…', () => {
     await expect(dialog.locator('.jp-nbrefactor-config-candidate')).toHaveCount(
       14
     );
-    await dialog.locator('.jp-mod-reject').click();
-    await expect(dialog).toHaveCount(0);
+    await closeDialog(dialog, 'reject');
     expect(await readFile(page, `${tmpPath}/config.yaml`)).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
-import { openExample } from './helpers';
+import { closeDialog, openExample, sources } from './helpers';
 
 /** The example's cells, and how many remain once its 24 moved cells became 7 calls. */
 const CELLS_BEFORE = 48;
@@ -23,15 +23,6 @@ const MODULES = [
   'src/who.py'
 ];
 const SCRIPT = 'scripts/train.py';
-
-async function sources(page: IJupyterLabPageFixture): Promise<string[]> {
-  return page.evaluate(() => {
-    const panel = window.jupyterapp.shell.currentWidget as any;
-    return Array.from(panel.content.model.cells, (cell: any) =>
-      cell.sharedModel.getSource()
-    );
-  });
-}
 
 test.describe('Graduate Notebook…', () => {
   test('the wizard shows sections -> files, Graduate writes the modules and the script, Undo removes them', async ({
@@ -77,8 +68,7 @@ test.describe('Graduate Notebook…', () => {
       dialog.locator('.jp-nbrefactor-graduate-report')
     ).toContainText('before: big_messy_notebook.ipynb: 134 lines');
 
-    await dialog.locator('.jp-mod-accept').click();
-    await expect(dialog).toHaveCount(0);
+    await closeDialog(dialog, 'accept');
     await expect
       .poll(async () => (await sources(page)).length)
       .toBe(CELLS_AFTER);

@@ -1,4 +1,5 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { Locator } from '@playwright/test';
 
 import {
   cell,
@@ -18,11 +19,14 @@ const EXAMPLE_NAMES = 49;
 // Tall enough that the virtualised column renders every row of the example.
 test.use({ viewport: { width: 1400, height: 2200 } });
 
-async function showDependencies(page: any) {
+/** Open the sidebar and its Dependency view; the sidebar. */
+async function showDependencies(
+  page: IJupyterLabPageFixture
+): Promise<Locator> {
+  const panel = await openPanel(page);
   await page.evaluate(() =>
     window.jupyterapp.commands.execute('nbrefactor:show-dependencies')
   );
-  const panel = page.locator('#jp-nbrefactor-panel');
   await expect(panel.locator('.jp-nbrefactor-graph')).toBeVisible();
   return panel;
 }
@@ -33,7 +37,6 @@ test.describe('Dependency view', () => {
     tmpPath
   }) => {
     await openExample(page, tmpPath);
-    await openPanel(page);
     const panel = await showDependencies(page);
     await expect(panel.locator('.jp-nbrefactor-graph-counts')).toHaveText(
       `${EXAMPLE_CELLS} cells, ${EXAMPLE_LINKS} links`
@@ -99,7 +102,6 @@ test.describe('Dependency view', () => {
   test('dark theme screenshot', async ({ page, tmpPath }) => {
     await page.theme.setDarkTheme();
     await openExample(page, tmpPath);
-    await openPanel(page);
     const panel = await showDependencies(page);
     await panel
       .locator('.jp-nbrefactor-graph-node')

@@ -1,13 +1,12 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import { docsImage, openExample, openPanel } from './helpers';
+import { closeDialog, docsImage, openExample, openHealth } from './helpers';
 
 const SCREENSHOT = docsImage('health.png');
 
 test.describe('Health view', () => {
   test('says what to do without a notebook', async ({ page }) => {
-    const panel = await openPanel(page);
-    await panel.getByRole('tab', { name: 'Health' }).click();
+    const panel = await openHealth(page);
     await expect(panel.locator('.jp-nbrefactor-empty-title')).toHaveText(
       'No notebook is open'
     );
@@ -19,8 +18,7 @@ test.describe('Health view', () => {
   }) => {
     await page.setViewportSize({ width: 1280, height: 1100 });
     await openExample(page, tmpPath);
-    const panel = await openPanel(page);
-    await panel.getByRole('tab', { name: 'Health' }).click();
+    const panel = await openHealth(page);
 
     const verdict = panel.locator('.jp-nbrefactor-health-verdict');
     await expect(
@@ -91,8 +89,7 @@ test.describe('Health view', () => {
           .filter((i: number) => i >= 0);
       })
     ).toEqual([10, 11, 12, 13, 14, 15, 16]);
-    await dialog.locator('.jp-mod-reject').click();
-    await expect(dialog).toHaveCount(0);
+    await closeDialog(dialog, 'reject');
   });
 
   test('follows the saved notebook', async ({ page, tmpPath }) => {
