@@ -1321,6 +1321,7 @@ def _failed(source: str, python: str, message: str, line: int) -> CellFacts:
 
 
 Walker = _Walker  # public: extraction walks a selection with it
+Scope = _Scope  # what a walker's scope hooks (_enter, _leave) are given
 
 
 def cell_facts(source: str) -> CellFacts:

@@ -9,11 +9,11 @@ import ast
 import builtins
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TypeAlias
 
 import libcst as cst
 
-from ..cells import CellFacts, Walker, cell_facts
+from ..cells import CellFacts, Scope, Walker, cell_facts
 from ..modpath import dotted_name
 from ..request import as_text
 from .parse import Request
@@ -173,31 +173,7 @@ def _leading_blank(text: str) -> int:
     return count
 
 
-if TYPE_CHECKING:
-
-    class _Walker:
-        """What ``Flow`` uses of cells.py's walker, typed (cells.py does not annotate it)."""
-
-        scope: object | None  # the scope being walked; None at the module level
-        definite: set[str]
-        deletes: dict[str, None]
-        functions: dict[str, dict[str, None]]  # a def's name -> the globals it reads
-
-        def __init__(self, lines: list[str], offset: int = 0) -> None: ...
-        def bind(self, name: str) -> None: ...
-        def block(self, body: Iterable[ast.stmt]) -> None: ...
-        def expr(self, node: ast.expr) -> None: ...
-        def _module_read(self, name: str) -> None: ...
-        def _leave(self, scope: object) -> None: ...
-        def _s_def(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None: ...
-        def _s_class(self, node: ast.ClassDef) -> None: ...
-        def _delete(self, t: ast.expr) -> None: ...
-
-else:
-    _Walker = Walker
-
-
-class Flow(_Walker):
+class Flow(Walker):
     """cells.py's walker (the one definite-assignment analysis) over the selection's
     module-level code, cell after cell. Besides what it always tracks, it records each
     name read (or deleted) at a point where the selection may not have bound it yet: in
@@ -250,7 +226,7 @@ class Flow(_Walker):
         super()._module_read(name)
         self.read_open(name, self._deferred > 0)
 
-    def _leave(self, scope: object) -> None:
+    def _leave(self, scope: Scope) -> None:
         self._deferred += 1  # a def's or lambda's free names: read when it runs
         try:
             super()._leave(scope)
