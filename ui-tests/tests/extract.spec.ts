@@ -1,10 +1,19 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import * as path from 'path';
+import { Locator } from '@playwright/test';
 
-import { docsImage, restartAndRunAll } from './helpers';
+import {
+  cell,
+  closeDialog,
+  docsImage,
+  fromCellMenu,
+  openExample,
+  openPanel,
+  readFile,
+  restartAndRunAll,
+  selectInCommandMode,
+  sources
+} from './helpers';
 
-const NOTEBOOK = 'big_messy_notebook.ipynb';
-const EXAMPLES = path.resolve(__dirname, '../../examples');
 const SCREENSHOT = docsImage('extract-dialog.png');
 /** Cells 29-31: the feature columns, the dummies, X and y. */
 const FIRST = 28;
@@ -43,27 +52,30 @@ async function textOutputs(page: IJupyterLabPageFixture): Promise<string[]> {
   });
 }
 
-async function sources(page: IJupyterLabPageFixture): Promise<string[]> {
-  return page.evaluate(() => {
-    const panel = window.jupyterapp.shell.currentWidget as any;
-    return Array.from(panel.content.model.cells, (cell: any) =>
-      cell.sharedModel.getSource()
-    );
-  });
+/**
+ * Select cells `first` (to `last`) and press `shortcut` (Alt+Shift+E: Extract
+ * Function…, Alt+Shift+M: Move to Module): the dialog it opens.
+ */
+async function openDialog(
+  page: IJupyterLabPageFixture,
+  shortcut: string,
+  first: number,
+  last?: number
+): Promise<Locator> {
+  await selectInCommandMode(page, first, last);
+  await page.keyboard.press(shortcut);
+  return page.locator('.jp-nbrefactor-extract-dialog');
 }
 
-async function readFile(
+/** Accept the enabled dialog; resolves once cells 29-31 became one (the notebook is two cells shorter). */
+async function acceptExtraction(
   page: IJupyterLabPageFixture,
-  filePath: string
-): Promise<string> {
-  return page.evaluate(async p => {
-    const model = await window.jupyterapp.serviceManager.contents.get(p, {
-      content: true,
-      type: 'file',
-      format: 'text'
-    });
-    return model.content as string;
-  }, filePath);
+  dialog: Locator
+): Promise<void> {
+  await closeDialog(dialog, 'accept');
+  await expect
+    .poll(async () => (await sources(page)).length)
+    .toBe(CELLS_BEFORE - 2);
 }
 
 /** Ctrl+Z (in command mode) brings back the `original` cells, and the outputs of cells 30 and 31. */
@@ -88,10 +100,7 @@ async function extractFeatures(
   name?: string,
   moduleState = 'new file'
 ): Promise<void> {
-  await page.notebook.selectCells(FIRST, LAST);
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Alt+Shift+E');
-  const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+  const dialog = await openDialog(page, 'Alt+Shift+E', FIRST, LAST);
   if (name) {
     await dialog.locator('.jp-nbrefactor-extract-name').fill(name);
   }
@@ -102,11 +111,7 @@ async function extractFeatures(
     dialog.locator('.jp-nbrefactor-extract-heading').last()
   ).toHaveText(`${MODULE} (${moduleState})`);
   await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
-  await dialog.locator('.jp-mod-accept').click();
-  await expect(dialog).toHaveCount(0);
-  await expect
-    .poll(async () => (await sources(page)).length)
-    .toBe(CELLS_BEFORE - 2);
+  await acceptExtraction(page, dialog);
 }
 
 test.describe('Extract function and move to module', () => {
@@ -116,16 +121,7 @@ test.describe('Extract function and move to module', () => {
   test.use({ kernels: null });
 
   test.beforeEach(async ({ page, tmpPath }) => {
-    await page.contents.uploadFile(
-      path.join(EXAMPLES, NOTEBOOK),
-      `${tmpPath}/${NOTEBOOK}`
-    );
-    await page.contents.uploadFile(
-      path.join(EXAMPLES, 'data', 'churn.csv'),
-      `${tmpPath}/data/churn.csv`
-    );
-    await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`);
-    await page.notebook.activate(NOTEBOOK);
+    await openExample(page, tmpPath);
   });
 
   test('extracts three cells into a function, runs the same, and undoes in one step', async ({
@@ -143,9 +139,7 @@ test.describe('Extract function and move to module', () => {
     // Tall enough for the screenshot to show the module's function.
     await page.setViewportSize({ width: 1280, height: 1000 });
     await page.notebook.selectCells(FIRST, LAST);
-    const last = (await page.notebook.getCellLocator(LAST))!;
-    await last.locator('.jp-InputArea-prompt').click({ button: 'right' });
-    await page.getByRole('menuitem', { name: 'Extract Function…' }).click();
+    await fromCellMenu(page, LAST, 'Extract Function…');
 
     const dialog = page.locator('.jp-nbrefactor-extract-dialog');
     await expect(dialog.locator('.jp-nbrefactor-extract-name')).toHaveValue(
@@ -179,9 +173,7 @@ test.describe('Extract function and move to module', () => {
     // The replacement cell inherits the runs of the cells it replaces: the
     // sidebar's execution timeline shows no deleted cells, and the new cell
     // ran as often as the three it replaces.
-    await page.evaluate(() =>
-      window.jupyterapp.commands.execute('nbrefactor:open-panel')
-    );
+    const panel = await openPanel(page);
     const replacementId = await page.evaluate(
       i =>
         (window.jupyterapp.shell.currentWidget as any).content.model.cells.get(
@@ -189,7 +181,7 @@ test.describe('Extract function and move to module', () => {
         ).id as string,
       FIRST
     );
-    const runs = page.locator('#jp-nbrefactor-panel .jp-nbrefactor-run');
+    const runs = panel.locator('.jp-nbrefactor-run');
     await expect(
       runs.and(page.locator(`[data-cell-id="${replacementId}"]`))
     ).toHaveCount(LAST - FIRST + 1);
@@ -217,8 +209,7 @@ test.describe('Extract function and move to module', () => {
     // cells back, outputs included; the module the extraction created goes
     // too, with src/__init__.py. (The restart began a new run log: that the
     // restored cells get their runs back is the next test.)
-    await page.notebook.selectCells(FIRST);
-    await page.keyboard.press('Escape');
+    await selectInCommandMode(page, FIRST);
     await ctrlZRestores(page, original);
     await expect
       .poll(() => page.contents.fileExists(`${tmpPath}/${MODULE}`))
@@ -233,12 +224,8 @@ test.describe('Extract function and move to module', () => {
     await page.notebook.run();
     const original = await sources(page);
     await extractFeatures(page);
-    await page.evaluate(() =>
-      window.jupyterapp.commands.execute('nbrefactor:open-panel')
-    );
-    const runs = page.locator('#jp-nbrefactor-panel .jp-nbrefactor-run');
-    await page.notebook.selectCells(FIRST);
-    await page.keyboard.press('Escape');
+    const runs = (await openPanel(page)).locator('.jp-nbrefactor-run');
+    await selectInCommandMode(page, FIRST);
     await ctrlZRestores(page, original);
     const restoredIds = await page.evaluate(
       ([first, last]) => {
@@ -303,6 +290,7 @@ test.describe('Extract function and move to module', () => {
     const original = await sources(page);
     await extractFeatures(page);
     const written = await readFile(page, `${tmpPath}/${MODULE}`);
+    expect(written).not.toBeNull();
     const changed = `${written}\n\ndef mine():\n    return 1\n`;
     await page.evaluate(
       async ([p, content]) => {
@@ -314,8 +302,7 @@ test.describe('Extract function and move to module', () => {
       },
       [`${tmpPath}/${MODULE}`, changed]
     );
-    await page.notebook.selectCells(FIRST);
-    await page.keyboard.press('Escape');
+    await selectInCommandMode(page, FIRST);
     await page.keyboard.press('Control+z');
     await expect.poll(() => sources(page)).toEqual(original);
     await expect(
@@ -332,10 +319,7 @@ test.describe('Extract function and move to module', () => {
   }) => {
     const original = await sources(page);
     // Cell 25 (code), cell 26 ("## Features"), cell 27 (code).
-    await page.notebook.selectCells(24, 26);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Alt+Shift+E');
-    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    const dialog = await openDialog(page, 'Alt+Shift+E', 24, 26);
     await expect(dialog.locator('.jp-nbrefactor-extract-kept')).toHaveText(
       'Markdown cell 26 stays in the notebook, where it is.'
     );
@@ -343,8 +327,7 @@ test.describe('Extract function and move to module', () => {
       'explore_data'
     );
     await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
-    await dialog.locator('.jp-mod-accept').click();
-    await expect(dialog).toHaveCount(0);
+    await closeDialog(dialog, 'accept');
     await expect
       .poll(() => sources(page))
       .toEqual([
@@ -363,11 +346,7 @@ test.describe('Extract function and move to module', () => {
     tmpPath
   }) => {
     // Cell 4 sets options (pd.set_option) besides constants: it cannot move as is.
-    await page.notebook.selectCells(3);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Alt+Shift+M');
-
-    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    const dialog = await openDialog(page, 'Alt+Shift+M', 3);
     await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
       'Move to Module'
     );
@@ -384,9 +363,7 @@ test.describe('Extract function and move to module', () => {
     );
     await dialog.locator('.jp-nbrefactor-extract-goto').click();
     await expect(dialog).toHaveCount(0);
-    await expect((await page.notebook.getCellLocator(3))!).toHaveClass(
-      /jp-mod-active/
-    );
+    await expect(await cell(page, 3)).toHaveClass(/jp-mod-active/);
     expect(
       await page.evaluate(() => {
         const panel = window.jupyterapp.shell.currentWidget as any;
@@ -401,8 +378,7 @@ test.describe('Extract function and move to module', () => {
     page
   }) => {
     // Cells 3-4 selected from cell 4 upwards: cell 3 is the active one.
-    await page.notebook.selectCells(3);
-    await page.keyboard.press('Escape');
+    await selectInCommandMode(page, 3);
     await page.keyboard.press('Shift+ArrowUp');
     await page.keyboard.press('Alt+Shift+M');
     const dialog = page.locator('.jp-nbrefactor-extract-dialog');
@@ -411,9 +387,7 @@ test.describe('Extract function and move to module', () => {
     );
     await dialog.locator('.jp-nbrefactor-extract-goto').click();
     await expect(dialog).toHaveCount(0);
-    await expect((await page.notebook.getCellLocator(3))!).toHaveClass(
-      /jp-mod-active/
-    );
+    await expect(await cell(page, 3)).toHaveClass(/jp-mod-active/);
     await expect
       .poll(() =>
         page.evaluate(() => {
@@ -431,10 +405,7 @@ test.describe('Extract function and move to module', () => {
     page,
     tmpPath
   }) => {
-    await page.notebook.selectCells(FIRST, LAST);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Alt+Shift+E');
-    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    const dialog = await openDialog(page, 'Alt+Shift+E', FIRST, LAST);
     const param = dialog.getByLabel('Name of parameter df');
     await expect(param).toHaveValue('df');
     await param.fill('customers');
@@ -442,8 +413,7 @@ test.describe('Extract function and move to module', () => {
       dialog.locator('.jp-nbrefactor-extract-module-source')
     ).toContainText(`def ${NAME}(customers):`);
     await expect(dialog.locator('.jp-mod-accept')).toBeEnabled();
-    await dialog.locator('.jp-mod-accept').click();
-    await expect(dialog).toHaveCount(0);
+    await closeDialog(dialog, 'accept');
     await expect
       .poll(async () => (await sources(page))[FIRST])
       .toBe(REPLACEMENT);
@@ -460,9 +430,7 @@ test.describe('Extract function and move to module', () => {
     // The notebook has the focus, in command mode, on the replacement cell.
     const notebook = page.locator('.jp-NotebookPanel-notebook');
     await expect(notebook).toHaveClass(/jp-mod-commandMode/);
-    await expect((await page.notebook.getCellLocator(FIRST))!).toHaveClass(
-      /jp-mod-active/
-    );
+    await expect(await cell(page, FIRST)).toHaveClass(/jp-mod-active/);
     expect(
       await notebook.evaluate(node => node.contains(document.activeElement))
     ).toBe(true);
@@ -484,10 +452,7 @@ test.describe('Extract function and move to module', () => {
         content: 'def compute_features(df):\n    return None, None\n'
       });
     }, tmpPath);
-    await page.notebook.selectCells(FIRST, LAST);
-    await page.keyboard.press('Escape');
-    await page.keyboard.press('Alt+Shift+E');
-    const dialog = page.locator('.jp-nbrefactor-extract-dialog');
+    const dialog = await openDialog(page, 'Alt+Shift+E', FIRST, LAST);
     // The suggestion avoids the module's names; the person types the taken one.
     await expect(dialog.locator('.jp-nbrefactor-extract-name')).toHaveValue(
       `${NAME}_2`
@@ -509,13 +474,9 @@ test.describe('Extract function and move to module', () => {
     await expect(
       dialog.locator('.jp-nbrefactor-extract-heading').last()
     ).toHaveText(`${MODULE} (merged into the existing file)`);
-    await dialog.locator('.jp-mod-accept').click();
-    await expect(dialog).toHaveCount(0);
-    await expect
-      .poll(async () => (await sources(page)).length)
-      .toBe(CELLS_BEFORE - 2);
+    await acceptExtraction(page, dialog);
     const module = await readFile(page, `${tmpPath}/${MODULE}`);
-    expect(module.match(/^def compute_features\(df\):/gm)).toHaveLength(1);
+    expect(module!.match(/^def compute_features\(df\):/gm)).toHaveLength(1);
     expect(module).toContain('return X, y');
   });
 
