@@ -7,7 +7,7 @@
 import { expect, test as base } from '@jupyterlab/galata';
 import { Locator, Page } from '@playwright/test';
 
-import { contentsOf, notebookJSON } from './helpers';
+import { closeDialog, contentsOf, notebookJSON, X_READER } from './helpers';
 
 const test = base.extend<{
   /** Upload a notebook made for the test, open it in Notebook 7, wait for its kernel. */
@@ -48,6 +48,15 @@ function cellAt(page: Page, index: number): Locator {
   return page.locator('.jp-Notebook .jp-Cell').nth(index);
 }
 
+/** View › Open the Notebook Refactor Panel: the sidebar. */
+async function openPanelFromViewMenu(page: Page): Promise<Locator> {
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: 'View' }).click();
+  await page
+    .getByRole('menuitem', { name: 'Open the Notebook Refactor Panel' })
+    .click();
+  return page.locator('#jp-nbrefactor-panel');
+}
+
 /**
  * Run cells as a person does in Notebook 7: click the cell's prompt, then
  * Ctrl+Enter ("Run Selected Cell and Do not Advance"); each run waits for its
@@ -70,10 +79,7 @@ test.describe('In Notebook 7', () => {
   test('cells run out of order get markers; the View menu opens the panel', async ({
     openInNotebook7
   }) => {
-    const page = await openInNotebook7(
-      'order.ipynb',
-      notebookJSON(['x = 1', 'y = x * 2', 'x = 10'])
-    );
+    const page = await openInNotebook7('order.ipynb', notebookJSON(X_READER));
     const run = cellRunner(page);
     // The reader reads x from the cell below it.
     await run(2, 1);
@@ -96,11 +102,7 @@ test.describe('In Notebook 7', () => {
     const count = page.locator('.jp-nbrefactor-toolbar-warnings-button');
     await expect(count).toHaveText('1 warning');
 
-    await page.locator('.lm-MenuBar-itemLabel', { hasText: 'View' }).click();
-    await page
-      .getByRole('menuitem', { name: 'Open the Notebook Refactor Panel' })
-      .click();
-    const panel = page.locator('#jp-nbrefactor-panel');
+    const panel = await openPanelFromViewMenu(page);
     await expect(panel).toBeVisible();
     await expect(panel.locator('.jp-nbrefactor-verdict')).toHaveText(
       'Restart & Run All would not reproduce this state: 1 cell read values from cells below it.'
@@ -135,10 +137,7 @@ test.describe('In Notebook 7', () => {
   test('the toolbar count opens the panel, closed by default', async ({
     openInNotebook7
   }) => {
-    const page = await openInNotebook7(
-      'count.ipynb',
-      notebookJSON(['x = 1', 'y = x * 2', 'x = 10'])
-    );
+    const page = await openInNotebook7('count.ipynb', notebookJSON(X_READER));
     await cellRunner(page)(2, 1);
     const count = page.locator('.jp-nbrefactor-toolbar-warnings-button');
     await expect(count).toHaveText('1 warning');
@@ -150,10 +149,7 @@ test.describe('In Notebook 7', () => {
   test('Run › Run Stale Cells reruns the reader of a value changed above it', async ({
     openInNotebook7
   }) => {
-    const page = await openInNotebook7(
-      'stale.ipynb',
-      notebookJSON(['x = 1', 'y = x * 2', 'x = 10'])
-    );
+    const page = await openInNotebook7('stale.ipynb', notebookJSON(X_READER));
     const run = cellRunner(page);
     // In notebook order: x = 10 below the reader is forward flow.
     await run(0, 1, 2);
@@ -213,8 +209,7 @@ test.describe('In Notebook 7', () => {
     await expect(
       dialog.locator('.jp-nbrefactor-extract-replacement')
     ).toHaveText('from src.steps import largest\ntop = largest(data)');
-    await dialog.locator('.jp-mod-accept').click();
-    await expect(dialog).toHaveCount(0);
+    await closeDialog(dialog, 'accept');
     await expect(
       page.getByText(`Moved 1 cell into src/steps.py, function largest.`)
     ).toBeVisible();
@@ -249,11 +244,9 @@ test.describe('In Notebook 7', () => {
       'check.ipynb',
       notebookJSON(['x = 1', 'y = x * 2', 'z = y + 1'])
     );
-    await page.locator('.lm-MenuBar-itemLabel', { hasText: 'View' }).click();
-    await page
-      .getByRole('menuitem', { name: 'Open the Notebook Refactor Panel' })
-      .click();
-    const section = page.locator('#jp-nbrefactor-panel .jp-nbrefactor-verify');
+    const section = (await openPanelFromViewMenu(page)).locator(
+      '.jp-nbrefactor-verify'
+    );
     const check = section.locator(
       '[data-command="nbrefactor:check-reproducibility"]'
     );
