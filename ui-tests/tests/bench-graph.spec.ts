@@ -12,49 +12,33 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 
-import { openNotebook, openPanel } from './helpers';
+import { CellSource, notebookJSON, openNotebook, openPanel } from './helpers';
 
 const CELLS = 500;
 
-function notebook(): string {
-  const cells: any[] = [];
+/** The notebook's cells: the code cells, a markdown heading before every tenth. */
+function cells(): CellSource[] {
+  const all: CellSource[] = [];
   for (let i = 0; i < CELLS; i++) {
     if (i % 10 === 0) {
-      cells.push({
-        cell_type: 'markdown',
-        id: `md-${i}`,
-        metadata: {},
-        source: `## Part ${i / 10}`
-      });
+      all.push({ markdown: `## Part ${i / 10}` });
     }
-    const source =
+    all.push(
       i === 0
         ? 'scale = 2\nv0 = 1'
         : i === 1
           ? 'v1 = v0 * scale'
-          : `v${i} = v${i - 1} + v${i - 2} * scale`;
-    cells.push({
-      cell_type: 'code',
-      id: `cell-${i}`,
-      metadata: {},
-      source,
-      outputs: [],
-      execution_count: null
-    });
+          : `v${i} = v${i - 1} + v${i - 2} * scale`
+    );
   }
-  return JSON.stringify({
-    cells,
-    metadata: {
-      kernelspec: {
-        name: 'python3',
-        display_name: 'Python 3',
-        language: 'python'
-      }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
+  return all;
 }
+
+const NOTEBOOK = cells();
+/** The id of the last code cell, the last cell (`notebookJSON`'s ids follow the cells' places). */
+const LAST = `cell-${NOTEBOOK.length - 1}`;
+/** What the page reads: how many code cells the view counts, and the last one's id. */
+const SHOWN = { cells: CELLS, last: LAST };
 
 test.skip(!process.env.NBREFACTOR_BENCH, 'benchmark: set NBREFACTOR_BENCH=1');
 
@@ -63,9 +47,14 @@ test('the Dependency view renders a 500-cell notebook', async ({
   tmpPath
 }) => {
   test.setTimeout(5 * 60 * 1000);
-  await openNotebook(page, tmpPath, 'bench-graph.ipynb', notebook());
+  await openNotebook(
+    page,
+    tmpPath,
+    'bench-graph.ipynb',
+    notebookJSON(NOTEBOOK)
+  );
   await openPanel(page);
-  const figures = await page.evaluate(async cells => {
+  const figures = await page.evaluate(async ({ cells, last }) => {
     const app = window.jupyterapp;
     const frame = () =>
       new Promise<number>(resolve =>
@@ -125,16 +114,13 @@ test('the Dependency view renders a 500-cell notebook', async ({
     const s0 = performance.now();
     scroller.scrollTop = scroller.scrollHeight;
     const scrolled =
-      (await waitFor(
-        () => !!panel.querySelector(`[data-cell-id="cell-${cells - 1}"]`)
-      )) - s0;
+      (await waitFor(() => !!panel.querySelector(`[data-cell-id="${last}"]`))) -
+      s0;
 
     // Select the last cell (the panel is idle now): the server answers its
     // upstream, the rows on screen turn blue.
     const c0 = performance.now();
-    (
-      panel.querySelector(`[data-cell-id="cell-${cells - 1}"]`) as HTMLElement
-    ).click();
+    (panel.querySelector(`[data-cell-id="${last}"]`) as HTMLElement).click();
     const selected =
       (await waitFor(
         () =>
@@ -143,7 +129,7 @@ test('the Dependency view renders a 500-cell notebook', async ({
           )
       )) - c0;
     return { total, server, render, rendered, filtered, scrolled, selected };
-  }, CELLS);
+  }, SHOWN);
   console.log(
     `Dependency view, ${CELLS} code cells: show ${figures.total.toFixed(0)} ms ` +
       `(the server's answer ${figures.server.toFixed(0)} ms, then rendered in ${figures.render.toFixed(0)} ms, ${figures.rendered} rows in the DOM), ` +

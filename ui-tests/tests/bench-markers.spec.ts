@@ -9,7 +9,7 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 
-import { notebookJSON, openNotebook, runAll } from './helpers';
+import { latencies, notebookJSON, openNotebook, runAll } from './helpers';
 
 const CELLS = 300;
 const ROUNDS = 30;
@@ -21,13 +21,6 @@ function sources(): string[] {
     cells.push(`v${i} = v${i - 1} + 1`);
   }
   return cells;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
 }
 
 test.skip(!process.env.NBREFACTOR_BENCH, 'benchmark: set NBREFACTOR_BENCH=1');
@@ -113,19 +106,15 @@ test('markers follow execute replies on a 300-cell notebook', async ({
     return out;
   }, ROUNDS);
 
-  const figures = (values: number[]) =>
-    `p50 ${percentile(values, 50).toFixed(0)} ms, ` +
-    `p95 ${percentile(values, 95).toFixed(0)} ms, ` +
-    `max ${Math.max(...values).toFixed(0)} ms`;
   console.log(
-    `execute_reply -> marker updated: ${figures(rounds.map(r => r[0]))} ` +
+    `execute_reply -> marker updated: ${latencies(rounds.map(r => r[0]))} ` +
       `(${ROUNDS} runs, ${CELLS} cells)`
   );
   console.log(
-    `  execute_reply -> analyze request sent: ${figures(rounds.map(r => r[1]))}`
+    `  execute_reply -> analyze request sent: ${latencies(rounds.map(r => r[1]))}`
   );
   console.log(
-    `  analyze request round trip: ${figures(rounds.map(r => r[2]))}`
+    `  analyze request round trip: ${latencies(rounds.map(r => r[2]))}`
   );
   expect(rounds).toHaveLength(ROUNDS);
 });

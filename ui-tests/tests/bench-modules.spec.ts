@@ -11,16 +11,9 @@
  */
 import { expect, test } from '@jupyterlab/galata';
 
-import { notebookJSON, openNotebook } from './helpers';
+import { latencies, notebookJSON, openNotebook } from './helpers';
 
 const ROUNDS = 20;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[
-    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-  ];
-}
 
 test.skip(!process.env.NBREFACTOR_BENCH, 'benchmark: set NBREFACTOR_BENCH=1');
 
@@ -148,20 +141,16 @@ test('save -> stale marker on the caller of a module function', async ({
     { count: ROUNDS, path: `${tmpPath}/src/features.py` }
   );
 
-  const figures = (values: number[]) =>
-    `p50 ${percentile(values, 50).toFixed(0)} ms, ` +
-    `p95 ${percentile(values, 95).toFixed(0)} ms, ` +
-    `max ${Math.max(...values).toFixed(0)} ms`;
   expect(rounds.error).toBeNull();
   const saves = rounds.saves;
   console.log(
-    `save done -> caller marked stale: ${figures(saves.map(r => r[0]))} (${ROUNDS} saves)`
+    `save done -> caller marked stale: ${latencies(saves.map(r => r[0]))} (${ROUNDS} saves)`
   );
   console.log(
-    `  save started -> caller marked stale: ${figures(saves.map(r => r[1]))}`
+    `  save started -> caller marked stale: ${latencies(saves.map(r => r[1]))}`
   );
   console.log(
-    `external write -> caller marked stale: ${figures(rounds.external)} (${rounds.external.length} writes)`
+    `external write -> caller marked stale: ${latencies(rounds.external)} (${rounds.external.length} writes)`
   );
   expect(saves).toHaveLength(ROUNDS);
 });
