@@ -75,6 +75,15 @@ test('save -> stale marker on the caller of a module function', async ({
             reject(new Error('no stale marker within 10 s'));
           }, 10_000);
         });
+      // Clean again: reload the module in the kernel, re-run the caller.
+      const cleanAgain = async () => {
+        await app.commands.execute('nbrefactor:reload-module', {
+          module: 'src/features.py'
+        });
+        notebook.activeCellIndex = 1;
+        await app.commands.execute('notebook:run-cell');
+        await until(() => !isStale(), 'clean caller');
+      };
       const editor: any = await app.commands.execute('docmanager:open', {
         path,
         factory: 'Editor',
@@ -97,13 +106,7 @@ test('save -> stale marker on the caller of a module function', async ({
           const saved = performance.now(); // the server wrote it; fileChanged was emitted
           const at = await marked;
           out.push([at - saved, at - start]);
-          // Clean again: reload the module in the kernel, re-run the caller.
-          await app.commands.execute('nbrefactor:reload-module', {
-            module: 'src/features.py'
-          });
-          notebook.activeCellIndex = 1;
-          await app.commands.execute('notebook:run-cell');
-          await until(() => !isStale(), 'clean caller');
+          await cleanAgain();
         }
         // External writes (the kernel writes the file, silently): the poll.
         const kernel = panel.sessionContext.session.kernel;
@@ -119,12 +122,7 @@ test('save -> stale marker on the caller of a module function', async ({
           }).done;
           const written = performance.now();
           external.push((await marked) - written);
-          await app.commands.execute('nbrefactor:reload-module', {
-            module: 'src/features.py'
-          });
-          notebook.activeCellIndex = 1;
-          await app.commands.execute('notebook:run-cell');
-          await until(() => !isStale(), 'clean caller');
+          await cleanAgain();
         }
       } catch (reason) {
         const marker = caller.node.querySelector(

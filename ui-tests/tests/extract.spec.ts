@@ -67,6 +67,22 @@ async function openDialog(
   return page.locator('.jp-nbrefactor-extract-dialog');
 }
 
+/**
+ * The refused dialog's link names cell 4, line 4; a click closes the dialog
+ * and makes cell 4 the active cell.
+ */
+async function followGoToLink(
+  page: IJupyterLabPageFixture,
+  dialog: Locator
+): Promise<void> {
+  await expect(dialog.locator('.jp-nbrefactor-extract-goto')).toHaveText(
+    'Go to cell 4, line 4'
+  );
+  await dialog.locator('.jp-nbrefactor-extract-goto').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(await cell(page, 3)).toHaveClass(/jp-mod-active/);
+}
+
 /** Accept the enabled dialog; resolves once cells 29-31 became one (the notebook is two cells shorter). */
 async function acceptExtraction(
   page: IJupyterLabPageFixture,
@@ -358,12 +374,7 @@ test.describe('Extract function and move to module', () => {
       0
     );
 
-    await expect(dialog.locator('.jp-nbrefactor-extract-goto')).toHaveText(
-      'Go to cell 4, line 4'
-    );
-    await dialog.locator('.jp-nbrefactor-extract-goto').click();
-    await expect(dialog).toHaveCount(0);
-    await expect(await cell(page, 3)).toHaveClass(/jp-mod-active/);
+    await followGoToLink(page, dialog);
     expect(
       await page.evaluate(() => {
         const panel = window.jupyterapp.shell.currentWidget as any;
@@ -382,12 +393,7 @@ test.describe('Extract function and move to module', () => {
     await page.keyboard.press('Shift+ArrowUp');
     await page.keyboard.press('Alt+Shift+M');
     const dialog = page.locator('.jp-nbrefactor-extract-dialog');
-    await expect(dialog.locator('.jp-nbrefactor-extract-goto')).toHaveText(
-      'Go to cell 4, line 4'
-    );
-    await dialog.locator('.jp-nbrefactor-extract-goto').click();
-    await expect(dialog).toHaveCount(0);
-    await expect(await cell(page, 3)).toHaveClass(/jp-mod-active/);
+    await followGoToLink(page, dialog);
     await expect
       .poll(() =>
         page.evaluate(() => {

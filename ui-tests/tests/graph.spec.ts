@@ -31,6 +31,14 @@ async function showDependencies(
   return panel;
 }
 
+/** Click the row labelled `label` (`[7]`: cell 7). */
+async function clickNode(panel: Locator, label: string): Promise<void> {
+  await panel
+    .locator('.jp-nbrefactor-graph-node')
+    .filter({ hasText: label })
+    .click();
+}
+
 test.describe('Dependency view', () => {
   test('shows the example as a column of cells linked by arcs; a click reveals the cell', async ({
     page,
@@ -49,10 +57,7 @@ test.describe('Dependency view', () => {
     );
 
     // cell 7 is df.head(): a click makes it the active cell
-    await panel
-      .locator('.jp-nbrefactor-graph-node')
-      .filter({ hasText: '[7]' })
-      .click();
+    await clickNode(panel, '[7]');
     await expect
       .poll(() =>
         page.evaluate(
@@ -78,10 +83,7 @@ test.describe('Dependency view', () => {
 
     // cell 35 computes pred and acc: the report, the confusion matrix, its
     // plot and the comparison read them
-    await panel
-      .locator('.jp-nbrefactor-graph-node')
-      .filter({ hasText: '[35]' })
-      .click();
+    await clickNode(panel, '[35]');
     await expect(
       panel.locator('.jp-nbrefactor-graph-node[data-role="downstream"]')
     ).toHaveText([/^\[36\]/, /^\[37\]/, /^\[38\]/, /^\[45\]/]);
@@ -103,10 +105,7 @@ test.describe('Dependency view', () => {
     await page.theme.setDarkTheme();
     await openExample(page, tmpPath);
     const panel = await showDependencies(page);
-    await panel
-      .locator('.jp-nbrefactor-graph-node')
-      .filter({ hasText: '[12]' })
-      .click();
+    await clickNode(panel, '[12]');
     await expect(
       panel.locator('.jp-nbrefactor-graph-node[data-role="selected"]')
     ).toHaveCount(1);
