@@ -163,6 +163,11 @@ class CodeCell:
     count: int | None
     ignored: bool
 
+    @cached_property
+    def lines(self) -> int:
+        """Lines of code (``code_lines``), counted once for the rules and the report."""
+        return code_lines(self.source)
+
     @property
     def python_facts(self) -> CellFacts:
         """``facts``, for what reads a Python notebook only (the ``python_only`` rules)."""
@@ -203,7 +208,7 @@ class NotebookFacts:
 
     @cached_property
     def lines_of_code(self) -> int:
-        return sum(code_lines(c.source) for c in self.code)
+        return sum(c.lines for c in self.code)
 
     @cached_property
     def module_names(self) -> list[str]:
@@ -262,7 +267,7 @@ class NotebookFacts:
 
     def _find_duplicates(self, min_lines: int) -> list[Duplicate]:
         # a cell of fewer lines of code than a block has fewer statements: not tokenized
-        norm = [_normalised_statements(c.source) if code_lines(c.source) >= min_lines else () for c in self.code]
+        norm = [_normalised_statements(c.source) if c.lines >= min_lines else () for c in self.code]
         texts_of = [[t for _, t in lines] for lines in norm]
         # window of lines, joined (a string, which the garbage collector does not track:
         # tuples here made it walk every ast of the notebook) -> (code index, offset)
@@ -643,7 +648,7 @@ def cell_too_long(nb: NotebookFacts, cfg: Config) -> Hits:
     Example: a 120-line cell with the default limit of 60."""
     limit = cfg["max-cell-lines"]
     for c in nb.code:
-        n = code_lines(c.source)
+        n = c.lines
         if n > limit:
             yield c.pos, 1, f"{n} lines of code in one cell (more than {limit})"
 

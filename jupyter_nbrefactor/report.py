@@ -16,10 +16,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from .cells import CellFacts
 from .dataflow import is_predefined
 from .errors import RequestError
-from .lint import Finding, NotebookFacts, code_lines, lint_notebook, may_define
+from .lint import CodeCell, Finding, NotebookFacts, code_lines, lint_notebook, may_define
 from .lint_config import Config
 from .naming import suggest
 
@@ -120,7 +119,7 @@ def _verdict(report: dict[str, Any], facts: NotebookFacts, config: Config, findi
     if report["duplicated_blocks"]:
         n = len(report["duplicated_blocks"])
         structure.append(f"{n} duplicated block{'s' if n > 1 else ''} of code")
-    long_cells = sum(1 for c in facts.code if code_lines(c.source) > config["max-cell-lines"])
+    long_cells = sum(1 for c in facts.code if c.lines > config["max-cell-lines"])
     if long_cells:
         structure.append(
             f"{long_cells} cell{'s' if long_cells > 1 else ''} longer than {config['max-cell-lines']} lines"
@@ -218,7 +217,7 @@ def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]
             if p is not None and not is_predefined(name):
                 read_by[k].append((name, p))
                 last_read[p][name] = k
-    loose = [_loose_lines(c.source, f) if f.error is None else 0 for c, f in zip(code, facts_of)]
+    loose = [_loose_lines(c) if f.error is None else 0 for c, f in zip(code, facts_of)]
     runs: list[tuple[float, int, int, list[int], int]] = []
     for start in range(len(code)):
         lines = 0
@@ -240,16 +239,18 @@ def _ranked_runs(facts: NotebookFacts) -> Iterator[tuple[float, list[int], int]]
         yield -neg_score, run, lines
 
 
-def _loose_lines(source: str, facts: CellFacts) -> int:
+def _loose_lines(cell: CodeCell) -> int:
     """Lines of code of a cell (one that compiles) outside its def/class statements: code
     not reusable yet. The tree is read only when the cell may define something."""
     inside: set[int] = set()
-    tree = facts.tree if may_define(facts) else None
+    tree = cell.python_facts.tree if may_define(cell.python_facts) else None
     for node in tree.body if tree is not None else ():
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             inside.update(range(first, (node.end_lineno or node.lineno) + 1))
-    return code_lines("\n".join(line for i, line in enumerate(source.splitlines(), 1) if i not in inside))
+    if not inside:
+        return cell.lines
+    return code_lines("\n".join(line for i, line in enumerate(cell.source.splitlines(), 1) if i not in inside))
 
 
 def hard_coded_parameters(nb: Mapping[str, Any]) -> int:
