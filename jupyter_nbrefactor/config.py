@@ -285,6 +285,12 @@ def _code_cells(cells: Sequence[Mapping[str, Any]]) -> list[_Cell]:
     return out
 
 
+def names_in_tree(tree: ast.Module) -> Iterable[str]:
+    """Every ``ast.Name`` of a cell's tree (any scope, any context), from the one walk this
+    module makes of every cell anyway (naming's names of a notebook read it too)."""
+    return _scan(tree)[1].keys()
+
+
 @lru_cache(maxsize=4096)
 def _scan(tree: ast.Module) -> tuple[tuple[ast.AST, ...], dict[str, int], dict[str, int]]:
     """One walk of a cell's tree (memoised: cell_facts keeps one tree per source text):

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .cells import cell_facts
+from .config import names_in_tree
 from .dataflow import is_predefined
 from .errors import RequestError
 from .language import notebook_language
@@ -293,7 +294,7 @@ def _names_in_cell(source: str) -> frozenset[str]:
     facts = cell_facts(source)
     names = {*facts.defines, *facts.reads, *facts.deletes, *facts.imports}
     if facts.tree is not None:
-        names.update(n.id for n in ast.walk(facts.tree) if isinstance(n, ast.Name))
+        names.update(names_in_tree(facts.tree))
     return frozenset(names)
 
 
