@@ -75,9 +75,10 @@ ui-setup: build chromium
 	cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 jlpm install
 
 # A free port (playwright.config.js), so a `make lab` on 8888 can keep running; the
-# server's log goes to ui-tests/jupyter-server.log.
+# server's log goes to ui-tests/jupyter-server.log. On a failure, failures.js
+# repeats each failed test's errors and the server's last errors at the end.
 test-ui: ui-setup
-	cd ui-tests && CI=1 jlpm playwright test
+	cd ui-tests && { CI=1 jlpm playwright test || { node failures.js; exit 1; }; }
 
 # The documentation's screenshots (docs/images/) are rewritten only here.
 screenshots: ui-setup

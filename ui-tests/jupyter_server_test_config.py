@@ -3,6 +3,7 @@
 Never use this configuration in production: it opens the server to the world
 and exposes JupyterLab's JavaScript objects on the window.
 """
+
 import os
 
 from jupyterlab.galata import configure_jupyter_server
@@ -18,3 +19,40 @@ if os.geteuid() == 0:
 
 # Notebook 7, served by the same server, has its own flag for window.jupyterapp.
 c.JupyterNotebookApp.expose_app_in_browser = True  # noqa: F821
+
+
+def _bash_kernel_without_login_files() -> str:
+    """A data directory whose `bash` kernel spec gives the kernel an empty HOME.
+
+    bash_kernel starts bash with pexpect's rcfile, which sources ~/.bashrc: the
+    tests would depend on the machine's shell setup (on ours it runs `pyenv init`,
+    which can wait up to a minute on pyenv's rehash lock, longer than pexpect
+    waits for the first prompt; the kernel then dies and restarts, never ready).
+    The spec is bash_kernel's own (`python -m bash_kernel.install`) with HOME set;
+    JUPYTER_PATH puts it before the one `make setup` installs in the venv.
+    """
+    import json
+    import sys
+    import tempfile
+
+    root = tempfile.mkdtemp(prefix="galata-kernels-")
+    home = os.path.join(root, "home")
+    spec = os.path.join(root, "kernels", "bash")
+    os.makedirs(home)
+    os.makedirs(spec)
+    with open(os.path.join(spec, "kernel.json"), "w") as f:
+        json.dump(
+            {
+                "argv": [sys.executable, "-m", "bash_kernel", "-f", "{connection_file}"],
+                "display_name": "Bash",
+                "language": "bash",
+                "env": {"PS1": "$", "HOME": home},
+            },
+            f,
+        )
+    return root
+
+
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    [_bash_kernel_without_login_files(), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+)

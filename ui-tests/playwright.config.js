@@ -39,10 +39,12 @@ module.exports = {
   ...baseConfig,
   timeout: 120 * 1000,
   retries: process.env.CI ? 1 : 0,
-  // one line per failure and the counts; GitHub gets its annotations
+  // one line per failure and the counts; GitHub gets its annotations;
+  // failures.js reads the json after a failed run
   reporter: [
     [process.env.GITHUB_ACTIONS ? 'github' : 'line'],
-    ['html', { open: 'never' }]
+    ['html', { open: 'never' }],
+    ['json', { outputFile: 'galata-results.json' }]
   ],
   use: {
     ...baseConfig.use,
