@@ -8,7 +8,7 @@ import * as path from 'path';
 
 /** The example notebook (a test fixture too) and the folder it lives in. */
 export const EXAMPLE = 'big_messy_notebook.ipynb';
-export const EXAMPLES = path.resolve(__dirname, '../../examples');
+const EXAMPLES = path.resolve(__dirname, '../../examples');
 
 /** Galata's contents helper: `page.contents`, or one made from a request context. */
 export type Contents = IJupyterLabPageFixture['contents'];
@@ -76,7 +76,7 @@ export function contentsOf(request: APIRequestContext): Contents {
 }
 
 /** Put the example notebook and its data set into the test's folder. */
-export async function uploadExample(
+async function uploadExample(
   contents: Contents,
   tmpPath: string
 ): Promise<void> {
@@ -318,7 +318,7 @@ export async function restartAndRunAll(
 }
 
 /** The `p`th percentile of `values` (nearest rank). */
-export function percentile(values: number[], p: number): number {
+function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[
     Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
