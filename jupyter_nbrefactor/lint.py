@@ -101,12 +101,17 @@ def code_lines(source: str) -> int:
     return sum(1 for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#"))
 
 
+def may_hold(facts: CellFacts, *texts: str) -> bool:
+    """Whether a cell that compiles may hold what a rule looks for in its tree: its text
+    has one of ``texts``. Asked before reading ``facts.tree``, which parses the cell again
+    and keeps the tree (see ``CellFacts.tree``): most cells hold none of them, and their
+    trees are then never built."""
+    return facts.error is None and any(t in facts.python for t in texts)
+
+
 def may_define(facts: CellFacts) -> bool:
-    """Whether a cell that compiles may hold a ``def`` or ``class`` statement: its text
-    has the keyword. Asked before reading its defs from ``facts.tree``, which parses the
-    cell again and keeps the tree (see ``CellFacts.tree``): most cells have no def, and
-    their trees are then never built."""
-    return facts.error is None and ("def" in facts.python or "class" in facts.python)
+    """Whether a cell may hold a ``def`` or ``class`` statement."""
+    return may_hold(facts, "def", "class")
 
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -398,12 +403,6 @@ def _scan(source: str) -> _Scan:
 
 
 _PATH_METHODS = frozenset({"append", "insert", "extend", "remove", "pop", "clear"})
-
-
-def _may_hold_paths(facts: CellFacts) -> bool:
-    """Whether a cell's string constants may hold a path (a ``/`` or ``\\``, written as is
-    or as an escape, which has a backslash): asked before scanning its tree for them."""
-    return "/" in facts.python or "\\" in facts.python
 
 
 def _is_sys_path(node: Any) -> bool:
@@ -725,7 +724,7 @@ def hidden_state_hack(nb: NotebookFacts, cfg: Config) -> Hits:
                 yield c.pos, m.line, f"{m.text.strip()}: runs code into this namespace; import a module instead"
             elif m.name == "store":
                 yield c.pos, m.line, f"{m.text.strip()}: passes values between notebooks outside the code"
-        if "sys" not in f.python:
+        if not may_hold(f, "sys"):
             continue  # no sys.path to change: the cell's tree is not needed
         for line in _scan(c.source).sys_path_edits:
             yield c.pos, line, "sys.path edit: install the code as a package (pip install -e .) instead"
@@ -753,7 +752,8 @@ def absolute_path(nb: NotebookFacts, cfg: Config) -> Hits:
     Why: the path exists on one machine only.
     Example: ``pd.read_csv("/home/ana/data.csv")``; ``DATA = "/data"`` then
     ``open(DATA + "/sales.csv")``."""
-    scans = [_scan(c.source) if _may_hold_paths(c.python_facts) else None for c in nb.code]
+    # a path has a / or a backslash (written as is, or in an escape)
+    scans = [_scan(c.source) if may_hold(c.python_facts, "/", "\\") else None for c in nb.code]
     for k, c in enumerate(nb.code):
         scan = scans[k]
         if scan is None:
