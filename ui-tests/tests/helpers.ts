@@ -32,35 +32,48 @@ export const BASH: IKernelSpec = {
   language: 'bash'
 };
 
-/** A cell of `notebookJSON`: a code cell's source, or a markdown cell. */
-export type CellSource = string | { markdown: string };
-
 /**
- * A notebook of the given cells (code cells never run), the cell at index
- * `i` with the id `cell-${i}`.
+ * A cell of `notebookJSON`: a code cell's source (never run), a markdown cell,
+ * or a code cell saved with its execution count and, unless null, its stdout.
  */
+export type CellSource =
+  | string
+  | { markdown: string }
+  | { code: string; count: number; stdout: string | null };
+
+/** A notebook of the given cells, the cell at index `i` with the id `cell-${i}`. */
 export function notebookJSON(
   sources: CellSource[],
   kernelspec: IKernelSpec = PYTHON
 ): string {
   return JSON.stringify({
-    cells: sources.map((source, i) =>
-      typeof source === 'string'
-        ? {
-            cell_type: 'code',
-            id: `cell-${i}`,
-            metadata: {},
-            source,
-            outputs: [],
-            execution_count: null
-          }
-        : {
-            cell_type: 'markdown',
-            id: `cell-${i}`,
-            metadata: {},
-            source: source.markdown
-          }
-    ),
+    cells: sources.map((cell, i) => {
+      const id = `cell-${i}`;
+      if (typeof cell === 'string') {
+        const never = { outputs: [], execution_count: null };
+        return { cell_type: 'code', id, metadata: {}, source: cell, ...never };
+      }
+      if ('markdown' in cell) {
+        return {
+          cell_type: 'markdown',
+          id,
+          metadata: {},
+          source: cell.markdown
+        };
+      }
+      const outputs =
+        cell.stdout === null
+          ? []
+          : [{ output_type: 'stream', name: 'stdout', text: cell.stdout }];
+      return {
+        cell_type: 'code',
+        id,
+        metadata: {},
+        source: cell.code,
+        outputs,
+        execution_count: cell.count
+      };
+    }),
     metadata: {
       kernelspec,
       language_info: { name: kernelspec.language }

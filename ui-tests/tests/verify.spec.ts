@@ -1,28 +1,15 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 
-import { openExample, openNotebook, openPanel, PYTHON } from './helpers';
+import { notebookJSON, openExample, openNotebook, openPanel } from './helpers';
 
 const CHECK = '[data-command="nbrefactor:check-reproducibility"]';
 
 /** A notebook of code cells whose saved outputs are the given stdout texts (null: no output). */
 function notebookWithOutputs(cells: [string, string | null][]): string {
-  return JSON.stringify({
-    cells: cells.map(([source, stdout], i) => ({
-      cell_type: 'code',
-      id: `cell-${i}`,
-      metadata: {},
-      source,
-      execution_count: i + 1,
-      outputs:
-        stdout === null
-          ? []
-          : [{ output_type: 'stream', name: 'stdout', text: stdout }]
-    })),
-    metadata: { kernelspec: PYTHON, language_info: { name: 'python' } },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
+  return notebookJSON(
+    cells.map(([code, stdout], i) => ({ code, count: i + 1, stdout }))
+  );
 }
 
 /** The sidebar's fresh-kernel check section. */
