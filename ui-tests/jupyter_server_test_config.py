@@ -28,28 +28,24 @@ def _bash_kernel_without_login_files() -> str:
     tests would depend on the machine's shell setup (on ours it runs `pyenv init`,
     which can wait up to a minute on pyenv's rehash lock, longer than pexpect
     waits for the first prompt; the kernel then dies and restarts, never ready).
-    The spec is bash_kernel's own (`python -m bash_kernel.install`) with HOME set;
-    JUPYTER_PATH puts it before the one `make setup` installs in the venv.
+    The spec is the one `make setup` installs (`python -m bash_kernel.install`)
+    with HOME added; JUPYTER_PATH puts this copy before it.
     """
     import json
-    import sys
     import tempfile
 
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    with open(os.path.join(KernelSpecManager().find_kernel_specs()["bash"], "kernel.json")) as f:
+        spec = json.load(f)
     root = tempfile.mkdtemp(prefix="galata-kernels-")
     home = os.path.join(root, "home")
-    spec = os.path.join(root, "kernels", "bash")
+    folder = os.path.join(root, "kernels", "bash")
     os.makedirs(home)
-    os.makedirs(spec)
-    with open(os.path.join(spec, "kernel.json"), "w") as f:
-        json.dump(
-            {
-                "argv": [sys.executable, "-m", "bash_kernel", "-f", "{connection_file}"],
-                "display_name": "Bash",
-                "language": "bash",
-                "env": {"PS1": "$", "HOME": home},
-            },
-            f,
-        )
+    os.makedirs(folder)
+    spec["env"] = {**spec.get("env", {}), "HOME": home}
+    with open(os.path.join(folder, "kernel.json"), "w") as f:
+        json.dump(spec, f)
     return root
 
 
