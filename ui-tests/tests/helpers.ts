@@ -49,11 +49,7 @@ export function notebookJSON(
   return JSON.stringify({
     cells: sources.map((cell, i) => {
       const id = `cell-${i}`;
-      if (typeof cell === 'string') {
-        const never = { outputs: [], execution_count: null };
-        return { cell_type: 'code', id, metadata: {}, source: cell, ...never };
-      }
-      if ('markdown' in cell) {
+      if (typeof cell !== 'string' && 'markdown' in cell) {
         return {
           cell_type: 'markdown',
           id,
@@ -61,17 +57,20 @@ export function notebookJSON(
           source: cell.markdown
         };
       }
-      const outputs =
-        cell.stdout === null
-          ? []
-          : [{ output_type: 'stream', name: 'stdout', text: cell.stdout }];
+      const { code, count, stdout } =
+        typeof cell === 'string'
+          ? { code: cell, count: null, stdout: null }
+          : cell;
       return {
         cell_type: 'code',
         id,
         metadata: {},
-        source: cell.code,
-        outputs,
-        execution_count: cell.count
+        source: code,
+        execution_count: count,
+        outputs:
+          stdout === null
+            ? []
+            : [{ output_type: 'stream', name: 'stdout', text: stdout }]
       };
     }),
     metadata: {
