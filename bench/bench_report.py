@@ -31,13 +31,13 @@ import time
 
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from jupyter_nbrefactor import config, lint, naming
+from jupyter_nbrefactor import config, lint, naming, statements
 from jupyter_nbrefactor.cells import _cached_facts, cell_facts
 from jupyter_nbrefactor.lint import NotebookFacts
 from jupyter_nbrefactor.report import extraction_candidates, health_report
 
 # Every memo keyed by a cell's text (or its tree) that a report fills.
-MEMOS = (_cached_facts, lint._scan, lint._normalised_statements, config._scan, naming._names_in_cell)
+MEMOS = (_cached_facts, lint._scan, statements.normalised_statements, config._scan, naming._names_in_cell)
 
 TEMPLATE = """# step {i}
 rows_{i} = [r + offset for r in rows_{p} if r % {m}]

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import ast
 import inspect
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
-import tokenize
 import warnings
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,6 +47,7 @@ from .lint_config import ConfigError as ConfigError
 from .lint_config import find_config as find_config
 from .lint_config import severity_at_least as severity_at_least
 from .request import as_text
+from .statements import Statements, normalised_statements
 
 if TYPE_CHECKING:
     from .apply import Contents
@@ -114,39 +113,6 @@ def may_define(facts: CellFacts) -> bool:
     return may_hold(facts, "def", "class")
 
 
-_CONSTANTS = frozenset({"True", "False", "None"})
-_SKIPPED_TOKENS = frozenset({tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER})
-
-
-@lru_cache(maxsize=8192)  # by source: the Health tab asks again after every save
-def _normalised_statements(source: str) -> tuple[tuple[int, str], ...]:
-    """(first line, text) of each statement of a cell (a logical line: a call spread over
-    six lines is one, a compound statement's header is one), with literals, comments and
-    layout left out, so copies that differ only in a column name, a constant or their
-    formatting compare equal."""
-    out: list[tuple[int, str]] = []
-    words: list[str] = []
-    line = 0
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == tokenize.NEWLINE:
-                if words:
-                    out.append((line, " ".join(words)))
-                words = []
-            elif tok.type not in _SKIPPED_TOKENS:
-                if not words:
-                    line = tok.start[0]
-                elif tok.string in ")]}" and words[-1] == ",":
-                    words.pop()  # a trailing comma is layout too
-                literal = tok.type == tokenize.NUMBER or tok.string in _CONSTANTS
-                words.append("S" if tok.type == tokenize.STRING else "0" if literal else tok.string)
-    except (tokenize.TokenError, SyntaxError):  # an unclosed bracket or string: what came before counts
-        pass
-    if words:
-        out.append((line, " ".join(words)))
-    return tuple(out)
-
-
 @dataclass(frozen=True)
 class Duplicate:
     """``lines`` similar statements (logical lines): cell ``cell`` from ``line`` copies
@@ -172,6 +138,12 @@ class CodeCell:
     def lines(self) -> int:
         """Lines of code (``code_lines``), counted once for the rules and the report."""
         return code_lines(self.source)
+
+    @property
+    def statements(self) -> Statements:
+        """The statements NR205 compares (``statements.normalised_statements``)."""
+        f = self.facts
+        return normalised_statements(self.source, f is not None and f.error is None and f.python == self.source)
 
     @property
     def python_facts(self) -> CellFacts:
@@ -272,7 +244,7 @@ class NotebookFacts:
 
     def _find_duplicates(self, min_lines: int) -> list[Duplicate]:
         # a cell of fewer lines of code than a block has fewer statements: not tokenized
-        norm = [_normalised_statements(c.source) if c.lines >= min_lines else () for c in self.code]
+        norm = [c.statements if c.lines >= min_lines else () for c in self.code]
         texts_of = [[t for _, t in lines] for lines in norm]
         # window of lines, joined (a string, which the garbage collector does not track:
         # tuples here made it walk every ast of the notebook) -> (code index, offset)
