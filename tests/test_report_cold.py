@@ -3,6 +3,7 @@ something in it (issue 12): the findings stay what a scan of every tree gives.""
 
 from __future__ import annotations
 
+import ast
 import gc
 
 import pytest
@@ -77,3 +78,20 @@ def test_the_collector_is_paused_during_a_report_and_restored_after(monkeypatch)
     with pytest.raises(ZeroDivisionError):
         health_report(nb, "cold.ipynb")
     assert gc.isenabled()
+
+
+def test_a_report_parses_each_cell_once_and_keeps_no_tree_outside(monkeypatch):
+    """A cold report reads every cell's tree (config's parameters): the facts it makes keep
+    the tree their analysis parsed instead of parsing each cell a second time; facts made
+    outside a report (the live analysis, lint) keep none."""
+    outside = "cold_k = 1\nprint(cold_k)"
+    assert cell_facts(outside)._tree is None
+    sources = ["cold_t = 1", "cold_u = cold_t + 1\nprint(cold_u)"]
+    parsed = []
+    real = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda text, *a, **k: parsed.append(text) or real(text, *a, **k))
+    health_report(_notebook(*sources, "cold_bad = ("), "cold.ipynb")
+    assert [parsed.count(s) for s in sources] == [1, 1]
+    assert ast.dump(cell_facts(sources[1]).tree) == ast.dump(real(sources[1]))
+    assert cell_facts("cold_bad = (").tree is None
+    assert cell_facts(outside)._tree is None
