@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -443,8 +443,15 @@ class _Positions:
     others)."""
 
     def __init__(self, cell: _Cell):
-        self.raw = _NEWLINE.split(cell.source)
-        self.python = _NEWLINE.split(cell.python)
+        self.cell = cell
+
+    @cached_property  # split when a literal of the cell is placed: most cells have none
+    def raw(self) -> list[str]:
+        return _NEWLINE.split(self.cell.source)
+
+    @cached_property
+    def python(self) -> list[str]:
+        return _NEWLINE.split(self.cell.python)
 
     def span(self, node: ast.expr) -> tuple[int, int, int, int] | None:
         first, last = node.lineno, node.end_lineno or node.lineno
@@ -493,12 +500,13 @@ def _gather(cells: list[_Cell]) -> _Facts:
         for name in facts.mutates:
             f.changes.setdefault(name, (cell.pos, cell.first.get(name, 1)))
         bound_here: set[str] = set()
-        for node in cell.scope:
-            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-                f.binds.setdefault(node.id, []).append((cell.pos, node.lineno))
-                bound_here.add(node.id)
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                if isinstance(node.value, ast.Call):
+        for node in cell.scope:  # parsed nodes: their exact type is their kind
+            if type(node) is ast.Name:
+                if type(node.ctx) is not ast.Load:  # Store or Del
+                    f.binds.setdefault(node.id, []).append((cell.pos, node.lineno))
+                    bound_here.add(node.id)
+            elif type(node) is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
+                if type(node.value) is ast.Call:
                     f.assigned[id(node.value)] = node.targets[0].id
         for name in set(facts.defines) - bound_here:  # imports, defs, classes
             f.binds.setdefault(name, []).append((cell.pos, cell.first.get(name, 1)))
@@ -506,7 +514,7 @@ def _gather(cells: list[_Cell]) -> _Facts:
             f.loads[name] = f.loads.get(name, 0) + n
     for cell in cells:
         for node in cell.scope:
-            if not isinstance(node, ast.Call):
+            if type(node) is not ast.Call:
                 continue
             if _configures(node, f.imported):
                 group = _call_group(node, f.assigned)
@@ -591,6 +599,8 @@ def find_parameters(notebook: Mapping[str, Any]) -> tuple[list[Candidate], list[
                 readers = len([p for p in f.readers[target] if p > cell.pos])
                 found.append((_name_key(target, f, cells, cell.pos), "name", target, value, at, readers))
         for node in cell.scope:
+            if type(node) is ast.Name:  # most of a scope; nothing to find in one
+                continue
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args
                 named = [*args.posonlyargs, *args.args]
