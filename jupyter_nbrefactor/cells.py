@@ -15,9 +15,6 @@ import ast
 import re
 import sys
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import MISSING, dataclass, field, fields, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -115,7 +112,6 @@ class CellFacts:
 
         Built on first use and then kept: the memo of thousands of cells holds no trees
         unless someone asks, which keeps the garbage collector's full passes short.
-        Facts made inside ``keeping_trees`` have it already.
         """
         if self.error is not None:
             return None
@@ -1328,21 +1324,17 @@ Walker = _Walker  # public: extraction walks a selection with it
 Scope = _Scope  # what a walker's scope hooks (_enter, _leave) are given
 
 
-# Whether the facts made now keep the tree their analysis parsed (see ``keeping_trees``).
-_KEEP_TREES: ContextVar[bool] = ContextVar("keep_trees", default=False)
+def may_hold(facts: CellFacts, *texts: str) -> bool:
+    """Whether a cell that compiles may hold what a lint rule, the report or config's
+    parameters look for in its tree: its text has one of ``texts``. Asked before reading ``facts.tree``, which parses the cell again
+    and keeps the tree (see ``CellFacts.tree``): most cells hold none of them, and their
+    trees are then never built."""
+    return facts.error is None and any(t in facts.python for t in texts)
 
 
-@contextmanager
-def keeping_trees() -> Iterator[None]:
-    """The facts made inside keep the tree their analysis parsed, so that their ``tree``
-    does not parse the cell again: for a caller about to read the tree of every cell (the
-    health report; in a new process, every cell's facts are made by it). Facts made
-    elsewhere (the live analysis) keep none; see ``CellFacts.tree``."""
-    token = _KEEP_TREES.set(True)
-    try:
-        yield
-    finally:
-        _KEEP_TREES.reset(token)
+def may_define(facts: CellFacts) -> bool:
+    """Whether a cell may hold a ``def`` or ``class`` statement."""
+    return may_hold(facts, "def", "class")
 
 
 def cell_facts(source: str) -> CellFacts:
@@ -1390,8 +1382,6 @@ def _cell_facts(source: str) -> CellFacts:
     walker = _Walker(lines)
     walker.block(tree.body)
     facts = walker.facts(source, python, tree.body, python.splitlines())
-    if _KEEP_TREES.get():  # the walk leaves the tree as ast.parse made it
-        object.__setattr__(facts, "_tree", tree)
     if line_of is not None and facts.magics:
         facts = replace(
             facts,

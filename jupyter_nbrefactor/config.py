@@ -25,12 +25,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import nbformat
 
-from .cells import cell_facts
+from .cells import CellFacts, cell_facts, may_define
 from .errors import RequestError
 from .extract import source_hash
 from .language import is_python
 from .modpath import dotted_name, validate_module_path
 from .request import JSON_OBJECT, STRING, STRINGS, Kind, as_text, check, get_field, is_text
+from .statements import normalised_statements
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -258,30 +259,63 @@ class Refusal:
         }
 
 
-@dataclass
 class _Cell:
-    pos: int
-    cell_id: str | None
-    source: str
-    python: str
-    tree: ast.Module
-    scope: tuple[ast.AST, ...]  # the nodes that run at module level
-    first: dict[str, int]  # name -> the first line it appears on
-    loads: dict[str, int]  # name -> how often it is read (in any scope)
+    """A code cell that compiles; its tree and the walk of it are made when first read
+    (``find_parameters`` reads few: see ``_may_hold_parameters``)."""
+
+    def __init__(self, pos: int, cell_id: str | None, source: str, facts: CellFacts):
+        self.pos, self.cell_id, self.source, self.facts = pos, cell_id, source, facts
+        self.python = facts.python
+
+    @property
+    def tree(self) -> ast.Module:
+        tree = self.facts.tree
+        assert tree is not None  # a _Cell compiles
+        return tree
+
+    @property
+    def scope(self) -> tuple[ast.AST, ...]:
+        """The nodes that run at module level (``_scan``)."""
+        return _scan(self.tree)[0]
+
+    @property
+    def first(self) -> dict[str, int]:
+        """Name -> the first line it appears on."""
+        return _scan(self.tree)[1]
+
+    @property
+    def loads(self) -> dict[str, int]:
+        """Name -> how often it is read (in any scope)."""
+        return _scan(self.tree)[2]
+
+    @cached_property
+    def assigned(self) -> dict[int, str]:
+        """id(call) -> the one name a module-level ``name = call(…)`` binds it to."""
+        out = {}
+        for node in self.scope:
+            if type(node) is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
+                if type(node.value) is ast.Call:
+                    out[id(node.value)] = node.targets[0].id
+        return out
+
+    def may_use(self, name: str) -> bool:
+        """Whether the cell's tree may hold ``name``: its text does, or is not ASCII (the
+        parser folds some letters of names: NFKC)."""
+        return name in self.python or not self.python.isascii()
 
 
 def _code_cells(cells: Sequence[Mapping[str, Any]]) -> list[_Cell]:
+    """The code cells that compile, but the one loading config.yaml."""
     out = []
     for pos, cell in enumerate(cells):
         if cell.get("cell_type") != "code":
             continue
         source = as_text(cell.get("source", ""))
         facts = cell_facts(source)
-        if facts.tree is None:
+        if facts.error is not None or _is_load_cell(source):
             continue
         cid = cell.get("id")
-        scan = _scan(facts.tree)
-        out.append(_Cell(pos, cid if isinstance(cid, str) else None, source, facts.python, facts.tree, *scan))
+        out.append(_Cell(pos, cid if isinstance(cid, str) else None, source, facts))
     return out
 
 
@@ -474,66 +508,76 @@ class _Positions:
 
 
 @dataclass
-class _Facts:
-    """What the whole notebook does with each name, gathered in one pass."""
+class _Uses:
+    """What the whole notebook does with one name."""
 
-    binds: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (pos, line) per binding
-    changes: dict[str, tuple[int, int]] = field(default_factory=dict)  # first in-place change
-    readers: dict[str, set[int]] = field(default_factory=dict)
-    loads: dict[str, int] = field(default_factory=dict)
-    uses: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # (group, keyword)
-    imported: set[str] = field(default_factory=set)
-    assigned: dict[int, str] = field(default_factory=dict)  # id(call) -> the one name it is bound to
+    binds: list[tuple[int, int]] = field(default_factory=list)  # (pos, line) per binding
+    changed: tuple[int, int] | None = None  # (pos, line) of its first in-place change
+    loads: int = 0  # reads, in any scope
+    calls: list[tuple[str, str | None]] = field(default_factory=list)  # (group, keyword) per call it is passed to
+
+
+class _Notebook:
+    """The code cells and what they do with each name: who reads it and what is imported
+    from the facts; the rest from the trees of the cells whose text holds the name, only
+    for the names asked about (the candidates')."""
+
+    def __init__(self, cells: list[_Cell]):
+        self.cells = cells
+        self.imported: set[str] = set()
+        self.readers: dict[str, set[int]] = {}
+        for cell in cells:
+            self.imported.update(cell.facts.imports)
+            for name in cell.facts.reads:
+                self.readers.setdefault(name, set()).add(cell.pos)
+        self._uses: dict[str, _Uses] = {}
+
+    def uses(self, name: str) -> _Uses:
+        if name not in self._uses:
+            self._uses[name] = self._gather(name)
+        return self._uses[name]
+
+    def _gather(self, name: str) -> _Uses:
+        u = _Uses()
+        for cell in self.cells:
+            facts = cell.facts
+            if u.changed is None and name in facts.mutates:
+                u.changed = (cell.pos, cell.first.get(name, 1))
+            if not cell.may_use(name):
+                continue
+            bound_here = False
+            for node in cell.scope:  # parsed nodes: their exact type is their kind
+                if type(node) is ast.Name and node.id == name and type(node.ctx) is not ast.Load:  # Store, Del
+                    u.binds.append((cell.pos, node.lineno))
+                    bound_here = True
+            if name in facts.defines and not bound_here:  # an import, a def, a class
+                u.binds.append((cell.pos, cell.first.get(name, 1)))
+            u.loads += cell.loads.get(name, 0)
+            for node in cell.scope:
+                if type(node) is not ast.Call:
+                    continue
+                if _configures(node, self.imported):
+                    group = _call_group(node, cell.assigned)
+                    for kw in node.keywords:
+                        if kw.arg and type(kw.value) is ast.Name and kw.value.id == name:
+                            u.calls.append((group, kw.arg))
+                kind = _path_call(node)
+                if kind and node.args and type(node.args[0]) is ast.Name and node.args[0].id == name:
+                    u.calls.append((kind, None))
+        return u
 
 
 def _first_line(tree: ast.Module, name: str) -> int:
     return min((n.lineno for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name), default=1)
 
 
-def _gather(cells: list[_Cell]) -> _Facts:
-    f = _Facts()
-    for cell in cells:
-        facts = cell_facts(cell.source)
-        f.imported.update(facts.imports)
-        for name in facts.reads:
-            f.readers.setdefault(name, set()).add(cell.pos)
-        for name in facts.mutates:
-            f.changes.setdefault(name, (cell.pos, cell.first.get(name, 1)))
-        bound_here: set[str] = set()
-        for node in cell.scope:  # parsed nodes: their exact type is their kind
-            if type(node) is ast.Name:
-                if type(node.ctx) is not ast.Load:  # Store or Del
-                    f.binds.setdefault(node.id, []).append((cell.pos, node.lineno))
-                    bound_here.add(node.id)
-            elif type(node) is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:
-                if type(node.value) is ast.Call:
-                    f.assigned[id(node.value)] = node.targets[0].id
-        for name in set(facts.defines) - bound_here:  # imports, defs, classes
-            f.binds.setdefault(name, []).append((cell.pos, cell.first.get(name, 1)))
-        for name, n in cell.loads.items():
-            f.loads[name] = f.loads.get(name, 0) + n
-    for cell in cells:
-        for node in cell.scope:
-            if type(node) is not ast.Call:
-                continue
-            if _configures(node, f.imported):
-                group = _call_group(node, f.assigned)
-                for kw in node.keywords:
-                    if kw.arg and isinstance(kw.value, ast.Name):
-                        f.uses.setdefault(kw.value.id, []).append((group, kw.arg))
-            kind = _path_call(node)
-            if kind and node.args and isinstance(node.args[0], ast.Name):
-                f.uses.setdefault(node.args[0].id, []).append((kind, None))
-    return f
-
-
-def _name_key(name: str, f: _Facts, cells: Sequence[Mapping[str, Any]], pos: int) -> tuple[str, ...]:
+def _name_key(name: str, nb: _Notebook, cells: Sequence[Mapping[str, Any]], pos: int) -> tuple[str, ...]:
     """A name's key: the setting it is passed as, when every read passes it to calls of one
     group (``TEST_SIZE`` -> ``split.test_size``), else under its cell's heading."""
-    uses = f.uses.get(name, [])
-    if uses and len(uses) == f.loads.get(name, 0) and len({g for g, _ in uses}) == 1:
-        group = uses[0][0]
-        keywords = {k for _, k in uses}
+    u = nb.uses(name)
+    if u.calls and len(u.calls) == u.loads and len({g for g, _ in u.calls}) == 1:
+        group = u.calls[0][0]
+        keywords = {k for _, k in u.calls}
         leaf = keywords.pop() if len(keywords) == 1 and None not in keywords else _slug(name)
         return (group, leaf or _slug(name))
     return (*_heading_group(cells, pos), _slug(name))
@@ -545,21 +589,52 @@ _Found = tuple[tuple[str, ...], str, str, Any, _Place, int]
 _FSTRING = "an f-string: its text is made when the cell runs, so it is not one value a file can hold"
 
 
+# The tokens of a literal in a statement as ``normalised_statements`` writes it.
+_LITERAL_TOKENS = frozenset({"S", "0", "(", ")", "[", "]", "{", "}", ",", ":", "-", "+"})
+_KEYWORD_ARGUMENT = re.compile(r"[(,] [^\W\d]\w* = ")  # `f(a, k=…)`: the "=" token, not "=="
+_STRING_FIRST = re.compile(r"\((?: \()* S\b")  # `open("a.csv")`, `open(("a.csv"))`
+
+
+def _may_hold_parameters(cell: _Cell, readers: Mapping[str, set[int]]) -> bool:
+    """Whether ``find_parameters`` may find a literal or a refusal in the cell, from its
+    text alone (its statements without literals and layout, as NR205 compares them), so
+    that most cells are never parsed again: a ``def`` or ``class`` (defaults, keywords),
+    ``NAME = <literal>`` with NAME read by a later cell, a keyword argument, or a call
+    whose first argument is a string. Cells with magics or letters beyond ASCII are read."""
+    facts = cell.facts
+    if facts.python != cell.source or not cell.source.isascii() or may_define(facts):
+        return True
+    for _, text in normalised_statements(cell.source, True):
+        if _KEYWORD_ARGUMENT.search(text) or _STRING_FIRST.search(text):
+            return True
+        for part in text.split(" ; "):
+            words = part.split(" ")
+            if len(words) < 3:
+                continue
+            if words[1] == ":":  # an annotation (or a one-line block): read it
+                return True
+            if words[1] == "=" and all(w in _LITERAL_TOKENS for w in words[2:]):
+                if any(p > cell.pos for p in readers.get(words[0], ())):
+                    return True
+    return False
+
+
 def find_parameters(notebook: Mapping[str, Any]) -> tuple[list[Candidate], list[Refusal]]:
     """The notebook's hard-coded parameters (keys proposed, unique, not yet checked against
     an existing config) and the literals that look like parameters but cannot move."""
     cells: list[Mapping[str, Any]] = list(notebook.get("cells", []))
     if not is_python(notebook):
         return [], []
-    code = [c for c in _code_cells(cells) if not _is_load_cell(c.source)]
-    f = _gather(code)
+    nb = _Notebook(_code_cells(cells))
     found: list[_Found] = []
     refusals: list[Refusal] = []
 
     def refuse(cell: _Cell, node: ast.AST, what: str, reason: str) -> None:
         refusals.append(Refusal(cell.pos, cell.cell_id, getattr(node, "lineno", 1), what, reason))
 
-    for cell in code:
+    for cell in nb.cells:
+        if not _may_hold_parameters(cell, nb.readers):
+            continue
         where = _Positions(cell)
 
         def place(node: ast.expr, cell: _Cell = cell, where: _Positions = where) -> _Place | None:
@@ -576,7 +651,7 @@ def find_parameters(notebook: Mapping[str, Any]) -> tuple[list[Candidate], list[
                 target, bound = stmt.target.id, stmt.value
             if target is None or bound is None or target == CONFIG_NAME:
                 continue
-            if not any(p > cell.pos for p in f.readers.get(target, ())):
+            if not any(p > cell.pos for p in nb.readers.get(target, ())):
                 continue  # not a parameter of later cells
             if isinstance(bound, ast.JoinedStr):
                 refuse(cell, stmt, target, _FSTRING)
@@ -585,19 +660,20 @@ def find_parameters(notebook: Mapping[str, Any]) -> tuple[list[Candidate], list[
                 value = _literal(bound)
             except _NotLiteral:
                 continue
-            others = [b for b in f.binds.get(target, []) if b != (cell.pos, stmt.lineno)]
+            uses = nb.uses(target)
+            others = [b for b in uses.binds if b != (cell.pos, stmt.lineno)]
             if others:
                 p, line = others[0]
                 refuse(cell, stmt, target, f"also bound at cell {p + 1} line {line}: not one fixed value")
                 continue
-            if target in f.changes:
-                p, line = f.changes[target]
+            if uses.changed is not None:
+                p, line = uses.changed
                 refuse(cell, stmt, target, f"changed in place at cell {p + 1} line {line}: not one fixed value")
                 continue
             at = place(bound)
             if at is not None:
-                readers = len([p for p in f.readers[target] if p > cell.pos])
-                found.append((_name_key(target, f, cells, cell.pos), "name", target, value, at, readers))
+                readers = len([p for p in nb.readers[target] if p > cell.pos])
+                found.append((_name_key(target, nb, cells, cell.pos), "name", target, value, at, readers))
         for node in cell.scope:
             if type(node) is ast.Name:  # most of a scope; nothing to find in one
                 continue
@@ -626,8 +702,8 @@ def find_parameters(notebook: Mapping[str, Any]) -> tuple[list[Candidate], list[
             if not isinstance(node, ast.Call):
                 continue
             name, _ = _callee(node)
-            if _configures(node, f.imported):
-                group = _call_group(node, f.assigned)
+            if _configures(node, nb.imported):
+                group = _call_group(node, cell.assigned)
                 for kw in node.keywords:
                     if kw.arg is None:
                         continue

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import nbformat
 
-from .cells import CellFacts, cell_facts
+from .cells import CellFacts, cell_facts, may_define, may_hold
 from .dataflow import Definers, Unmet, unmet_reads
 from .language import is_python
 
@@ -98,19 +98,6 @@ def cell_text(cell: Mapping[str, Any]) -> str:
 def code_lines(source: str) -> int:
     """Lines of code: not blank, not only a comment."""
     return sum(1 for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#"))
-
-
-def may_hold(facts: CellFacts, *texts: str) -> bool:
-    """Whether a cell that compiles may hold what a rule looks for in its tree: its text
-    has one of ``texts``. Asked before reading ``facts.tree``, which parses the cell again
-    and keeps the tree (see ``CellFacts.tree``): most cells hold none of them, and their
-    trees are then never built."""
-    return facts.error is None and any(t in facts.python for t in texts)
-
-
-def may_define(facts: CellFacts) -> bool:
-    """Whether a cell may hold a ``def`` or ``class`` statement."""
-    return may_hold(facts, "def", "class")
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,7 @@ def suggest_name(
     avoid: Iterable[str] = (),
 ) -> str:
     """A verb phrase naming what the selected cells do, free in the notebook and module."""
-    taken = _names_in_notebook(nb_cells) | _names_in_module(module_source) | set(avoid)
+    taken = _Taken(nb_cells, _names_in_module(module_source) | set(avoid))
     code = [as_text(nb_cells[i].get("source", "")) for i in selected if nb_cells[i].get("cell_type") == "code"]
     heading = _section_heading(nb_cells, selected, skip_title=True)
     words = [w for w in _words(heading) if w not in _FILLER] if heading else []
@@ -278,14 +278,24 @@ def _imports(cell: Mapping[str, Any]) -> set[str]:
     return set(cell_facts(as_text(cell.get("source", ""))).imports)
 
 
-def _names_in_notebook(nb_cells: Sequence[Mapping[str, Any]]) -> set[str]:
-    """Every name any code cell binds or reads: a function named like one is refused or
-    would shadow it."""
-    names: set[str] = set()
-    for cell in nb_cells:
-        if cell.get("cell_type") == "code":
-            names.update(_names_in_cell(as_text(cell.get("source", ""))))
-    return names
+class _Taken:
+    """The names a new function must not take: ``names``, and every name a code cell of the
+    notebook binds or reads (a function named like one is refused or would shadow it).
+    A cell is looked at only when its text holds the name, or has letters beyond ASCII
+    (the parser folds some: NFKC), so most cells' trees are never built."""
+
+    def __init__(self, nb_cells: Sequence[Mapping[str, Any]], names: set[str]):
+        self.sources = [as_text(c.get("source", "")) for c in nb_cells if c.get("cell_type") == "code"]
+        self.names = names
+
+    def __contains__(self, name: str) -> bool:
+        if name in self.names:
+            return True
+        for source in self.sources:
+            python = cell_facts(source).python
+            if (name in source or name in python or not python.isascii()) and name in _names_in_cell(source):
+                return True
+        return False
 
 
 @functools.lru_cache(maxsize=8192)
@@ -318,7 +328,7 @@ def _names_in_module(source: str | None) -> set[str]:
     return names
 
 
-def _fresh(name: str, taken: set[str]) -> str:
+def _fresh(name: str, taken: set[str] | _Taken) -> str:
     """``name``, or ``name_2``, ``name_3``… when it is taken, a keyword or a builtin."""
     candidate, i = name, 2
     while candidate in taken or keyword.iskeyword(candidate) or is_predefined(candidate):

@@ -16,10 +16,10 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from .cells import keeping_trees
+from .cells import may_define
 from .dataflow import is_predefined
 from .errors import RequestError
-from .lint import CodeCell, Finding, NotebookFacts, code_lines, lint_notebook, may_define
+from .lint import CodeCell, Finding, NotebookFacts, code_lines, lint_notebook
 from .lint_config import Config
 from .naming import suggest
 
@@ -33,7 +33,7 @@ def health_report(
     nb: Mapping[str, Any], path: str = "", config: Config | None = None, candidates: int = 3
 ) -> dict[str, Any]:
     """The health report of one notebook (nbformat v4 node or dict) as JSON-ready data."""
-    with _collector_paused(), keeping_trees():  # config's parameters read every cell's tree
+    with _collector_paused():
         return _health_report(nb, path, config or Config(), candidates)
 
 

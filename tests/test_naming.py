@@ -112,3 +112,25 @@ def test_avoid_names_other_candidates():
 def test_keywords_and_builtins_are_never_suggested():
     nb = new_notebook(cells=[md("## Print"), code("import sys\ns = sys.argv"), code("s")])
     assert suggest(nb, [1])["name"] not in {"print", "s"}
+
+
+def test_names_any_cell_uses_are_avoided_and_only_the_cells_holding_them_are_parsed():
+    from jupyter_nbrefactor.cells import cell_facts
+
+    others = [f"naming_v{i} = naming_v{i - 1} + 1" for i in range(1, 20)]
+    cells = [
+        md("## Load the data"),
+        code("import pandas as pd\ndf = pd.read_csv('c')"),
+        code("naming_v0 = 0"),
+        *map(code, others),
+        code("def helper():\n    load_data = 1\n    return load_data"),  # a local of a function
+        code("\ufb01le = df"),  # a ligature the parser folds: `file`
+    ]
+    nb = new_notebook(cells=cells)
+    for cell in cells:
+        cell_facts(cell.source)  # as the live analysis leaves them: no trees
+    assert suggest(nb, [1])["name"] == "load_data_2"
+    parsed = [
+        i for i, cell in enumerate(cells) if cell.cell_type == "code" and cell_facts(cell.source)._tree is not None
+    ]
+    assert parsed == [1, len(cells) - 2, len(cells) - 1]  # the selection, the cell holding the name, the non-ASCII one
