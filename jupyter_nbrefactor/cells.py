@@ -1326,10 +1326,18 @@ Scope = _Scope  # what a walker's scope hooks (_enter, _leave) are given
 
 def may_hold(facts: CellFacts, *texts: str) -> bool:
     """Whether a cell that compiles may hold what a lint rule, the report or config's
-    parameters look for in its tree: its text has one of ``texts``. Asked before reading ``facts.tree``, which parses the cell again
-    and keeps the tree (see ``CellFacts.tree``): most cells hold none of them, and their
-    trees are then never built."""
+    parameters look for in its tree: its text has one of ``texts``. Asked before reading
+    ``facts.tree``, which parses the cell again and keeps the tree (see
+    ``CellFacts.tree``): most cells hold none of them, and their trees are then never
+    built."""
     return facts.error is None and any(t in facts.python for t in texts)
+
+
+def may_name(facts: CellFacts, name: str) -> bool:
+    """Whether a cell's names (its facts', its tree's) may include ``name``: its text or
+    the Python IPython made of it holds it, or is not ASCII (the parser folds some
+    letters of names: NFKC). Asked before reading the tree for one name."""
+    return name in facts.source or name in facts.python or not facts.python.isascii()
 
 
 def may_define(facts: CellFacts) -> bool:

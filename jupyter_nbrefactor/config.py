@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 import nbformat
 
-from .cells import CellFacts, cell_facts, may_define
+from .cells import CellFacts, cell_facts, may_define, may_name
 from .errors import RequestError
 from .extract import source_hash
 from .language import is_python
 from .modpath import dotted_name, validate_module_path
 from .request import JSON_OBJECT, STRING, STRINGS, Kind, as_text, check, get_field, is_text
-from .statements import normalised_statements
+from .statements import cell_statements
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -263,9 +263,16 @@ class _Cell:
     """A code cell that compiles; its tree and the walk of it are made when first read
     (``find_parameters`` reads few: see ``_may_hold_parameters``)."""
 
-    def __init__(self, pos: int, cell_id: str | None, source: str, facts: CellFacts):
-        self.pos, self.cell_id, self.source, self.facts = pos, cell_id, source, facts
-        self.python = facts.python
+    def __init__(self, pos: int, cell_id: str | None, facts: CellFacts):
+        self.pos, self.cell_id, self.facts = pos, cell_id, facts
+
+    @property
+    def source(self) -> str:
+        return self.facts.source
+
+    @property
+    def python(self) -> str:
+        return self.facts.python
 
     @property
     def tree(self) -> ast.Module:
@@ -298,11 +305,6 @@ class _Cell:
                     out[id(node.value)] = node.targets[0].id
         return out
 
-    def may_use(self, name: str) -> bool:
-        """Whether the cell's tree may hold ``name``: its text does, or is not ASCII (the
-        parser folds some letters of names: NFKC)."""
-        return name in self.python or not self.python.isascii()
-
 
 def _code_cells(cells: Sequence[Mapping[str, Any]]) -> list[_Cell]:
     """The code cells that compile, but the one loading config.yaml."""
@@ -315,7 +317,7 @@ def _code_cells(cells: Sequence[Mapping[str, Any]]) -> list[_Cell]:
         if facts.error is not None or _is_load_cell(source):
             continue
         cid = cell.get("id")
-        out.append(_Cell(pos, cid if isinstance(cid, str) else None, source, facts))
+        out.append(_Cell(pos, cid if isinstance(cid, str) else None, facts))
     return out
 
 
@@ -543,7 +545,7 @@ class _Notebook:
             facts = cell.facts
             if u.changed is None and name in facts.mutates:
                 u.changed = (cell.pos, cell.first.get(name, 1))
-            if not cell.may_use(name):
+            if not may_name(facts, name):
                 continue
             bound_here = False
             for node in cell.scope:  # parsed nodes: their exact type is their kind
@@ -604,7 +606,7 @@ def _may_hold_parameters(cell: _Cell, readers: Mapping[str, set[int]]) -> bool:
     facts = cell.facts
     if facts.python != cell.source or not cell.source.isascii() or may_define(facts):
         return True
-    for _, text in normalised_statements(cell.source, True):
+    for _, text in cell_statements(facts):
         if _KEYWORD_ARGUMENT.search(text) or _STRING_FIRST.search(text):
             return True
         for part in text.split(" ; "):

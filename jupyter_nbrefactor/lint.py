@@ -47,7 +47,7 @@ from .lint_config import ConfigError as ConfigError
 from .lint_config import find_config as find_config
 from .lint_config import severity_at_least as severity_at_least
 from .request import as_text
-from .statements import Statements, normalised_statements
+from .statements import Statements, cell_statements, normalised_statements
 
 if TYPE_CHECKING:
     from .apply import Contents
@@ -129,8 +129,7 @@ class CodeCell:
     @property
     def statements(self) -> Statements:
         """The statements NR205 compares (``statements.normalised_statements``)."""
-        f = self.facts
-        return normalised_statements(self.source, f is not None and f.error is None and f.python == self.source)
+        return normalised_statements(self.source, False) if self.facts is None else cell_statements(self.facts)
 
     @property
     def python_facts(self) -> CellFacts:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .cells import cell_facts
+from .cells import cell_facts, may_name
 from .config import names_in_tree
 from .dataflow import is_predefined
 from .errors import RequestError
@@ -281,8 +281,8 @@ def _imports(cell: Mapping[str, Any]) -> set[str]:
 class _Taken:
     """The names a new function must not take: ``names``, and every name a code cell of the
     notebook binds or reads (a function named like one is refused or would shadow it).
-    A cell is looked at only when its text holds the name, or has letters beyond ASCII
-    (the parser folds some: NFKC), so most cells' trees are never built."""
+    A cell is looked at only when it may hold the name (``cells.may_name``), so most
+    cells' trees are never built."""
 
     def __init__(self, nb_cells: Sequence[Mapping[str, Any]], names: set[str]):
         self.sources = [as_text(c.get("source", "")) for c in nb_cells if c.get("cell_type") == "code"]
@@ -291,11 +291,7 @@ class _Taken:
     def __contains__(self, name: str) -> bool:
         if name in self.names:
             return True
-        for source in self.sources:
-            python = cell_facts(source).python
-            if (name in source or name in python or not python.isascii()) and name in _names_in_cell(source):
-                return True
-        return False
+        return any(may_name(cell_facts(s), name) and name in _names_in_cell(s) for s in self.sources)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -18,8 +18,12 @@ import sys
 import tokenize
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-__all__ = ["normalised_statements"]
+if TYPE_CHECKING:
+    from .cells import CellFacts
+
+__all__ = ["cell_statements", "normalised_statements"]
 
 # (first line, text) of each statement
 Statements = tuple[tuple[int, str], ...]
@@ -42,6 +46,11 @@ def normalised_statements(source: str, compiles: bool) -> Statements:
     if compiles and _LEXED and "\r" not in source:
         return _statements(_lex(source))
     return _statements(_tokens(source))
+
+
+def cell_statements(facts: CellFacts) -> Statements:
+    """A cell's statements; its facts say whether it compiles as it is (no magics)."""
+    return normalised_statements(facts.source, facts.error is None and facts.python == facts.source)
 
 
 def _statements(tokens: Iterable[tuple[str, int, str]]) -> Statements:
